@@ -1,0 +1,131 @@
+# Build, run, debug and test the kernel.  `make help` lists the targets.
+#
+#   make qemu          build and boot under QEMU (CPUS=2 MEM=128M BOOTARGS=...)
+#   make test          host unit tests + the QEMU test suite (pytest)
+#   make grade         the same tests, scored by tests/rubric.txt
+#   make qemu-gdb      boot and wait for GDB on $(GDBPORT); `make gdb` attaches
+
+TOOLPREFIX ?= riscv64-unknown-elf-
+CC      = $(TOOLPREFIX)gcc
+LD      = $(TOOLPREFIX)ld
+NM      = $(TOOLPREFIX)nm
+OBJDUMP = $(TOOLPREFIX)objdump
+QEMU    ?= qemu-system-riscv64
+PYTHON  ?= /usr/bin/python3
+GDB     ?= gdb-multiarch
+
+CPUS     ?= 2
+MEM      ?= 128M
+BOOTARGS ?=
+GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
+
+B := build
+
+# Install the toolchain and emulator on first use (Debian packages).
+DEPS_OK := $(shell for t in $(CC) $(QEMU); do command -v $$t >/dev/null || echo missing; done)
+ifneq ($(DEPS_OK),)
+$(info Installing missing tools with scripts/install-deps.sh ...)
+$(shell sh scripts/install-deps.sh >&2)
+endif
+
+KCFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
+	-ffreestanding -fno-builtin -nostdlib -fno-common -fno-pie -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
+	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 \
+	-Ikernel -MMD -MP
+KASFLAGS := $(KCFLAGS) -D__ASSEMBLY__
+KLDFLAGS := -nostdlib -z max-page-size=4096 --no-warn-rwx-segments
+
+KSRCS := $(shell find kernel -name '*.c' | sort)
+KASMS := $(shell find kernel -name '*.S' | sort)
+KOBJS := $(KSRCS:%.c=$(B)/%.o) $(KASMS:%.S=$(B)/%.o)
+
+.PHONY: all kernel qemu qemu-gdb gdb test unit-test qemu-test grade bench format clean help deps
+
+all: kernel
+kernel: $(B)/kernel.elf
+
+# `make V=1` shows the full commands.
+Q := $(if $(V),,@)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+# The kernel links twice: the second time with a table of its own function
+# symbols (for backtraces).  The table sits last in the image, so adding it
+# moves no function.
+$(B)/ksyms0.S:
+	@mkdir -p $(B)
+	$(Q)sh scripts/gen-ksyms.sh /dev/null > $@
+
+$(B)/kernel0.elf: $(KOBJS) $(B)/ksyms0.o kernel.ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(KLDFLAGS) -T kernel.ld -o $@ $(KOBJS) $(B)/ksyms0.o
+
+$(B)/ksyms.S: $(B)/kernel0.elf scripts/gen-ksyms.sh
+	$(Q)$(NM) -n --defined-only $< | sh scripts/gen-ksyms.sh - > $@
+
+$(B)/kernel.elf: $(KOBJS) $(B)/ksyms.o kernel.ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(KLDFLAGS) -T kernel.ld -o $@ $(KOBJS) $(B)/ksyms.o
+	$(Q)$(OBJDUMP) -S $@ > $(B)/kernel.asm
+	$(Q)$(NM) -n $@ > $(B)/kernel.sym
+
+$(B)/ksyms0.o: $(B)/ksyms0.S
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+$(B)/ksyms.o: $(B)/ksyms.S
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+QEMUOPTS = -machine virt -bios default -kernel $(B)/kernel.elf -m $(MEM) -smp $(CPUS) \
+	-nographic -global virtio-mmio.force-legacy=false
+ifneq ($(strip $(BOOTARGS)),)
+QEMUOPTS += -append "$(BOOTARGS)"
+endif
+
+qemu: kernel
+	$(QEMU) $(QEMUOPTS)
+
+qemu-gdb: kernel
+	@echo "*** QEMU is waiting for GDB on port $(GDBPORT): run 'make gdb' in another terminal"
+	@sed "s/:1234/:$(GDBPORT)/" .gdbinit > $(B)/gdbinit
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+
+gdb:
+	$(GDB) -q -x $(B)/gdbinit
+
+# ---- tests --------------------------------------------------------------
+include tests/unit/unit.mk
+
+test: kernel unit-test
+	$(PYTHON) -m pytest -v tests
+
+grade: kernel
+	$(PYTHON) tests/grade.py
+
+bench: kernel
+	$(PYTHON) tests/bench.py
+
+deps:
+	sh scripts/install-deps.sh
+
+compile_commands.json:
+	$(MAKE) clean
+	bear --output $@ -- $(MAKE) kernel
+
+format:
+	find kernel tests/unit -name '*.[ch]' | xargs clang-format -i
+
+clean:
+	rm -rf $(B)
+
+help:
+	@sed -n '1,8p' Makefile
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

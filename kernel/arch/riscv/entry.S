@@ -1,0 +1,110 @@
+/*
+ * Kernel entry.  OpenSBI jumps to _start in S-mode, MMU off, at the load
+ * address (pa 0x80200000) with a0 = hart id, a1 = device tree pa.  Other harts
+ * enter at _start_secondary (SBI HSM hart_start) with a1 = their struct cpu.
+ *
+ * Both turn on a boot page table made of 1 GiB pages:
+ *   identity   pa 0x80000000 (so the next instruction still fetches)
+ *   image      0xffffffff80000000 -> pa 0x80000000
+ *   direct map 0xffffffc000000000 -> pa 0 .. 16 GiB
+ * then jump to the upper half.  vm_init() later builds the real page table.
+ */
+#include "arch/riscv/riscv.h"
+#include "arch/riscv/asm-offsets.h"
+#include "mm/layout.h"
+
+#define PTE_V 0x01
+#define PTE_RWX 0x0e
+#define PTE_RW 0x06
+#define PTE_AD 0xc0
+
+    .section .text.entry
+    .globl _start
+_start:
+    mv s0, a0
+    mv s1, a1
+    csrw sie, zero
+    call boot_pt_enable
+    la t0, 1f
+    li t1, KERNEL_VOFFSET
+    add t0, t0, t1
+    jr t0
+1:
+    /* Now in the upper half.  Boot stack, no per-cpu pointer yet. */
+    la sp, boot_stack_top
+    mv tp, zero
+    mv fp, zero
+    mv a0, s0
+    mv a1, s1
+    call kmain
+2:  wfi
+    j 2b
+
+    .globl _start_secondary
+_start_secondary:
+    mv s0, a0
+    mv s1, a1
+    csrw sie, zero
+    call boot_pt_enable
+    la t0, 1f
+    li t1, KERNEL_VOFFSET
+    add t0, t0, t1
+    jr t0
+1:
+    /* s1 = this hart's struct cpu (a direct-map address). */
+    mv tp, s1
+    ld t0, CPU_BOOT_SATP(tp)
+    csrw satp, t0
+    sfence.vma zero, zero
+    ld sp, CPU_BOOT_SP(tp)
+    mv fp, zero
+    mv a0, tp
+    call secondary_main
+2:  wfi
+    j 2b
+
+/*
+ * Fill the boot page table (pc-relative addressing only: still physical) and
+ * turn paging on.  Clobbers t0-t6.
+ */
+boot_pt_enable:
+    la t0, boot_pagetable
+    /* identity and image entries: pa 0x80000000 */
+    li t1, (0x80000000 >> 12) << 10
+    ori t1, t1, PTE_V | PTE_RWX | PTE_AD
+    sd t1, (2 * 8)(t0)
+    li t2, 0x1fe * 8
+    add t2, t2, t0
+    sd t1, 0(t2)
+    /* direct map: 16 gigapages from pa 0 at index 0x100 */
+    li t2, 0x100 * 8
+    add t2, t2, t0
+    li t3, 0
+    li t4, 16
+    li t5, (0x40000000 >> 12) << 10
+1:  mv t1, t3
+    ori t1, t1, PTE_V | PTE_RW | PTE_AD
+    sd t1, 0(t2)
+    add t3, t3, t5
+    addi t2, t2, 8
+    addi t4, t4, -1
+    bnez t4, 1b
+    /* satp = Sv39 | ppn(boot_pagetable) */
+    srli t1, t0, 12
+    li t2, SATP_MODE_SV39
+    or t1, t1, t2
+    sfence.vma zero, zero
+    csrw satp, t1
+    sfence.vma zero, zero
+    ret
+
+    .section .data.pagealigned, "aw"
+    .balign 4096
+    .globl boot_pagetable
+boot_pagetable:
+    .space 4096
+    .globl boot_stack
+boot_stack:
+    .space 16384
+    .globl boot_stack_top
+boot_stack_top:

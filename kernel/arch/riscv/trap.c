@@ -1,0 +1,147 @@
+/*
+ * Trap dispatch for traps taken in S-mode.
+ *
+ * Interrupts: timer (per-hart tick, may preempt the running thread), external
+ * (PLIC: UART, later virtio), software (IPIs between harts).  Exceptions in
+ * the kernel are fatal unless the faulting pc has an entry in the exception
+ * fixup table (__extable) or a probe of an optional instruction is running:
+ * a kernel fault is a broken invariant, so it prints the cause, sepc, stval,
+ * what the address was (kernel text? a stack guard page?) and a backtrace.
+ */
+#include "arch/riscv/trap.h"
+#include "arch/riscv/riscv.h"
+#include "arch/riscv/timer.h"
+#include "arch/riscv/plic.h"
+#include "lib/printf.h"
+#include "lib/backtrace.h"
+#include "mm/layout.h"
+#include "mm/vm.h"
+#include "proc/cpu.h"
+#include "arch/riscv/smp.h"
+#include "proc/sched.h"
+
+extern char kernel_vec[];
+extern const struct extable_entry _extable_start[], _extable_end[];
+
+static const char *const exc_names[] = {
+    [EXC_INST_MISALIGNED] = "instruction address misaligned",
+    [EXC_INST_ACCESS] = "instruction access fault",
+    [EXC_ILLEGAL_INST] = "illegal instruction",
+    [EXC_BREAKPOINT] = "breakpoint",
+    [EXC_LOAD_MISALIGNED] = "load address misaligned",
+    [EXC_LOAD_ACCESS] = "load access fault",
+    [EXC_STORE_MISALIGNED] = "store address misaligned",
+    [EXC_STORE_ACCESS] = "store access fault",
+    [EXC_ECALL_U] = "environment call from U-mode",
+    [EXC_ECALL_S] = "environment call from S-mode",
+    [EXC_INST_PAGE_FAULT] = "instruction page fault",
+    [EXC_LOAD_PAGE_FAULT] = "load page fault",
+    [EXC_STORE_PAGE_FAULT] = "store page fault",
+};
+
+const char *trap_cause_name(uint64_t scause)
+{
+    uint64_t code = scause & ~SCAUSE_INTR;
+    if (scause & SCAUSE_INTR)
+        return code == IRQ_S_TIMER ? "timer interrupt"
+               : code == IRQ_S_EXT ? "external interrupt"
+               : code == IRQ_S_SOFT ? "software interrupt"
+                                    : "unknown interrupt";
+    if (code < ARRAY_SIZE(exc_names) && exc_names[code])
+        return exc_names[code];
+    return "unknown exception";
+}
+
+void trap_init_hart(void)
+{
+    csr_write(stvec, (uintptr_t)kernel_vec);
+    csr_write(sscratch, 0);
+    csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
+}
+
+static const struct extable_entry *extable_find(uintptr_t pc)
+{
+    for (const struct extable_entry *e = _extable_start; e < _extable_end; e++)
+        if (e->insn == pc)
+            return e;
+    return NULL;
+}
+
+/* Explain a faulting kernel address in words a student can act on. */
+static const char *fault_address_kind(uint64_t code, uintptr_t addr)
+{
+    bool page_fault = code == EXC_LOAD_PAGE_FAULT || code == EXC_STORE_PAGE_FAULT ||
+                      code == EXC_INST_PAGE_FAULT;
+    if (!page_fault)
+        return NULL;
+    if (kstack_is_guard(addr))
+        return "kernel stack overflow: access to the guard page below a kernel stack";
+    if (addr >= (uintptr_t)_text_start && addr < (uintptr_t)_text_end &&
+        code == EXC_STORE_PAGE_FAULT)
+        return "write to kernel text (mapped read-execute only)";
+    if (addr >= (uintptr_t)_rodata_start && addr < (uintptr_t)_rodata_end &&
+        code == EXC_STORE_PAGE_FAULT)
+        return "write to kernel read-only data";
+    if (addr < PAGE_SIZE)
+        return "NULL pointer dereference";
+    return NULL;
+}
+
+static void kernel_fault(struct trapframe *tf)
+{
+    uint64_t code = tf->scause & ~SCAUSE_INTR;
+    const char *kind = fault_address_kind(code, tf->stval);
+    panic_begin();
+    printf("\npanic: kernel trap: %s (scause %lx)\n", trap_cause_name(tf->scause), tf->scause);
+    printf("  sepc %p  stval %p  hart %lu\n", (void *)tf->sepc, (void *)tf->stval,
+           this_cpu()->hartid);
+    if (kind)
+        printf("  %s\n", kind);
+    printf("backtrace:\n");
+    backtrace_print_pc(0, tf->sepc);
+    backtrace_print(tf->x[8]);
+    panic_end();
+}
+
+static void handle_interrupt(uint64_t code)
+{
+    switch (code) {
+    case IRQ_S_TIMER:
+        timer_interrupt();
+        break;
+    case IRQ_S_EXT:
+        plic_interrupt();
+        break;
+    case IRQ_S_SOFT:
+        csr_clear(sip, SIP_SSIP);
+        ipi_interrupt();
+        break;
+    default:
+        printf("kernel_trap: unexpected interrupt %lu\n", code);
+    }
+}
+
+void kernel_trap(struct trapframe *tf)
+{
+    struct cpu *c = this_cpu();
+    uint64_t code = tf->scause & ~SCAUSE_INTR;
+
+    if (tf->scause & SCAUSE_INTR) {
+        handle_interrupt(code);
+        /* Preempt the running thread at the end of its time slice. */
+        if (c->need_resched && c->thread && c->noff == 0)
+            sched_preempt();
+        return;
+    }
+    const struct extable_entry *fix = extable_find(tf->sepc);
+    if (fix) {
+        tf->sepc = fix->fixup;
+        return;
+    }
+    if (c->probing && code == EXC_ILLEGAL_INST) {
+        c->probe_trapped = true;
+        tf->sepc += 4;
+        return;
+    }
+    kernel_fault(tf);
+}

@@ -1,0 +1,146 @@
+/*
+ * The kernel monitor: a tiny command line on the console until user space
+ * exists.  It shows that console input works (interrupt-driven UART, cooked
+ * lines) and lets a student look inside the running kernel.
+ */
+#include "init/boot.h"
+#include "arch/riscv/sbi.h"
+#include "arch/riscv/timer.h"
+#include "dev/console.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/layout.h"
+#include "mm/page.h"
+#include "mm/slab.h"
+#include "mm/vm.h"
+#include "proc/cpu.h"
+#include "proc/sched.h"
+#include "proc/thread.h"
+#include "test/selftest.h"
+
+struct command {
+    const char *name;
+    const char *help;
+    void (*run)(const char *args);
+};
+
+static void cmd_help(const char *args);
+
+static void cmd_mem(const char *args)
+{
+    struct page_stats st;
+    page_stats(&st);
+    printf("frames: %lu total, %lu free (%lu KiB), %lu reserved\n", st.total, st.free,
+           st.free * (PAGE_SIZE / 1024), st.reserved);
+    printf("free blocks by order:");
+    for (int o = 0; o <= BUDDY_MAX_ORDER; o++)
+        printf(" %lu", st.free_blocks[o]);
+    printf("\n");
+    kmem_cache_stats_print();
+}
+
+static void print_thread(struct thread *t, void *arg)
+{
+    printf("%4d %-15s %-9s cpu %d  ticks %lu  switches %lu  preempted %lu\n", t->tid, t->name,
+           thread_state_name(t->state), t->cpu, t->ticks_run, t->nswitch, t->npreempt);
+}
+
+static void cmd_threads(const char *args)
+{
+    printf(" tid name            state\n");
+    sched_for_each_thread(print_thread, NULL);
+}
+
+static void cmd_ticks(const char *args)
+{
+    printf("ticks %lu (tick %u ms, uptime %lu ms)\n", ticks, timer_tick_ms(),
+           timer_now_ns() / 1000000);
+    for (int i = 0; i < ncpu; i++)
+        printf("  cpu %d (hart %lu): %lu timer interrupts, %lu idle wakeups\n", i, cpus[i].hartid,
+               cpus[i].ticks, cpus[i].idle_ticks);
+}
+
+static void cmd_selftest(const char *args)
+{
+    if (!*args) {
+        selftest_print_names();
+        return;
+    }
+    selftest_run_list(args);
+}
+
+static void cmd_pagetable(const char *args)
+{
+    pt_dump(kernel_pagetable());
+}
+
+static void cmd_panic(const char *args)
+{
+    panic("kmon: panic requested from the console");
+}
+
+static void cmd_poweroff(const char *args)
+{
+    machine_poweroff();
+}
+
+static const struct command commands[] = {
+    {"help", "list commands", cmd_help},
+    {"mem", "free frames and slab caches", cmd_mem},
+    {"threads", "list kernel threads", cmd_threads},
+    {"ticks", "timer ticks per hart", cmd_ticks},
+    {"pagetable", "print the kernel page table", cmd_pagetable},
+    {"selftest", "selftest <name|all>: run self-tests", cmd_selftest},
+    {"panic", "panic on purpose (shows the panic report)", cmd_panic},
+    {"poweroff", "power the machine off", cmd_poweroff},
+};
+
+static void cmd_help(const char *args)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+        printf("  %-10s %s\n", commands[i].name, commands[i].help);
+}
+
+static void run_line(char *line)
+{
+    while (*line == ' ')
+        line++;
+    if (!*line)
+        return;
+    char *args = line;
+    while (*args && *args != ' ')
+        args++;
+    if (*args)
+        *args++ = '\0';
+    while (*args == ' ')
+        args++;
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+        if (strcmp(line, commands[i].name) == 0) {
+            commands[i].run(args);
+            return;
+        }
+    }
+    printf("kmon: unknown command '%s' (try help)\n", line);
+}
+
+void kmon_run(void)
+{
+    char line[128];
+    printf("kernel monitor: type 'help' for commands\n");
+    for (;;) {
+        printf("kmon> ");
+        ssize_t n = console_read(line, sizeof(line) - 1);
+        if (n <= 0)
+            continue;
+        line[n] = '\0';
+        if (line[n - 1] == '\n')
+            line[n - 1] = '\0';
+        run_line(line);
+    }
+}
+
+void machine_poweroff(void)
+{
+    printf("power off\n");
+    sbi_system_reset(SBI_SRST_SHUTDOWN, 0);
+}

@@ -1,0 +1,47 @@
+/*
+ * Per-hart state and interrupt-disable nesting.  intr_push() turns interrupts
+ * off and counts; the matching outermost intr_pop() turns them back on only
+ * if they were on before the first push.
+ */
+#include "proc/cpu.h"
+#include "arch/riscv/riscv.h"
+#include "arch/riscv/asm-offsets.h"
+#include "lib/printf.h"
+
+STATIC_ASSERT(offsetof(struct cpu, stack_lo) == CPU_STACK_LO);
+STATIC_ASSERT(offsetof(struct cpu, emerg_sp) == CPU_EMERG_SP);
+STATIC_ASSERT(offsetof(struct cpu, boot_satp) == CPU_BOOT_SATP);
+STATIC_ASSERT(offsetof(struct cpu, boot_sp) == CPU_BOOT_SP);
+
+#define EMERG_STACK_SIZE 8192
+
+struct cpu cpus[NCPU_MAX];
+int ncpu;
+static char emerg_stacks[NCPU_MAX][EMERG_STACK_SIZE] __attribute__((aligned(16)));
+
+uintptr_t cpu_emergency_stack_top(int id)
+{
+    return (uintptr_t)&emerg_stacks[id][EMERG_STACK_SIZE];
+}
+
+void intr_push(void)
+{
+    bool was_on = intr_enabled();
+    intr_off();
+    struct cpu *c = this_cpu();
+    if (c->noff == 0)
+        c->intena = was_on;
+    c->noff++;
+}
+
+void intr_pop(void)
+{
+    struct cpu *c = this_cpu();
+    if (intr_enabled())
+        panic("intr_pop: interrupts are on");
+    if (c->noff < 1)
+        panic("intr_pop: unbalanced");
+    c->noff--;
+    if (c->noff == 0 && c->intena)
+        intr_on();
+}

@@ -1,0 +1,105 @@
+/*
+ * Kernel thread creation, exit and join.  A new thread's context starts at
+ * thread_start() on its own stack: the hart that picks it still holds the
+ * scheduler lock, which thread_start releases before calling fn(arg).
+ */
+#include "proc/thread.h"
+#include "proc/sched.h"
+#include "proc/cpu.h"
+#include "mm/slab.h"
+#include "mm/vm.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "arch/riscv/timer.h"
+
+static struct kmem_cache *thread_cache;
+static int next_tid = 1;
+
+void thread_init(void)
+{
+    thread_cache = kmem_cache_create("thread", sizeof(struct thread), 16);
+    if (!thread_cache)
+        panic("thread_init: no memory for the thread cache");
+}
+
+struct thread *thread_current(void)
+{
+    struct thread *t;
+    intr_push();
+    t = this_cpu()->thread;
+    intr_pop();
+    return t;
+}
+
+const char *thread_state_name(enum thread_state s)
+{
+    static const char *const names[] = {"embryo", "runnable", "running", "sleeping", "zombie"};
+    return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+/* First code a new thread runs (see swtch: its ra). */
+static void thread_start(void)
+{
+    struct thread *t = thread_current();
+    sched_unlock_after_switch();
+    t->fn(t->arg);
+    thread_exit(0);
+}
+
+static struct thread *create(const char *name, void (*fn)(void *), void *arg, bool detached)
+{
+    struct thread *t = kmem_cache_alloc(thread_cache);
+    if (!t)
+        return NULL;
+    memset(t, 0, sizeof(*t));
+    t->kstack_top = kstack_alloc();
+    if (!t->kstack_top) {
+        kmem_cache_free(thread_cache, t);
+        return NULL;
+    }
+    t->tid = __atomic_fetch_add(&next_tid, 1, __ATOMIC_RELAXED);
+    strlcpy(t->name, name, sizeof(t->name));
+    t->fn = fn;
+    t->arg = arg;
+    t->detached = detached;
+    t->state = T_EMBRYO;
+    t->created_tick = ticks;
+    list_init(&t->link);
+    waitq_init(&t->exit_wq, "thread exit");
+    t->ctx.ra = (uintptr_t)thread_start;
+    t->ctx.sp = t->kstack_top;
+    sched_register_thread(t);
+    sched_start(t, thread_current());
+    return t;
+}
+
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
+{
+    return create(name, fn, arg, false);
+}
+
+struct thread *thread_spawn_detached(const char *name, void (*fn)(void *), void *arg)
+{
+    return create(name, fn, arg, true);
+}
+
+void thread_exit(int code)
+{
+    sched_exit_current(code);
+}
+
+void thread_free(struct thread *t)
+{
+    kstack_free(t->kstack_top);
+    kmem_cache_free(thread_cache, t);
+}
+
+int thread_join(struct thread *t)
+{
+    if (t->detached)
+        panic("thread_join: thread '%s' is detached", t->name);
+    sched_wait_zombie(t);
+    int code = t->exit_code;
+    thread_free(t);
+    return code;
+}

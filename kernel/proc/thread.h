@@ -1,0 +1,73 @@
+/*
+ * Kernel threads: the unit the scheduler runs.  Each has a 16 KiB kernel
+ * stack (guard page below) and a saved context.  A user process (later) will
+ * own one or more threads through `proc`; the scheduler never looks there.
+ *
+ * Locks: fields marked (s) are guarded by the scheduler lock (proc/sched.c);
+ * (c) are written only by the thread itself; (i) are set at creation.
+ */
+#ifndef PROC_THREAD_H
+#define PROC_THREAD_H
+
+#include "types.h"
+#include "lib/list.h"
+#include "arch/riscv/context.h"
+#include "sync/waitq.h"
+
+enum thread_state {
+    T_EMBRYO,   /* being created */
+    T_RUNNABLE, /* on a run queue */
+    T_RUNNING,  /* on a hart */
+    T_SLEEPING, /* on a wait queue */
+    T_ZOMBIE,   /* exited, waiting to be joined or reaped */
+};
+
+#define THREAD_NAME_MAX 16
+
+struct proc;
+
+struct thread {
+    struct context ctx;      /* (s) saved registers while not running */
+    enum thread_state state; /* (s) */
+    int cpu;                 /* (s) hart it runs on / last ran on */
+    volatile int on_cpu;     /* (s) 1 from switch-in until switch-out completes */
+    struct list_head link;   /* (s) run queue or wait queue membership */
+    struct list_head all;    /* (s) every thread, for `threads` and tests */
+    struct waitq *wq;        /* (s) wait queue it sleeps on */
+    uint64_t wake_tick;      /* (s) for sched_sleep_ticks */
+
+    /* Scheduling-policy state (s): each policy uses what it needs. */
+    unsigned slice_left; /* ticks left in the current slice */
+    int priority;
+
+    /* Accounting (s) */
+    uint64_t ticks_run;      /* timer ticks spent running */
+    uint64_t nswitch;        /* times switched in */
+    uint64_t npreempt;       /* involuntary switches */
+    uint64_t created_tick;
+
+    int tid;                       /* (i) */
+    char name[THREAD_NAME_MAX];    /* (i) */
+    uintptr_t kstack_top;          /* (i) */
+    void (*fn)(void *);            /* (i) */
+    void *arg;                     /* (i) */
+    bool detached;                 /* (s) reaped by the scheduler on exit */
+    int exit_code;                 /* (s) */
+    struct waitq exit_wq;          /* joiners sleep here */
+    struct proc *proc;             /* (i) owning process, NULL for kernel threads */
+};
+
+/* Create a runnable kernel thread running fn(arg); NULL if out of memory. */
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+/* Like thread_create, but freed automatically when it exits (cannot be joined). */
+struct thread *thread_spawn_detached(const char *name, void (*fn)(void *), void *arg);
+/* Wait for t to exit, free it, and return its exit code.  May sleep. */
+int thread_join(struct thread *t);
+void thread_exit(int code) __attribute__((noreturn));
+struct thread *thread_current(void);
+/* Free a zombie's memory; caller must own it (joined, or reaped by the scheduler). */
+void thread_free(struct thread *t);
+void thread_init(void);
+const char *thread_state_name(enum thread_state s);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * Spinlocks with holder tracking.  Acquire uses an atomic swap with acquire
+ * ordering; release a store with release ordering (RVWMO via the A extension's
+ * .aq/.rl bits, which the GCC builtins emit).
+ */
+#include "sync/spinlock.h"
+#include "proc/cpu.h"
+#include "lib/printf.h"
+
+void spin_init(struct spinlock *lk, const char *name)
+{
+    lk->locked = 0;
+    lk->name = name;
+    lk->cpu = NULL;
+    lk->holder_pc = 0;
+}
+
+bool spin_is_held(const struct spinlock *lk)
+{
+    bool held;
+    intr_push();
+    held = lk->locked && lk->cpu == this_cpu();
+    intr_pop();
+    return held;
+}
+
+static void held_push(struct spinlock *lk)
+{
+    struct cpu *c = this_cpu();
+    if (c->nheld < NHELD_MAX)
+        c->held[c->nheld] = lk;
+    c->nheld++;
+}
+
+static void held_pop(struct spinlock *lk)
+{
+    struct cpu *c = this_cpu();
+    int n = MIN(c->nheld, NHELD_MAX);
+    /* Locks need not be released in LIFO order: remove lk wherever it is. */
+    for (int i = n - 1; i >= 0; i--) {
+        if (c->held[i] == lk) {
+            for (int j = i; j < n - 1; j++)
+                c->held[j] = c->held[j + 1];
+            break;
+        }
+    }
+    c->nheld--;
+}
+
+static void take(struct spinlock *lk, uintptr_t pc)
+{
+    __sync_synchronize();
+    lk->cpu = this_cpu();
+    lk->holder_pc = pc;
+    held_push(lk);
+}
+
+void spin_lock(struct spinlock *lk)
+{
+    intr_push();
+    if (lk->locked && lk->cpu == this_cpu())
+        panic("spin_lock: recursive acquire of '%s' (first taken at %p)", lk->name,
+              (void *)lk->holder_pc);
+    while (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0) {
+        while (READ_ONCE(lk->locked))
+            __asm__ volatile("nop");
+    }
+    take(lk, (uintptr_t)__builtin_return_address(0));
+}
+
+bool spin_trylock(struct spinlock *lk)
+{
+    intr_push();
+    if (lk->locked && lk->cpu == this_cpu())
+        panic("spin_trylock: recursive acquire of '%s'", lk->name);
+    if (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0) {
+        intr_pop();
+        return false;
+    }
+    take(lk, (uintptr_t)__builtin_return_address(0));
+    return true;
+}
+
+void spin_unlock(struct spinlock *lk)
+{
+    if (!lk->locked || lk->cpu != this_cpu())
+        panic("spin_unlock: '%s' released by a hart that does not hold it", lk->name);
+    held_pop(lk);
+    lk->cpu = NULL;
+    lk->holder_pc = 0;
+    __atomic_store_n(&lk->locked, 0, __ATOMIC_RELEASE);
+    intr_pop();
+}
+
+void spin_assert_none_held(const struct spinlock *allowed, const char *what)
+{
+    struct cpu *c = this_cpu();
+    int n = MIN(c->nheld, NHELD_MAX);
+    for (int i = 0; i < n; i++)
+        if (c->held[i] != allowed)
+            panic("%s with spinlock '%s' held", what, c->held[i]->name);
+    if (c->nheld > n)
+        panic("%s with %d spinlocks held", what, c->nheld);
+}

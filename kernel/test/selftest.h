@@ -1,0 +1,24 @@
+/*
+ * In-kernel self-tests: what only the real kernel on real (emulated) harts
+ * can check.  Each prints "selftest <name>: PASS ..." or "... FAIL: why" and
+ * returns 0 or -1.  Chosen with bootargs selftest=<list>|all, or typed at the
+ * kernel monitor.
+ */
+#ifndef TEST_SELFTEST_H
+#define TEST_SELFTEST_H
+
+struct selftest {
+    const char *name;
+    int (*run)(void); /* runs in a kernel thread; may sleep */
+};
+
+/* Run the named tests ("all" or a comma list); returns the number failed. */
+int selftest_run_list(const char *list);
+void selftest_print_names(void);
+
+int thread_selftest(void);
+int preempt_selftest(void);
+int sleep_selftest(void);
+int timer_selftest(void);
+
+#endif
