@@ -79,6 +79,32 @@ static void cmd_panic(const char *args)
     panic("kmon: panic requested from the console");
 }
 
+/* Deliberate kernel faults, to see what the trap handler reports. */
+static volatile uintptr_t crash_addr; /* volatile: keep the compiler out of it */
+
+static int recurse(int depth)
+{
+    volatile char pad[256];
+    pad[0] = (char)depth;
+    if (depth >= 0) /* always true; the compiler cannot prove it */
+        return recurse(depth + 1 + (int)crash_addr) + pad[0];
+    return 0;
+}
+
+static void cmd_crash(const char *args)
+{
+    if (strcmp(args, "text") == 0)
+        *(volatile uint32_t *)(uintptr_t)cmd_crash = 0;
+    else if (strcmp(args, "rodata") == 0)
+        *(volatile char *)(uintptr_t) "constant" = 'x';
+    else if (strcmp(args, "stack") == 0)
+        recurse(0);
+    else if (strcmp(args, "null") == 0)
+        crash_addr = 8, *(volatile int *)crash_addr = 1;
+    else
+        printf("usage: crash text|rodata|stack|null\n");
+}
+
 static void cmd_poweroff(const char *args)
 {
     machine_poweroff();
@@ -92,6 +118,7 @@ static const struct command commands[] = {
     {"pagetable", "print the kernel page table", cmd_pagetable},
     {"selftest", "selftest <name|all>: run self-tests", cmd_selftest},
     {"panic", "panic on purpose (shows the panic report)", cmd_panic},
+    {"crash", "crash text|rodata|stack|null: fault on purpose", cmd_crash},
     {"poweroff", "power the machine off", cmd_poweroff},
 };
 

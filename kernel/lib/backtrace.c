@@ -45,16 +45,17 @@ static bool is_kernel_stack_addr(uintptr_t a)
            (a >= (uintptr_t)_kernel_start && a < (uintptr_t)_kernel_end) || is_dmap_addr(a);
 }
 
-void backtrace_print(uintptr_t fp)
+void backtrace_print(uintptr_t fp, int depth)
 {
-    printf("backtrace:\n");
-    for (int depth = 0; depth < 32; depth++) {
+    for (int n = 0; n < 32; n++, depth++) {
         if (!fp || (fp & 7) || !is_kernel_stack_addr(fp - 16))
             break;
         uintptr_t ra = ((uintptr_t *)fp)[-1];
         uintptr_t prev = ((uintptr_t *)fp)[-2];
         if (ra < (uintptr_t)_text_start || ra >= (uintptr_t)_text_end)
             break;
+        if (prev == 0)
+            break; /* the outermost frame: its ra is not a call site */
         /* ra is the instruction after the call: report the call itself. */
         backtrace_print_pc(depth, ra - 4);
         if (prev <= fp)

@@ -11,8 +11,8 @@
 /* Name of the function containing addr and the offset into it, or NULL. */
 const char *ksym_lookup(uintptr_t addr, uintptr_t *offset);
 
-/* Print "  #n 0xaddr name+0xoff" for each frame starting at fp. */
-void backtrace_print(uintptr_t fp);
+/* Print "  #n 0xaddr name+0xoff" for each frame starting at fp, numbered from depth. */
+void backtrace_print(uintptr_t fp, int depth);
 
 /* Print one frame line for the code address pc (e.g. a trap's sepc). */
 void backtrace_print_pc(int depth, uintptr_t pc);

@@ -80,6 +80,7 @@ void panic(const char *fmt, ...)
     va_end(ap);
     printf("\npanic: %s\n", buf);
     printf("  on hart %lu (cpu %d)\n", this_cpu()->hartid, this_cpu()->id);
-    backtrace_print(read_frame_pointer());
+    printf("backtrace:\n");
+    backtrace_print(read_frame_pointer(), 0);
     panic_end();
 }

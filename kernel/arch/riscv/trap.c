@@ -99,7 +99,7 @@ static void kernel_fault(struct trapframe *tf)
         printf("  %s\n", kind);
     printf("backtrace:\n");
     backtrace_print_pc(0, tf->sepc);
-    backtrace_print(tf->x[8]);
+    backtrace_print(tf->x[8], 1);
     panic_end();
 }
 
