@@ -16,6 +16,7 @@
 #include "proc/cpu.h"
 #include "proc/sched.h"
 #include "proc/thread.h"
+#include "sync/spinlock.h"
 #include "test/selftest.h"
 
 struct command {
@@ -91,6 +92,8 @@ static int recurse(int depth)
     return 0;
 }
 
+static struct spinlock crash_lock = SPINLOCK_INIT("kmon-crash");
+
 static void cmd_crash(const char *args)
 {
     if (strcmp(args, "text") == 0)
@@ -101,8 +104,14 @@ static void cmd_crash(const char *args)
         recurse(0);
     else if (strcmp(args, "null") == 0)
         crash_addr = 8, *(volatile int *)crash_addr = 1;
+    else if (strcmp(args, "relock") == 0)
+        spin_lock(&crash_lock), spin_lock(&crash_lock);
+    else if (strcmp(args, "unlock") == 0)
+        spin_unlock(&crash_lock);
+    else if (strcmp(args, "sleep") == 0)
+        spin_lock(&crash_lock), sched_sleep_ticks(1);
     else
-        printf("usage: crash text|rodata|stack|null\n");
+        printf("usage: crash text|rodata|stack|null|relock|unlock|sleep\n");
 }
 
 static void cmd_poweroff(const char *args)
@@ -118,7 +127,8 @@ static const struct command commands[] = {
     {"pagetable", "print the kernel page table", cmd_pagetable},
     {"selftest", "selftest <name|all>: run self-tests", cmd_selftest},
     {"panic", "panic on purpose (shows the panic report)", cmd_panic},
-    {"crash", "crash text|rodata|stack|null: fault on purpose", cmd_crash},
+    {"crash", "crash text|rodata|stack|null|relock|unlock|sleep: break on purpose",
+     cmd_crash},
     {"poweroff", "power the machine off", cmd_poweroff},
 };
 

@@ -65,6 +65,10 @@ static void setup_cpus(unsigned long hartid)
         c->id = (int)(c - cpus);
         c->hartid = boot_fdt.hartid[i];
         c->has_sstc = boot_fdt.hart_sstc[i];
+        c->plic_ctx = boot_fdt.plic_sctx[i];
+        if (c->plic_ctx < 0)
+            printf("plic: hart %lu has no S-mode context; it takes no device interrupts\n",
+                   c->hartid);
     }
     ncpu = n;
 }

@@ -14,6 +14,14 @@
 #define FDT_NOP 4
 #define FDT_END 9
 #define MAX_DEPTH 16
+#define IRQ_S_EXT 9 /* a hart's supervisor external interrupt */
+
+/* Gathered during the walk, resolved at the end (phandles may come later). */
+struct intc_map {
+    uint32_t phandle[FDT_MAX_HARTS]; /* each hart's cpu-intc phandle */
+    const uint8_t *plic_irq_ext;
+    uint32_t plic_irq_ext_len;
+};
 
 struct node {
     const char *name;
@@ -25,6 +33,9 @@ struct node {
     bool has_irq;
     const char *device_type;
     const char *isa;
+    const uint8_t *irq_ext; /* interrupts-extended: (phandle, irq) pairs */
+    uint32_t irq_ext_len;
+    uint32_t phandle;
     bool disabled;
     uint32_t addr_cells, size_cells; /* for this node's children */
 };
@@ -66,6 +77,8 @@ static bool reg_get(const struct node *n, const struct node *parent, int i, stru
     return true;
 }
 
+static struct intc_map intc;
+
 static void add_hart(struct fdt_info *fi, const struct node *n, const struct node *parent)
 {
     struct fdt_range r;
@@ -91,6 +104,12 @@ static void classify(struct fdt_info *fi, const struct node *n, const struct nod
     } else if (parent->name && strcmp(parent->name, "reserved-memory") == 0 && grand) {
         for (int i = 0; fi->nresv < FDT_MAX_RESV && reg_get(n, parent, i, &r); i++)
             fi->resv[fi->nresv++] = r;
+    } else if (compat_has(n, "riscv,cpu-intc") && grand && parent->device_type &&
+               strcmp(parent->device_type, "cpu") == 0) {
+        /* The hart (the parent cpu node) is added when the parent ends: it is
+         * the next one. */
+        if (fi->nharts < FDT_MAX_HARTS)
+            intc.phandle[fi->nharts] = n->phandle;
     } else if (n->disabled || !reg_get(n, parent, 0, &r)) {
         return;
     } else if (compat_has(n, "ns16550a") && !fi->uart.base) {
@@ -98,6 +117,8 @@ static void classify(struct fdt_info *fi, const struct node *n, const struct nod
         fi->uart_irq = n->irq;
     } else if (compat_has(n, "riscv,plic0") || compat_has(n, "sifive,plic-1.0.0")) {
         fi->plic = r;
+        intc.plic_irq_ext = n->irq_ext;
+        intc.plic_irq_ext_len = n->irq_ext_len;
     } else if (compat_has(n, "virtio,mmio") && fi->nvirtio < FDT_MAX_VIRTIO) {
         fi->virtio[fi->nvirtio] = r;
         fi->virtio_irq[fi->nvirtio++] = n->irq;
@@ -118,6 +139,11 @@ static void prop(struct fdt_info *fi, struct node *n, const char *name, const ui
     } else if (strcmp(name, "interrupts") == 0 && len >= 4) {
         n->irq = be32(val);
         n->has_irq = true;
+    } else if (strcmp(name, "interrupts-extended") == 0) {
+        n->irq_ext = val;
+        n->irq_ext_len = len;
+    } else if (strcmp(name, "phandle") == 0 && len == 4) {
+        n->phandle = be32(val);
     } else if (strcmp(name, "device_type") == 0) {
         n->device_type = (const char *)val;
     } else if (strcmp(name, "riscv,isa") == 0) {
@@ -148,12 +174,26 @@ static void read_memreserve(struct fdt_info *fi, const uint8_t *blob, uint32_t o
     }
 }
 
+/* PLIC context i is wired to (phandle, irq) pair i of interrupts-extended. */
+static void resolve_plic_contexts(struct fdt_info *fi)
+{
+    for (int h = 0; h < FDT_MAX_HARTS; h++)
+        fi->plic_sctx[h] = -1;
+    for (uint32_t i = 0; (i + 1) * 8 <= intc.plic_irq_ext_len; i++) {
+        uint32_t ph = be32(intc.plic_irq_ext + 8 * i), irq = be32(intc.plic_irq_ext + 8 * i + 4);
+        for (int h = 0; h < fi->nharts; h++)
+            if (irq == IRQ_S_EXT && intc.phandle[h] == ph && ph != 0)
+                fi->plic_sctx[h] = (int)i;
+    }
+}
+
 int fdt_parse(const void *blob, struct fdt_info *fi)
 {
     const uint8_t *b = blob;
     if (be32(b) != FDT_MAGIC)
         return -1;
     memset(fi, 0, sizeof(*fi));
+    memset(&intc, 0, sizeof(intc));
     fi->blob_size = be32(b + 4);
     const uint8_t *p = b + be32(b + 8);
     const char *strings = (const char *)b + be32(b + 12);
@@ -190,7 +230,10 @@ int fdt_parse(const void *blob, struct fdt_info *fi)
             break; /* FDT_END or garbage */
         }
     }
-    return depth == -1 ? 0 : -1;
+    if (depth != -1)
+        return -1;
+    resolve_plic_contexts(fi);
+    return 0;
 }
 
 bool bootarg_get(const char *args, const char *key, char *val, size_t size)

@@ -34,6 +34,7 @@ struct fdt_info {
     uint32_t uart_irq;
     struct fdt_range plic;
     uint32_t plic_ndev;
+    int plic_sctx[FDT_MAX_HARTS]; /* PLIC context of each hart's S-mode, -1 if none */
     struct fdt_range virtio[FDT_MAX_VIRTIO];
     uint32_t virtio_irq[FDT_MAX_VIRTIO];
     int nvirtio;

@@ -26,6 +26,7 @@ struct cpu {
     unsigned long hartid; /* SBI/device-tree hart id */
     volatile bool started;
     bool has_sstc; /* stimecmp usable (Sstc) */
+    int plic_ctx;  /* PLIC context of this hart's S-mode (device tree), -1: none */
 
     struct thread *thread;     /* running thread, NULL in the scheduler loop */
     struct context sched_ctx;  /* swtch() here to enter the scheduler loop */

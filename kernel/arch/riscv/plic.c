@@ -4,7 +4,8 @@
  *   0x002000 + 0x80*ctx         enable bits for a context
  *   0x200000 + 0x1000*ctx       priority threshold of a context
  *   0x200004 + 0x1000*ctx       claim / complete
- * On QEMU's virt machine hart h has context 2h (M-mode) and 2h+1 (S-mode).
+ * Which context belongs to which hart's S-mode comes from the PLIC's
+ * interrupts-extended property (lib/fdt.c); it is cpu->plic_ctx.
  */
 #include "arch/riscv/plic.h"
 #include "lib/printf.h"
@@ -27,9 +28,11 @@ static volatile uint32_t *reg(uint64_t off)
     return (volatile uint32_t *)(plic + off);
 }
 
-static uint32_t s_context(void)
+static void enable_on(int ctx, uint32_t irq)
 {
-    return 2 * this_cpu()->hartid + 1;
+    if (ctx >= 0)
+        __atomic_fetch_or(reg(0x2000 + 0x80 * ctx + 4 * (irq / 32)), 1U << (irq % 32),
+                          __ATOMIC_RELAXED);
 }
 
 void plic_init(paddr_t base, uint32_t ndev)
@@ -48,29 +51,29 @@ int plic_register(uint32_t irq, irq_handler_t handler, void *arg)
     /* Enable on every hart that is already running; later harts enable
      * all registered sources in plic_init_hart(). */
     for (int i = 0; i < ncpu; i++) {
-        if (!cpus[i].started && &cpus[i] != this_cpu())
-            continue;
-        uint32_t ctx = 2 * cpus[i].hartid + 1;
-        __atomic_fetch_or(reg(0x2000 + 0x80 * ctx + 4 * (irq / 32)), 1U << (irq % 32),
-                          __ATOMIC_RELAXED);
+        if (cpus[i].started || &cpus[i] == this_cpu())
+            enable_on(cpus[i].plic_ctx, irq);
     }
     return 0;
 }
 
 void plic_init_hart(void)
 {
-    uint32_t ctx = s_context();
+    int ctx = this_cpu()->plic_ctx;
+    if (ctx < 0)
+        return;
     for (uint32_t irq = 1; irq <= plic_ndev; irq++)
         if (irqs[irq].handler)
-            __atomic_fetch_or(reg(0x2000 + 0x80 * ctx + 4 * (irq / 32)), 1U << (irq % 32),
-                              __ATOMIC_RELAXED);
+            enable_on(ctx, irq);
     *reg(0x200000 + 0x1000 * ctx) = 0;
 }
 
 void plic_interrupt(void)
 {
-    uint32_t ctx = s_context();
+    int ctx = this_cpu()->plic_ctx;
     uint32_t irq;
+    if (ctx < 0)
+        return;
     while ((irq = *reg(0x200004 + 0x1000 * ctx)) != 0) {
         if (irq < PLIC_MAX_IRQ && irqs[irq].handler)
             irqs[irq].handler(irqs[irq].arg);
