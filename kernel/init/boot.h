@@ -15,6 +15,9 @@ void boot_first_thread(const struct fdt_info *fi) __attribute__((noreturn));
 void call_on_stack(uintptr_t top, void (*fn)(void)) __attribute__((noreturn));
 /* Run the kernel monitor on the console (never returns). */
 void kmon_run(void) __attribute__((noreturn));
+/* Storage: find disks (boot hart) and mount the root file system (a thread). */
+void storage_init(void);
+void storage_mount_root(void);
 /* Power the machine off through SBI SRST. */
 void machine_poweroff(void) __attribute__((noreturn));
 

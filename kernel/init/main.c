@@ -150,6 +150,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
     uart_enable_irq();
     timer_init_hart();
     print_banner();
+    storage_init();
 
     uintptr_t top = kstack_alloc();
     if (!top)

@@ -16,6 +16,11 @@ static const struct selftest tests[] = {
     {"preempt", preempt_selftest},
     {"sleep", sleep_selftest},
     {"timer", timer_selftest},
+    {"fs-basic", fs_basic_selftest},
+    {"fs-bigfile", fs_bigfile_selftest},
+    {"fs-dirs", fs_dirs_selftest},
+    {"fs-links", fs_links_selftest},
+    {"fs-open", fs_open_selftest},
 };
 
 static int alloc_result = 1; /* 1: not run, 0: pass, -1: fail */
@@ -77,6 +82,7 @@ int selftest_run_list(const char *list)
 void boot_first_thread(const struct fdt_info *fi)
 {
     char list[64];
+    storage_mount_root();
     if (bootarg_get(fi->bootargs, "selftest", list, sizeof(list)))
         selftest_run_list(list);
     char dummy[4];

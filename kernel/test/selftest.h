@@ -20,5 +20,10 @@ int thread_selftest(void);
 int preempt_selftest(void);
 int sleep_selftest(void);
 int timer_selftest(void);
+int fs_basic_selftest(void);
+int fs_bigfile_selftest(void);
+int fs_dirs_selftest(void);
+int fs_links_selftest(void);
+int fs_open_selftest(void);
 
 #endif

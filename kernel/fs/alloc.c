@@ -1,0 +1,129 @@
+/*
+ * Block and inode allocation from the on-disk bitmaps.  Each bitmap block is
+ * a buffer whose sleep lock serializes the threads allocating from it; every
+ * change goes through the log, so an allocation and the pointer that uses it
+ * commit together.  The hints only speed up the search.
+ */
+#include "fs/fs.h"
+#include "fs/bcache.h"
+#include "abi/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+#define BPB QFS_BITS_PER_BLOCK
+
+/* Find a clear bit in [0, nbits) of the bitmap at `start`, set it; from hint on. */
+static int bitmap_take(struct fs *fs, uint32_t start, uint32_t nbits, uint32_t hint,
+                       uint32_t *out)
+{
+    uint32_t nblocks = (nbits + BPB - 1) / BPB;
+    uint32_t first = (hint < nbits ? hint : 0) / BPB;
+    for (uint32_t k = 0; k < nblocks; k++) {
+        uint32_t blk = (first + k) % nblocks;
+        struct buf *b = bread(fs->dev, start + blk);
+        if (!b)
+            return -EIO;
+        for (uint32_t byte = 0; byte < QFS_BLOCK_SIZE; byte++) {
+            if (b->data[byte] == 0xff)
+                continue;
+            for (int bit = 0; bit < 8; bit++) {
+                uint32_t n = blk * BPB + byte * 8 + bit;
+                if (n >= nbits || (b->data[byte] & (1 << bit)))
+                    continue;
+                b->data[byte] |= 1 << bit;
+                log_write(&fs->log, b);
+                brelse(b);
+                *out = n;
+                return 0;
+            }
+        }
+        brelse(b);
+    }
+    return -ENOSPC;
+}
+
+/* Clear bit n of the bitmap at `start`; false if it was already clear. */
+static bool bitmap_put(struct fs *fs, uint32_t start, uint32_t n)
+{
+    struct buf *b = bread(fs->dev, start + n / BPB);
+    if (!b)
+        return true; /* I/O error: nothing more we can do here */
+    uint8_t mask = 1 << (n % 8);
+    uint8_t *byte = &b->data[(n % BPB) / 8];
+    bool was_set = *byte & mask;
+    *byte &= ~mask;
+    if (was_set)
+        log_write(&fs->log, b);
+    brelse(b);
+    return was_set;
+}
+
+int balloc(struct fs *fs, uint32_t *blockno)
+{
+    spin_lock(&fs->alloc_lock);
+    uint32_t hint = fs->block_hint;
+    spin_unlock(&fs->alloc_lock);
+    int err = bitmap_take(fs, fs->sb.bmap_start, fs->sb.nblocks, hint, blockno);
+    if (err)
+        return err;
+    if (*blockno < fs->sb.data_start)
+        panic("balloc: bitmap gave metadata block %u", *blockno);
+    spin_lock(&fs->alloc_lock);
+    fs->block_hint = *blockno + 1;
+    spin_unlock(&fs->alloc_lock);
+    struct buf *b = bget_nofill(fs->dev, *blockno);
+    memset(b->data, 0, QFS_BLOCK_SIZE);
+    log_write(&fs->log, b);
+    brelse(b);
+    return 0;
+}
+
+void bfree(struct fs *fs, uint32_t blockno)
+{
+    if (blockno < fs->sb.data_start || blockno >= fs->sb.nblocks) {
+        printf("qfs: bfree of block %u outside the data area (corrupt inode?)\n", blockno);
+        return;
+    }
+    if (!bitmap_put(fs, fs->sb.bmap_start, blockno))
+        printf("qfs: bfree of free block %u (corrupt file system?)\n", blockno);
+}
+
+int bitmap_alloc_inum(struct fs *fs, uint32_t *inum)
+{
+    spin_lock(&fs->alloc_lock);
+    uint32_t hint = fs->inode_hint;
+    spin_unlock(&fs->alloc_lock);
+    int err = bitmap_take(fs, fs->sb.imap_start, fs->sb.ninodes, hint, inum);
+    if (err)
+        return err;
+    spin_lock(&fs->alloc_lock);
+    fs->inode_hint = *inum + 1;
+    spin_unlock(&fs->alloc_lock);
+    return 0;
+}
+
+void bitmap_free_inum(struct fs *fs, uint32_t inum)
+{
+    if (inum == 0 || inum >= fs->sb.ninodes || !bitmap_put(fs, fs->sb.imap_start, inum))
+        printf("qfs: freeing inode %u that is not in use\n", inum);
+}
+
+static uint64_t count_clear(struct fs *fs, uint32_t start, uint32_t nbits)
+{
+    uint64_t n = 0;
+    for (uint32_t blk = 0; blk * BPB < nbits; blk++) {
+        struct buf *b = bread(fs->dev, start + blk);
+        if (!b)
+            break;
+        for (uint32_t i = 0; i < BPB && blk * BPB + i < nbits; i++)
+            n += !(b->data[i / 8] & (1 << (i % 8)));
+        brelse(b);
+    }
+    return n;
+}
+
+void fs_counts(struct fs *fs, uint64_t *free_blocks, uint64_t *free_inodes)
+{
+    *free_blocks = count_clear(fs, fs->sb.bmap_start, fs->sb.nblocks);
+    *free_inodes = count_clear(fs, fs->sb.imap_start, fs->sb.ninodes);
+}

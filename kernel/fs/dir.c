@@ -1,0 +1,106 @@
+/*
+ * Directories: files of fixed 64-byte entries {inum, name}; inum 0 is a free
+ * slot.  "." and ".." are ordinary entries (the first two).  The caller holds
+ * the directory's inode lock for every function here.
+ */
+#include "fs/fs.h"
+#include "abi/errno.h"
+#include "lib/string.h"
+
+int name_check(const char *name)
+{
+    size_t n = strnlen(name, QFS_NAME_MAX + 1);
+    if (n == 0)
+        return -ENOENT;
+    if (n > QFS_NAME_MAX)
+        return -ENAMETOOLONG;
+    return strchr(name, '/') ? -EINVAL : 0;
+}
+
+static int read_entry(struct inode *dp, uint64_t off, struct qfs_dirent *de)
+{
+    ssize_t n = readi(dp, false, (uintptr_t)de, off, sizeof(*de));
+    if (n < 0)
+        return (int)n;
+    return n == sizeof(*de) ? 0 : -EIO;
+}
+
+struct inode *dir_lookup(struct inode *dp, const char *name, uint64_t *off)
+{
+    struct qfs_dirent de;
+    if (dp->d.type != QFS_T_DIR)
+        return NULL;
+    for (uint64_t o = 0; o < dp->d.size; o += sizeof(de)) {
+        if (read_entry(dp, o, &de))
+            return NULL;
+        if (de.inum && strncmp(de.name, name, QFS_NAME_MAX + 1) == 0) {
+            if (off)
+                *off = o;
+            return iget(dp->fs, de.inum);
+        }
+    }
+    return NULL;
+}
+
+int dir_set_entry(struct inode *dp, uint64_t off, uint32_t inum)
+{
+    struct qfs_dirent de;
+    int err = read_entry(dp, off, &de);
+    if (err)
+        return err;
+    de.inum = inum;
+    ssize_t n = writei(dp, false, (uintptr_t)&de, off, sizeof(de));
+    return n == sizeof(de) ? 0 : (n < 0 ? (int)n : -EIO);
+}
+
+int dir_link(struct inode *dp, const char *name, uint32_t inum)
+{
+    struct qfs_dirent de;
+    int err = name_check(name);
+    if (err)
+        return err;
+    struct inode *existing = dir_lookup(dp, name, NULL);
+    if (existing) {
+        iput(existing);
+        return -EEXIST;
+    }
+    uint64_t off;
+    for (off = 0; off < dp->d.size; off += sizeof(de)) {
+        if ((err = read_entry(dp, off, &de)) != 0)
+            return err;
+        if (de.inum == 0)
+            break;
+    }
+    memset(&de, 0, sizeof(de));
+    de.inum = inum;
+    strlcpy(de.name, name, sizeof(de.name));
+    if (off == dp->d.size) {
+        /* Grow by a whole block of free slots, so directories stay in blocks. */
+        static const struct qfs_dirent empty[QFS_DIRENTS_PER_BLOCK];
+        ssize_t n = writei(dp, false, (uintptr_t)empty, off, sizeof(empty));
+        if (n != sizeof(empty)) {
+            if (n > 0)
+                itrunc(dp, off);
+            return n < 0 ? (int)n : -ENOSPC;
+        }
+    }
+    ssize_t n = writei(dp, false, (uintptr_t)&de, off, sizeof(de));
+    return n == sizeof(de) ? 0 : (n < 0 ? (int)n : -EIO);
+}
+
+int dir_unlink(struct inode *dp, uint64_t off)
+{
+    return dir_set_entry(dp, off, 0);
+}
+
+bool dir_is_empty(struct inode *dp)
+{
+    struct qfs_dirent de;
+    for (uint64_t off = 2 * sizeof(de); off < dp->d.size; off += sizeof(de)) {
+        if (read_entry(dp, off, &de))
+            return false;
+        if (de.inum)
+            return false;
+    }
+    return true;
+}

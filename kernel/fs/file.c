@@ -1,0 +1,300 @@
+/*
+ * The open-file layer over inodes and devices.  Writes larger than one
+ * journal operation can hold are split into several operations; each is
+ * atomic, so a crash can cut a big write short but never tear a block.
+ */
+#include "fs/file.h"
+#include "fs/fs.h"
+#include "fs/fsops.h"
+#include "abi/errno.h"
+#include "abi/fcntl.h"
+#include "abi/stat.h"
+#include "lib/string.h"
+#include "mm/slab.h"
+
+struct devsw devsw[NDEV];
+static struct kmem_cache *file_cache;
+
+void file_init(void)
+{
+    file_cache = kmem_cache_create("file", sizeof(struct file), 16);
+}
+
+static struct file *file_alloc(void)
+{
+    struct file *f = file_cache ? kmem_cache_alloc(file_cache) : NULL;
+    if (!f)
+        return NULL;
+    memset(f, 0, sizeof(*f));
+    f->ref = 1;
+    sleeplock_init(&f->off_lock, "file offset");
+    return f;
+}
+
+/* Find or create the inode for open(); returns it referenced and locked. */
+static int open_inode(struct inode *cwd, const char *path, int flags, unsigned mode,
+                      struct inode **out)
+{
+    int err;
+    if (flags & O_CREAT) {
+        err = fs_create_locked(cwd, path, QFS_T_FILE, mode & 07777, 0, 0, !(flags & O_EXCL), out);
+        return err;
+    }
+    if ((err = path_lookup(cwd, path, !(flags & O_NOFOLLOW), out)) != 0)
+        return err;
+    if ((err = ilock(*out)) != 0) {
+        iput(*out);
+        return err;
+    }
+    return 0;
+}
+
+/* Check the inode against the flags; truncate if asked.  ip locked, in op. */
+static int open_check(struct inode *ip, int flags)
+{
+    int acc = flags & O_ACCMODE;
+    if (ip->d.type == QFS_T_SYMLINK)
+        return -ELOOP; /* only reached with O_NOFOLLOW */
+    if ((flags & O_DIRECTORY) && ip->d.type != QFS_T_DIR)
+        return -ENOTDIR;
+    if (ip->d.type == QFS_T_DIR && acc != O_RDONLY)
+        return -EISDIR;
+    if (acc == O_ACCMODE)
+        return -EINVAL;
+    if ((flags & O_TRUNC) && acc != O_RDONLY && ip->d.type == QFS_T_FILE && ip->d.size)
+        return itrunc(ip, 0);
+    return 0;
+}
+
+int file_open(struct inode *cwd, const char *path, int flags, unsigned mode, struct file **out)
+{
+    struct inode *ip;
+    struct file *f = file_alloc();
+    if (!f)
+        return -ENOMEM;
+    op_begin();
+    int err = open_inode(cwd, path, flags, mode, &ip);
+    if (err)
+        goto out_free;
+    if ((err = open_check(ip, flags)) != 0) {
+        iunlockput(ip);
+        goto out_free;
+    }
+    f->type = ip->d.type == QFS_T_DEV ? FILE_DEVICE : FILE_INODE;
+    f->major = ip->d.major;
+    f->ip = ip;
+    f->flags = flags;
+    f->readable = (flags & O_ACCMODE) != O_WRONLY;
+    f->writable = (flags & O_ACCMODE) != O_RDONLY;
+    iunlock(ip);
+    if ((err = op_end(0)) != 0) {
+        file_close(f);
+        return err;
+    }
+    *out = f;
+    return 0;
+out_free:
+    op_end(0);
+    kmem_cache_free(file_cache, f);
+    return err;
+}
+
+struct file *file_dup(struct file *f)
+{
+    __atomic_fetch_add(&f->ref, 1, __ATOMIC_RELAXED);
+    return f;
+}
+
+void file_close(struct file *f)
+{
+    if (__atomic_sub_fetch(&f->ref, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    if (f->ip) {
+        op_begin(); /* dropping the last reference may free an unlinked file */
+        iput(f->ip);
+        op_end(0);
+    }
+    kmem_cache_free(file_cache, f);
+}
+
+static struct devsw *dev_of(struct file *f)
+{
+    if (f->major >= NDEV || !devsw[f->major].read)
+        return NULL;
+    return &devsw[f->major];
+}
+
+ssize_t file_pread(struct file *f, bool user, uintptr_t dst, size_t n, uint64_t off)
+{
+    if (!f->readable)
+        return -EBADF;
+    if (f->type == FILE_DEVICE) {
+        struct devsw *d = dev_of(f);
+        return d ? d->read(user, dst, n) : -ENXIO;
+    }
+    int err = ilock(f->ip);
+    if (err)
+        return err;
+    ssize_t r = f->ip->d.type == QFS_T_DIR ? -EISDIR : readi(f->ip, user, dst, off, n);
+    iunlock(f->ip);
+    return r;
+}
+
+/* Write through the journal in chunks; returns bytes written or -errno. */
+static ssize_t write_chunks(struct file *f, bool user, uintptr_t src, size_t n, uint64_t *off,
+                            bool append)
+{
+    size_t done = 0;
+    while (done < n) {
+        size_t m = MIN(n - done, FS_MAX_WRITE_PER_OP);
+        op_begin();
+        ssize_t r = ilock(f->ip);
+        if (r == 0) {
+            if (append)
+                *off = f->ip->d.size;
+            r = writei(f->ip, user, src + done, *off, m);
+            iunlock(f->ip);
+        }
+        int err = op_end(0);
+        if (r > 0)
+            *off += r, done += r;
+        if (r < 0 || err)
+            return done ? (ssize_t)done : (r < 0 ? r : err);
+        if ((size_t)r < m)
+            break; /* disk full */
+    }
+    return (ssize_t)done;
+}
+
+ssize_t file_pwrite(struct file *f, bool user, uintptr_t src, size_t n, uint64_t off)
+{
+    if (!f->writable)
+        return -EBADF;
+    if (f->type == FILE_DEVICE) {
+        struct devsw *d = dev_of(f);
+        return d ? d->write(user, src, n) : -ENXIO;
+    }
+    ssize_t r = write_chunks(f, user, src, n, &off, false);
+    return r == 0 && n ? -ENOSPC : r;
+}
+
+ssize_t file_read(struct file *f, bool user, uintptr_t dst, size_t n)
+{
+    sleeplock_acquire(&f->off_lock);
+    ssize_t r = file_pread(f, user, dst, n, f->off);
+    if (r > 0 && f->type == FILE_INODE)
+        f->off += r;
+    sleeplock_release(&f->off_lock);
+    return r;
+}
+
+ssize_t file_write(struct file *f, bool user, uintptr_t src, size_t n)
+{
+    if (!f->writable)
+        return -EBADF;
+    if (f->type == FILE_DEVICE)
+        return file_pwrite(f, user, src, n, 0);
+    sleeplock_acquire(&f->off_lock);
+    ssize_t r = write_chunks(f, user, src, n, &f->off, (f->flags & O_APPEND) != 0);
+    sleeplock_release(&f->off_lock);
+    return r == 0 && n ? -ENOSPC : r;
+}
+
+int64_t file_lseek(struct file *f, int64_t off, int whence)
+{
+    if (f->type != FILE_INODE)
+        return -ESPIPE;
+    sleeplock_acquire(&f->off_lock);
+    int64_t base = 0;
+    if (whence == SEEK_CUR)
+        base = (int64_t)f->off;
+    else if (whence == SEEK_END) {
+        if (ilock(f->ip) == 0) {
+            base = (int64_t)f->ip->d.size;
+            iunlock(f->ip);
+        }
+    } else if (whence != SEEK_SET)
+        base = -1;
+    int64_t pos = base < 0 ? -EINVAL : base + off;
+    if (pos < 0)
+        pos = -EINVAL;
+    else
+        f->off = (uint64_t)pos;
+    sleeplock_release(&f->off_lock);
+    return pos;
+}
+
+int file_stat(struct file *f, struct kstat *st)
+{
+    int err = ilock(f->ip);
+    if (err)
+        return err;
+    istat(f->ip, st);
+    iunlock(f->ip);
+    return 0;
+}
+
+int file_truncate(struct file *f, uint64_t size)
+{
+    if (!f->writable || f->type != FILE_INODE)
+        return -EINVAL;
+    op_begin();
+    int err = ilock(f->ip);
+    if (!err) {
+        err = f->ip->d.type == QFS_T_FILE ? itrunc(f->ip, size) : -EISDIR;
+        iunlock(f->ip);
+    }
+    return op_end(err);
+}
+
+int file_fsync(struct file *f)
+{
+    return f->ip ? log_force(&f->ip->fs->log) : 0;
+}
+
+ssize_t file_getdents(struct file *f, bool user, uintptr_t buf, size_t n)
+{
+    static const uint8_t dt[] = {DT_UNKNOWN, DT_REG, DT_DIR, DT_LNK, DT_CHR};
+    if (user)
+        return -EFAULT; /* user copies arrive with user mode */
+    sleeplock_acquire(&f->off_lock);
+    op_begin(); /* iput of a just-unlinked entry may free it */
+    ssize_t done = ilock(f->ip);
+    if (done == 0 && f->ip->d.type != QFS_T_DIR)
+        done = -ENOTDIR, iunlock(f->ip);
+    else if (done == 0) {
+        struct qfs_dirent de;
+        while (f->off + sizeof(de) <= f->ip->d.size) {
+            if (readi(f->ip, false, (uintptr_t)&de, f->off, sizeof(de)) != sizeof(de))
+                break;
+            if (de.inum) {
+                size_t len = strnlen(de.name, QFS_NAME_MAX);
+                size_t rec = ALIGN_UP(sizeof(struct kdirent) + len + 1, 8);
+                if ((size_t)done + rec > n)
+                    break;
+                struct kdirent *k = (struct kdirent *)(buf + done);
+                struct inode *ip = iget(f->ip->fs, de.inum);
+                k->d_ino = de.inum;
+                k->d_reclen = (unsigned short)rec;
+                k->d_type = DT_UNKNOWN;
+                if (ip) {
+                    if (ip != f->ip && ilock(ip) == 0) {
+                        k->d_type = ip->d.type < sizeof(dt) ? dt[ip->d.type] : DT_UNKNOWN;
+                        iunlock(ip);
+                    } else if (ip == f->ip)
+                        k->d_type = DT_DIR;
+                    iput(ip);
+                }
+                memcpy(k->d_name, de.name, len + 1);
+                done += rec;
+            }
+            f->off += sizeof(de);
+        }
+        iunlock(f->ip);
+        if (done == 0 && f->off + sizeof(de) <= f->ip->d.size)
+            done = -EINVAL; /* buffer too small for one entry */
+    }
+    op_end(0);
+    sleeplock_release(&f->off_lock);
+    return done;
+}

@@ -1,0 +1,109 @@
+/*
+ * QFS in memory: mounted file systems and the inode layer.
+ *
+ * Lock order (outermost first):
+ *   log op (log_begin_op) -> inode sleep locks (parent before child; for
+ *   rename, the two parents in address order) -> buffer sleep locks ->
+ *   fs->alloc_lock -> icache_lock -> (scheduler lock)
+ *
+ * Inode lifecycle (the rules every caller follows):
+ *   - iget() finds or creates the in-memory inode and takes a reference;
+ *     it does not read the disk and does not lock.
+ *   - ilock() takes the inode's sleep lock and reads the on-disk inode the
+ *     first time; the d field is only valid while the lock is held.
+ *   - iput() drops a reference.  When the last reference goes and the link
+ *     count is zero, the inode's blocks and the inode itself are freed, so
+ *     iput() may write: call it inside a log operation.
+ *   - A file unlinked while open keeps its blocks until its last reference
+ *     (an open file holds one) is dropped.
+ *   - The in-memory inode is freed when its reference count reaches zero.
+ */
+#ifndef FS_FS_H
+#define FS_FS_H
+
+#include "types.h"
+#include "fs/format.h"
+#include "fs/log.h"
+#include "lib/list.h"
+#include "sync/sleeplock.h"
+#include "sync/spinlock.h"
+
+struct blockdev;
+struct kstat;
+
+struct fs {
+    struct blockdev *dev;
+    struct qfs_super sb;
+    struct log log;
+    struct spinlock alloc_lock; /* guards the allocation hints */
+    uint32_t block_hint;        /* (alloc_lock) where to start looking for a free block */
+    uint32_t inode_hint;        /* (alloc_lock) */
+};
+
+struct inode {
+    struct fs *fs;
+    uint32_t inum;
+    int ref;                /* (icache_lock) */
+    struct list_head link;  /* (icache_lock) in the icache hash */
+    struct sleeplock lock;  /* guards everything below */
+    bool valid;             /* d has been read from disk */
+    struct qfs_inode d;     /* copy of the on-disk inode */
+};
+
+extern struct fs *root_fs;
+
+/* Mount the QFS on dev (recovering its journal); 0 or -errno. */
+int fs_mount(struct blockdev *dev, struct fs **out);
+void fs_begin_op(struct fs *fs);
+int fs_end_op(struct fs *fs);
+
+/* ---- inodes (inode.c) ---- */
+void icache_init(void);
+struct inode *iget(struct fs *fs, uint32_t inum); /* NULL when out of memory */
+struct inode *idup(struct inode *ip);
+int ilock(struct inode *ip); /* 0 or -EIO; may sleep */
+void iunlock(struct inode *ip);
+void iput(struct inode *ip); /* inside an operation */
+void iunlockput(struct inode *ip);
+/* Allocate an inode of type; returns it referenced and locked, or -ENOSPC/-ENOMEM/-EIO. */
+int ialloc(struct fs *fs, uint16_t type, uint16_t mode, struct inode **out);
+int iupdate(struct inode *ip); /* write ip->d through the log; holds lock, in op */
+/* Shrink or grow (with a hole) to size; frees blocks past it.  Holds lock, in op. */
+int itrunc(struct inode *ip, uint64_t size);
+void istat(struct inode *ip, struct kstat *st); /* holds lock */
+int64_t fs_now(void);                             /* nanoseconds since 1970 */
+
+/* Read/write file data.  dst/src is a kernel address unless `user` is set.
+ * Return the byte count (short at EOF or when the disk fills) or -errno. */
+ssize_t readi(struct inode *ip, bool user, uintptr_t dst, uint64_t off, size_t n);
+ssize_t writei(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t n);
+/* Bytes writei may write in one operation without overflowing the log. */
+#define FS_MAX_WRITE_PER_OP ((size_t)(LOG_OP_MAX - 8) / 2 * QFS_BLOCK_SIZE)
+
+/* ---- block and inode bitmaps (alloc.c) ---- */
+int balloc(struct fs *fs, uint32_t *blockno); /* zeroed block; in op; -ENOSPC */
+void bfree(struct fs *fs, uint32_t blockno);
+int bitmap_alloc_inum(struct fs *fs, uint32_t *inum);
+void bitmap_free_inum(struct fs *fs, uint32_t inum);
+/* Free blocks and inodes right now (statfs-style). */
+void fs_counts(struct fs *fs, uint64_t *free_blocks, uint64_t *free_inodes);
+
+/* ---- directories (dir.c) ---- */
+/* Look name up in dp (locked); returns a referenced, unlocked inode or NULL. */
+struct inode *dir_lookup(struct inode *dp, const char *name, uint64_t *off);
+int dir_link(struct inode *dp, const char *name, uint32_t inum); /* dp locked, in op */
+int dir_unlink(struct inode *dp, uint64_t off);                  /* dp locked, in op */
+int dir_set_entry(struct inode *dp, uint64_t off, uint32_t inum);
+bool dir_is_empty(struct inode *dp); /* only "." and ".." */
+int name_check(const char *name);    /* -ENAMETOOLONG / -EINVAL / -ENOENT ("") */
+
+/* ---- paths (path.c) ---- */
+#define PATH_MAX 1024
+#define SYMLINK_MAX_DEPTH 8
+/* Resolve path relative to cwd (NULL: root); follow a final symlink if `follow`. */
+int path_lookup(struct inode *cwd, const char *path, bool follow, struct inode **out);
+/* Resolve all but the last component; the last is copied to name. */
+int path_parent(struct inode *cwd, const char *path, struct inode **parent,
+                char name[QFS_NAME_MAX + 1]);
+
+#endif

@@ -1,0 +1,457 @@
+/*
+ * Inodes: the in-memory cache, block mapping, truncation and file data I/O.
+ * The lifecycle rules are at the top of fs.h.
+ *
+ * Block mapping of file block bn:
+ *
+ *   bn < 12                 d.direct[bn]
+ *   bn < 12 + 1024          indirect block [bn - 12]
+ *   otherwise               dindirect block [(bn - 1036) / 1024]
+ *                             -> that block [(bn - 1036) % 1024]
+ *
+ * A zero pointer is a hole: it reads as zeros and is filled on write.
+ */
+#include "fs/fs.h"
+#include "fs/bcache.h"
+#include "abi/errno.h"
+#include "abi/stat.h"
+#include "dev/rtc.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/slab.h"
+
+#define ICACHE_HASH 127
+#define BS QFS_BLOCK_SIZE
+#define PPB QFS_PTRS_PER_BLOCK
+
+static struct spinlock icache_lock = SPINLOCK_INIT("icache");
+static struct list_head icache[ICACHE_HASH];
+static struct kmem_cache *inode_cache;
+
+void icache_init(void)
+{
+    for (int i = 0; i < ICACHE_HASH; i++)
+        list_init(&icache[i]);
+    inode_cache = kmem_cache_create("inode", sizeof(struct inode), 16);
+    if (!inode_cache)
+        panic("icache_init: no memory");
+}
+
+int64_t fs_now(void)
+{
+    return rtc_now_ns();
+}
+
+struct inode *iget(struct fs *fs, uint32_t inum)
+{
+    struct list_head *bucket = &icache[inum % ICACHE_HASH], *e;
+    spin_lock(&icache_lock);
+    list_for_each(e, bucket)
+    {
+        struct inode *ip = list_entry(e, struct inode, link);
+        if (ip->fs == fs && ip->inum == inum) {
+            ip->ref++;
+            spin_unlock(&icache_lock);
+            return ip;
+        }
+    }
+    spin_unlock(&icache_lock);
+
+    struct inode *fresh = kmem_cache_alloc(inode_cache);
+    if (!fresh)
+        return NULL;
+    memset(fresh, 0, sizeof(*fresh));
+    fresh->fs = fs;
+    fresh->inum = inum;
+    fresh->ref = 1;
+    sleeplock_init(&fresh->lock, "inode");
+
+    /* Another thread may have added it while we allocated: look again. */
+    spin_lock(&icache_lock);
+    list_for_each(e, bucket)
+    {
+        struct inode *ip = list_entry(e, struct inode, link);
+        if (ip->fs == fs && ip->inum == inum) {
+            ip->ref++;
+            spin_unlock(&icache_lock);
+            kmem_cache_free(inode_cache, fresh);
+            return ip;
+        }
+    }
+    list_push_front(bucket, &fresh->link);
+    spin_unlock(&icache_lock);
+    return fresh;
+}
+
+struct inode *idup(struct inode *ip)
+{
+    spin_lock(&icache_lock);
+    ip->ref++;
+    spin_unlock(&icache_lock);
+    return ip;
+}
+
+static uint32_t inode_block(struct fs *fs, uint32_t inum)
+{
+    return fs->sb.inode_start + inum / QFS_INODES_PER_BLOCK;
+}
+
+int ilock(struct inode *ip)
+{
+    sleeplock_acquire(&ip->lock);
+    if (ip->valid)
+        return 0;
+    struct buf *b = bread(ip->fs->dev, inode_block(ip->fs, ip->inum));
+    if (!b) {
+        sleeplock_release(&ip->lock);
+        return -EIO;
+    }
+    memcpy(&ip->d, b->data + (ip->inum % QFS_INODES_PER_BLOCK) * QFS_INODE_SIZE, sizeof(ip->d));
+    brelse(b);
+    ip->valid = true;
+    return 0;
+}
+
+void iunlock(struct inode *ip)
+{
+    sleeplock_release(&ip->lock);
+}
+
+int iupdate(struct inode *ip)
+{
+    struct buf *b = bread(ip->fs->dev, inode_block(ip->fs, ip->inum));
+    if (!b)
+        return -EIO;
+    memcpy(b->data + (ip->inum % QFS_INODES_PER_BLOCK) * QFS_INODE_SIZE, &ip->d, sizeof(ip->d));
+    log_write(&ip->fs->log, b);
+    brelse(b);
+    return 0;
+}
+
+void iput(struct inode *ip)
+{
+    spin_lock(&icache_lock);
+    if (ip->ref == 1) {
+        /* Last reference: nobody else can find or lock it through us, but
+         * iget may hand it out again, so keep ref at 1 while freeing. */
+        spin_unlock(&icache_lock);
+        sleeplock_acquire(&ip->lock);
+        if (ip->valid && ip->d.nlink == 0 && ip->d.type != 0) {
+            itrunc(ip, 0);
+            ip->d.type = 0;
+            iupdate(ip);
+            bitmap_free_inum(ip->fs, ip->inum);
+        }
+        sleeplock_release(&ip->lock);
+        spin_lock(&icache_lock);
+        if (--ip->ref == 0) {
+            list_remove(&ip->link);
+            spin_unlock(&icache_lock);
+            kmem_cache_free(inode_cache, ip);
+            return;
+        }
+    } else {
+        ip->ref--;
+    }
+    spin_unlock(&icache_lock);
+}
+
+void iunlockput(struct inode *ip)
+{
+    iunlock(ip);
+    iput(ip);
+}
+
+int ialloc(struct fs *fs, uint16_t type, uint16_t mode, struct inode **out)
+{
+    uint32_t inum;
+    int err = bitmap_alloc_inum(fs, &inum);
+    if (err)
+        return err;
+    struct inode *ip = iget(fs, inum);
+    if (!ip) {
+        bitmap_free_inum(fs, inum);
+        return -ENOMEM;
+    }
+    err = ilock(ip);
+    if (err) {
+        bitmap_free_inum(fs, inum);
+        iput(ip);
+        return err;
+    }
+    int64_t now = fs_now();
+    memset(&ip->d, 0, sizeof(ip->d));
+    ip->d.type = type;
+    ip->d.mode = mode;
+    ip->d.atime = ip->d.mtime = ip->d.ctime = now;
+    err = iupdate(ip);
+    if (err) {
+        ip->d.type = 0;
+        bitmap_free_inum(fs, inum);
+        iunlockput(ip);
+        return err;
+    }
+    *out = ip;
+    return 0;
+}
+
+/* Pointer slot i of block `blockno`, allocating the block itself if needed. */
+static int ptr_block_slot(struct inode *ip, uint32_t *holder, bool holder_in_block,
+                          struct buf *hb, bool alloc, uint32_t *out)
+{
+    if (*holder == 0) {
+        if (!alloc) {
+            *out = 0;
+            return 0;
+        }
+        int err = balloc(ip->fs, holder);
+        if (err)
+            return err;
+        if (holder_in_block)
+            log_write(&ip->fs->log, hb);
+    }
+    *out = *holder;
+    return 0;
+}
+
+/* Follow one level: entry idx of pointer block `blk`; allocate if asked. */
+static int walk_level(struct inode *ip, uint32_t blk, uint32_t idx, bool alloc, uint32_t *out)
+{
+    struct buf *b = bread(ip->fs->dev, blk);
+    if (!b)
+        return -EIO;
+    uint32_t *ptrs = (uint32_t *)b->data;
+    int err = ptr_block_slot(ip, &ptrs[idx], true, b, alloc, out);
+    brelse(b);
+    return err;
+}
+
+/*
+ * The disk block holding file block bn, in *out (0 for a hole when !alloc).
+ * With alloc, missing blocks (and pointer blocks) are allocated; the caller
+ * holds the inode lock, is in an operation, and calls iupdate afterwards.
+ */
+static int bmap(struct inode *ip, uint64_t bn, bool alloc, uint32_t *out)
+{
+    uint32_t ptr;
+    int err;
+    if (bn < QFS_NDIRECT)
+        return ptr_block_slot(ip, &ip->d.direct[bn], false, NULL, alloc, out);
+    bn -= QFS_NDIRECT;
+    if (bn < PPB) {
+        err = ptr_block_slot(ip, &ip->d.indirect, false, NULL, alloc, &ptr);
+        if (err || !ptr)
+            return *out = 0, err;
+        return walk_level(ip, ptr, bn, alloc, out);
+    }
+    bn -= PPB;
+    if (bn >= (uint64_t)PPB * PPB)
+        return -EFBIG;
+    err = ptr_block_slot(ip, &ip->d.dindirect, false, NULL, alloc, &ptr);
+    if (err || !ptr)
+        return *out = 0, err;
+    err = walk_level(ip, ptr, bn / PPB, alloc, &ptr);
+    if (err || !ptr)
+        return *out = 0, err;
+    return walk_level(ip, ptr, bn % PPB, alloc, out);
+}
+
+/*
+ * Free the blocks of pointer block `blk` from entry `from` on; `depth` 1
+ * means its entries are data blocks, 2 that they are pointer blocks.  If
+ * from == 0 the pointer block itself is freed too (*slot cleared).
+ */
+static int free_tree(struct inode *ip, uint32_t *slot, uint64_t from, int depth)
+{
+    uint64_t span = depth == 1 ? 1 : PPB; /* file blocks per entry */
+    struct buf *b = bread(ip->fs->dev, *slot);
+    if (!b)
+        return -EIO;
+    uint32_t *ptrs = (uint32_t *)b->data;
+    bool changed = false;
+    for (uint32_t i = 0; i < PPB; i++) {
+        uint64_t first = i * span;
+        if (!ptrs[i] || first + span <= from)
+            continue;
+        if (depth == 1) {
+            bfree(ip->fs, ptrs[i]);
+            ptrs[i] = 0;
+        } else {
+            free_tree(ip, &ptrs[i], from > first ? from - first : 0, 1);
+        }
+        changed = true;
+    }
+    if (from == 0) {
+        brelse(b);
+        bfree(ip->fs, *slot);
+        *slot = 0;
+        return 0;
+    }
+    if (changed)
+        log_write(&ip->fs->log, b);
+    brelse(b);
+    return 0;
+}
+
+/* Zero bytes [size, end of its block) so a later extension reads zeros. */
+static int zero_tail(struct inode *ip, uint64_t size)
+{
+    uint32_t blk;
+    if (size % BS == 0 || bmap(ip, size / BS, false, &blk) || !blk)
+        return 0;
+    struct buf *b = bread(ip->fs->dev, blk);
+    if (!b)
+        return -EIO;
+    memset(b->data + size % BS, 0, BS - size % BS);
+    log_write(&ip->fs->log, b);
+    brelse(b);
+    return 0;
+}
+
+int itrunc(struct inode *ip, uint64_t size)
+{
+    uint64_t keep = (size + BS - 1) / BS; /* file blocks to keep */
+    if (size > QFS_MAX_FILE_BLOCKS * BS)
+        return -EFBIG;
+    if (size < ip->d.size) {
+        for (uint64_t i = keep; i < QFS_NDIRECT; i++) {
+            if (ip->d.direct[i]) {
+                bfree(ip->fs, ip->d.direct[i]);
+                ip->d.direct[i] = 0;
+            }
+        }
+        uint64_t from = keep > QFS_NDIRECT ? keep - QFS_NDIRECT : 0;
+        if (ip->d.indirect && from < PPB)
+            free_tree(ip, &ip->d.indirect, from, 1);
+        from = keep > QFS_NDIRECT + PPB ? keep - QFS_NDIRECT - PPB : 0;
+        if (ip->d.dindirect)
+            free_tree(ip, &ip->d.dindirect, from, 2);
+        zero_tail(ip, size);
+    }
+    ip->d.size = size;
+    ip->d.mtime = ip->d.ctime = fs_now();
+    return iupdate(ip);
+}
+
+static int copy_chunk(bool user, void *dst, const void *src, size_t n)
+{
+    if (user)
+        return -EFAULT; /* user copies arrive with user mode */
+    memcpy(dst, src, n);
+    return 0;
+}
+
+ssize_t readi(struct inode *ip, bool user, uintptr_t dst, uint64_t off, size_t n)
+{
+    if (off >= ip->d.size)
+        return 0;
+    n = MIN(n, ip->d.size - off);
+    size_t done = 0;
+    while (done < n) {
+        uint32_t blk;
+        size_t m = MIN(n - done, BS - (off % BS));
+        int err = bmap(ip, off / BS, false, &blk);
+        if (!err && blk) {
+            struct buf *b = bread(ip->fs->dev, blk);
+            if (!b)
+                err = -EIO;
+            else {
+                err = copy_chunk(user, (void *)(dst + done), b->data + off % BS, m);
+                brelse(b);
+            }
+        } else if (!err) {
+            static const uint8_t zeros[BS];
+            err = copy_chunk(user, (void *)(dst + done), zeros, m); /* a hole */
+        }
+        if (err)
+            return done ? (ssize_t)done : err;
+        done += m;
+        off += m;
+    }
+    return (ssize_t)done;
+}
+
+ssize_t writei(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t n)
+{
+    if (off + n < off || off + n > QFS_MAX_FILE_BLOCKS * BS)
+        return -EFBIG;
+    size_t done = 0;
+    int err = 0;
+    while (done < n) {
+        uint32_t blk;
+        size_t m = MIN(n - done, BS - (off % BS));
+        err = bmap(ip, off / BS, true, &blk);
+        if (err)
+            break;
+        struct buf *b = bread(ip->fs->dev, blk);
+        if (!b) {
+            err = -EIO;
+            break;
+        }
+        err = copy_chunk(user, b->data + off % BS, (const void *)(src + done), m);
+        if (!err)
+            log_write(&ip->fs->log, b);
+        brelse(b);
+        if (err)
+            break;
+        done += m;
+        off += m;
+    }
+    if (off > ip->d.size)
+        ip->d.size = off;
+    if (done)
+        ip->d.mtime = ip->d.ctime = fs_now();
+    int uerr = iupdate(ip); /* bmap may have changed pointers even on error */
+    if (done)
+        return (ssize_t)done;
+    return err ? err : uerr;
+}
+
+/* Non-zero entries of pointer block blk; with depth 2, of the blocks below too. */
+static uint64_t count_tree(struct inode *ip, uint32_t blk, int depth)
+{
+    struct buf *b = bread(ip->fs->dev, blk);
+    uint64_t n = 1; /* the pointer block itself */
+    if (!b)
+        return n;
+    uint32_t *ptrs = (uint32_t *)b->data;
+    uint32_t below[PPB];
+    int nbelow = 0;
+    for (uint32_t i = 0; i < PPB; i++)
+        if (ptrs[i])
+            depth == 1 ? (void)n++ : (void)(below[nbelow++] = ptrs[i]);
+    brelse(b); /* release before descending: one buffer at a time */
+    for (int i = 0; i < nbelow; i++)
+        n += count_tree(ip, below[i], 1);
+    return n;
+}
+
+/* Disk blocks the file uses, pointer blocks included (for st_blocks). */
+static uint64_t blocks_in_use(struct inode *ip)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < QFS_NDIRECT; i++)
+        n += ip->d.direct[i] != 0;
+    if (ip->d.indirect)
+        n += count_tree(ip, ip->d.indirect, 1);
+    if (ip->d.dindirect)
+        n += count_tree(ip, ip->d.dindirect, 2);
+    return n;
+}
+
+void istat(struct inode *ip, struct kstat *st)
+{
+    static const unsigned type_bits[] = {0, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR};
+    memset(st, 0, sizeof(*st));
+    st->st_dev = 1;
+    st->st_ino = ip->inum;
+    st->st_mode = (ip->d.type < ARRAY_SIZE(type_bits) ? type_bits[ip->d.type] : 0) | ip->d.mode;
+    st->st_nlink = ip->d.nlink;
+    st->st_rdev = ((unsigned long)ip->d.major << 8) | ip->d.minor;
+    st->st_size = (long)ip->d.size;
+    st->st_blksize = BS;
+    st->st_blocks = (long)blocks_in_use(ip) * (BS / 512);
+    st->st_atime_sec = ip->d.atime / 1000000000, st->st_atime_nsec = ip->d.atime % 1000000000;
+    st->st_mtime_sec = ip->d.mtime / 1000000000, st->st_mtime_nsec = ip->d.mtime % 1000000000;
+    st->st_ctime_sec = ip->d.ctime / 1000000000, st->st_ctime_nsec = ip->d.ctime % 1000000000;
+}

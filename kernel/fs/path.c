@@ -1,0 +1,135 @@
+/*
+ * Path resolution.  Absolute paths start at the root, relative ones at cwd;
+ * "." and ".." are directory entries like any other (the root's ".." is the
+ * root), and repeated slashes are one.  A symbolic link met in the middle of
+ * a path is always followed; at the end only when asked.  Following more
+ * than SYMLINK_MAX_DEPTH links in one lookup gives -ELOOP (this also stops
+ * loops).  Callers are inside a log operation, because dropping the last
+ * reference to an unlinked inode frees it.
+ */
+#include "fs/fs.h"
+#include "abi/errno.h"
+#include "lib/string.h"
+#include "mm/slab.h"
+
+struct fs *root_fs;
+
+/* Copy the next component of *path to name and advance; 0, 1 at the end, or -errno. */
+static int next_component(const char **path, char name[QFS_NAME_MAX + 1])
+{
+    const char *p = *path;
+    while (*p == '/')
+        p++;
+    if (!*p)
+        return 1;
+    const char *start = p;
+    while (*p && *p != '/')
+        p++;
+    if (p - start > QFS_NAME_MAX)
+        return -ENAMETOOLONG;
+    memcpy(name, start, p - start);
+    name[p - start] = '\0';
+    while (*p == '/')
+        p++;
+    *path = p;
+    return 0;
+}
+
+static int walk(struct inode *cwd, const char *path, bool follow, bool parent,
+                struct inode **out, char *last, int *depth);
+
+/* Replace *ip (a symlink, referenced) by what its target names, relative to dir. */
+static int follow_link(struct inode *dir, struct inode **ip, int *depth)
+{
+    if (++*depth > SYMLINK_MAX_DEPTH)
+        return -ELOOP;
+    char *target = kmalloc(PATH_MAX + 1);
+    if (!target)
+        return -ENOMEM;
+    int err = ilock(*ip);
+    ssize_t n = err ? err : readi(*ip, false, (uintptr_t)target, 0, PATH_MAX);
+    if (!err)
+        iunlock(*ip);
+    if (n < 0) {
+        kfree(target);
+        return (int)n;
+    }
+    target[n] = '\0';
+    struct inode *res;
+    err = walk(dir, target, true, false, &res, NULL, depth);
+    kfree(target);
+    if (err)
+        return err;
+    iput(*ip);
+    *ip = res;
+    return 0;
+}
+
+static int walk(struct inode *cwd, const char *path, bool follow, bool parent,
+                struct inode **out, char *last, int *depth)
+{
+    char name[QFS_NAME_MAX + 1];
+    if (!path[0])
+        return -ENOENT;
+    if (strnlen(path, PATH_MAX + 1) > PATH_MAX)
+        return -ENAMETOOLONG;
+    struct inode *ip = (path[0] == '/' || !cwd) ? iget(root_fs, QFS_ROOT_INUM) : idup(cwd);
+    if (!ip)
+        return -ENOMEM;
+    int err;
+    while ((err = next_component(&path, name)) == 0) {
+        bool is_last = *path == '\0';
+        if ((err = ilock(ip)) != 0)
+            break;
+        if (ip->d.type != QFS_T_DIR) {
+            iunlock(ip);
+            err = -ENOTDIR;
+            break;
+        }
+        if (parent && is_last) {
+            iunlock(ip);
+            strlcpy(last, name, QFS_NAME_MAX + 1);
+            *out = ip;
+            return 0;
+        }
+        struct inode *next = dir_lookup(ip, name, NULL);
+        iunlock(ip);
+        if (!next) {
+            err = -ENOENT;
+            break;
+        }
+        if ((err = ilock(next)) != 0) {
+            iput(next);
+            break;
+        }
+        bool is_link = next->d.type == QFS_T_SYMLINK;
+        iunlock(next);
+        if (is_link && (!is_last || follow) && (err = follow_link(ip, &next, depth)) != 0) {
+            iput(next);
+            break;
+        }
+        iput(ip);
+        ip = next;
+    }
+    if (err == 1 && parent)
+        err = -EINVAL; /* "/" or "" has no last component */
+    if (err == 1) {
+        *out = ip;
+        return 0;
+    }
+    iput(ip);
+    return err;
+}
+
+int path_lookup(struct inode *cwd, const char *path, bool follow, struct inode **out)
+{
+    int depth = 0;
+    return walk(cwd, path, follow, false, out, NULL, &depth);
+}
+
+int path_parent(struct inode *cwd, const char *path, struct inode **parent,
+                char name[QFS_NAME_MAX + 1])
+{
+    int depth = 0;
+    return walk(cwd, path, true, true, parent, name, &depth);
+}

@@ -1,0 +1,72 @@
+/*
+ * Mounting: read and check the superblock, recover the journal, and make
+ * the file system the root.  Only sanity checks that protect the kernel are
+ * done here (regions inside the disk and in order); fsck does the rest.
+ */
+#include "fs/fs.h"
+#include "fs/bcache.h"
+#include "dev/blockdev.h"
+#include "abi/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/slab.h"
+
+static bool super_is_sane(const struct qfs_super *sb, uint64_t disk_blocks)
+{
+    if (sb->magic != QFS_MAGIC || sb->version != QFS_VERSION || sb->block_size != QFS_BLOCK_SIZE)
+        return false;
+    if (sb->nblocks > disk_blocks || sb->ninodes < 2)
+        return false;
+    /* Regions in order: super < log < imap < bmap < inodes < data <= nblocks. */
+    return sb->log_start > QFS_SUPER_BLOCK && sb->log_blocks >= 2 &&
+           sb->imap_start >= sb->log_start + sb->log_blocks &&
+           sb->imap_blocks * (uint64_t)QFS_BITS_PER_BLOCK >= sb->ninodes &&
+           sb->bmap_start >= sb->imap_start + sb->imap_blocks &&
+           sb->bmap_blocks * (uint64_t)QFS_BITS_PER_BLOCK >= sb->nblocks &&
+           sb->inode_start >= sb->bmap_start + sb->bmap_blocks &&
+           sb->inode_blocks * (uint64_t)QFS_INODES_PER_BLOCK >= sb->ninodes &&
+           sb->data_start >= sb->inode_start + sb->inode_blocks && sb->data_start < sb->nblocks;
+}
+
+int fs_mount(struct blockdev *dev, struct fs **out)
+{
+    struct fs *fs = kzalloc(sizeof(*fs));
+    if (!fs)
+        return -ENOMEM;
+    fs->dev = dev;
+    spin_init(&fs->alloc_lock, "fs alloc");
+    struct buf *b = bread(dev, QFS_SUPER_BLOCK);
+    int err = -EIO;
+    if (!b)
+        goto out_free;
+    memcpy(&fs->sb, b->data, sizeof(fs->sb));
+    brelse(b);
+    err = -EINVAL;
+    if (!super_is_sane(&fs->sb, dev->nsectors / (QFS_BLOCK_SIZE / SECTOR_SIZE))) {
+        printf("qfs: %s does not hold a valid file system\n", dev->name);
+        goto out_free;
+    }
+    if ((err = log_init(&fs->log, dev, &fs->sb)) != 0)
+        goto out_free;
+    fs->block_hint = fs->sb.data_start;
+    fs->inode_hint = QFS_ROOT_INUM;
+    uint64_t fb, fi;
+    fs_counts(fs, &fb, &fi);
+    printf("qfs: mounted %s: %u blocks (%lu free), %u inodes (%lu free), log %u blocks\n",
+           dev->name, fs->sb.nblocks, fb, fs->sb.ninodes, fi, fs->sb.log_blocks);
+    *out = fs;
+    return 0;
+out_free:
+    kfree(fs);
+    return err;
+}
+
+void fs_begin_op(struct fs *fs)
+{
+    log_begin_op(&fs->log);
+}
+
+int fs_end_op(struct fs *fs)
+{
+    return log_end_op(&fs->log);
+}

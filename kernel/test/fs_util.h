@@ -1,0 +1,36 @@
+/* Small helpers shared by the file-system self-tests (kernel buffers only). */
+#ifndef TEST_FS_UTIL_H
+#define TEST_FS_UTIL_H
+
+#include "types.h"
+#include "abi/errno.h"
+#include "abi/fcntl.h"
+#include "abi/stat.h"
+#include "fs/file.h"
+#include "fs/fs.h"
+#include "fs/fsops.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+/* Fail the current test with a message; used as `return tfail(...)`. */
+int tfail(const char *test, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define CHECK(test, cond, ...)                                                                     \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            return tfail(test, __VA_ARGS__);                                                       \
+    } while (0)
+
+/* Deterministic content: byte i of the stream `seed` is a function of (seed, i). */
+void fill_pattern(void *buf, size_t n, uint32_t seed, uint64_t off);
+bool check_pattern(const void *buf, size_t n, uint32_t seed, uint64_t off);
+
+int put_file(const char *path, const void *buf, size_t n);          /* create/truncate + write */
+ssize_t get_file(const char *path, void *buf, size_t n);             /* whole-file read */
+int put_pattern_file(const char *path, size_t n, uint32_t seed);     /* n bytes of a pattern */
+int check_pattern_file(const char *path, size_t n, uint32_t seed);   /* 0, or -1 on mismatch */
+void fs_free_counts(uint64_t *blocks, uint64_t *inodes);
+/* Remove a tree (files, links, dirs) below and including path; ignores errors. */
+void remove_tree(const char *path);
+
+#endif
