@@ -16,11 +16,15 @@ static const struct selftest tests[] = {
     {"preempt", preempt_selftest},
     {"sleep", sleep_selftest},
     {"timer", timer_selftest},
+    {"disk", disk_selftest},
     {"fs-basic", fs_basic_selftest},
     {"fs-bigfile", fs_bigfile_selftest},
     {"fs-dirs", fs_dirs_selftest},
     {"fs-links", fs_links_selftest},
     {"fs-open", fs_open_selftest},
+    {"fs-rename", fs_rename_selftest},
+    {"fs-concurrent", fs_concurrent_selftest},
+    {"fs-full", fs_full_selftest},
 };
 
 static int alloc_result = 1; /* 1: not run, 0: pass, -1: fail */
@@ -83,6 +87,14 @@ void boot_first_thread(const struct fdt_info *fi)
 {
     char list[64];
     storage_mount_root();
+    if (bootarg_get(fi->bootargs, "crashcheck", list, sizeof(list)))
+        fs_crash_check();
+    if (bootarg_get(fi->bootargs, "fsworkload", list, sizeof(list))) {
+        unsigned run = 0;
+        for (const char *p = list; *p >= '0' && *p <= '9'; p++)
+            run = run * 10 + (*p - '0');
+        fs_crash_workload(run);
+    }
     if (bootarg_get(fi->bootargs, "selftest", list, sizeof(list)))
         selftest_run_list(list);
     char dummy[4];

@@ -20,10 +20,18 @@ int thread_selftest(void);
 int preempt_selftest(void);
 int sleep_selftest(void);
 int timer_selftest(void);
+int disk_selftest(void);
 int fs_basic_selftest(void);
 int fs_bigfile_selftest(void);
 int fs_dirs_selftest(void);
 int fs_links_selftest(void);
 int fs_open_selftest(void);
+int fs_rename_selftest(void);
+int fs_concurrent_selftest(void);
+int fs_full_selftest(void);
+
+/* Crash-consistency workload (never returns) and check (fs_crash.c). */
+void fs_crash_workload(unsigned run) __attribute__((noreturn));
+void fs_crash_check(void);
 
 #endif

@@ -1,0 +1,113 @@
+/*
+ * Crash-consistency workload and check (driven by tests/test_crash.py).
+ *
+ * bootargs fsworkload=<run>: forever, write /crash/tmp-<run>-<n> with a
+ * pattern, fsync it, rename it to /crash/<run>-<n>, sync, and print
+ * "durable <run>-<n>"; now and then unlink an older file, sync, and print
+ * "deleted <run>-<m>".  A second thread churns other files meanwhile so
+ * commits are shared and the kill lands in every phase of a commit.
+ *
+ * bootargs crashcheck: after the journal has been replayed at mount, check
+ * every /crash/<run>-<n> has exactly its pattern and size, list them, and
+ * print "crashcheck: <k> files, <b> bad".  The harness checks that every
+ * durable file that was not deleted is listed, that no deleted one is, and
+ * then runs fsck on the image.
+ */
+#include "test/fs_util.h"
+#include "test/selftest.h"
+#include "proc/thread.h"
+#include "proc/sched.h"
+#include "mm/slab.h"
+
+static uint32_t seed_of(unsigned run, unsigned n)
+{
+    return run * 100003u + n * 7919u + 1;
+}
+
+static size_t size_of(unsigned run, unsigned n)
+{
+    return 100 + (seed_of(run, n) * 2654435761u) % 70000;
+}
+
+static void churn(void *arg)
+{
+    char path[48];
+    for (unsigned i = 0;; i++) {
+        snprintf(path, sizeof(path), "/crash/churn%u", i % 8);
+        put_pattern_file(path, 3000 + (i * 977) % 20000, i);
+        if (i % 3 == 0) {
+            snprintf(path, sizeof(path), "/crash/churn%u", (i + 4) % 8);
+            fs_unlink(NULL, path);
+        }
+    }
+}
+
+void fs_crash_workload(unsigned run)
+{
+    char tmp[48], name[48];
+    fs_mkdir(NULL, "/crash", 0755);
+    thread_spawn_detached("churn", churn, NULL);
+    for (unsigned n = 0;; n++) {
+        snprintf(tmp, sizeof(tmp), "/crash/tmp-%u-%u", run, n);
+        snprintf(name, sizeof(name), "/crash/%u-%u", run, n);
+        struct file *f;
+        if (put_pattern_file(tmp, size_of(run, n), seed_of(run, n)) ||
+            file_open(NULL, tmp, O_RDONLY, 0, &f)) {
+            printf("workload: write failed (disk full?)\n");
+            sched_sleep_ticks(100);
+            continue;
+        }
+        file_fsync(f);
+        file_close(f);
+        if (fs_rename(NULL, tmp, name) == 0 && fs_sync() == 0)
+            printf("durable %u-%u\n", run, n);
+        if (n >= 4 && n % 3 == 0) {
+            snprintf(name, sizeof(name), "/crash/%u-%u", run, n - 4);
+            if (fs_unlink(NULL, name) == 0 && fs_sync() == 0)
+                printf("deleted %u-%u\n", run, n - 4);
+        }
+    }
+}
+
+/* Check one "<run>-<n>" file; true if it is intact. */
+static bool check_one(const char *name)
+{
+    unsigned run = 0, n = 0;
+    const char *p = name;
+    while (*p >= '0' && *p <= '9')
+        run = run * 10 + (*p++ - '0');
+    if (*p++ != '-')
+        return true; /* not a workload file */
+    while (*p >= '0' && *p <= '9')
+        n = n * 10 + (*p++ - '0');
+    char path[64];
+    snprintf(path, sizeof(path), "/crash/%s", name);
+    return check_pattern_file(path, size_of(run, n), seed_of(run, n)) == 0;
+}
+
+void fs_crash_check(void)
+{
+    struct file *f;
+    int files = 0, bad = 0;
+    if (!root_fs || file_open(NULL, "/crash", O_RDONLY | O_DIRECTORY, 0, &f)) {
+        printf("crashcheck: 0 files, 0 bad (no /crash)\n");
+        return;
+    }
+    char *buf = kmalloc(2048);
+    ssize_t n;
+    while (buf && (n = file_getdents(f, false, (uintptr_t)buf, 2048)) > 0) {
+        for (ssize_t off = 0; off < n;) {
+            struct kdirent *d = (struct kdirent *)(buf + off);
+            off += d->d_reclen;
+            if (d->d_name[0] < '0' || d->d_name[0] > '9')
+                continue;
+            files++;
+            bool ok = check_one(d->d_name);
+            bad += !ok;
+            printf("crashcheck: %s %s\n", ok ? "have" : "BAD", d->d_name);
+        }
+    }
+    kfree(buf);
+    file_close(f);
+    printf("crashcheck: %d files, %d bad\n", files, bad);
+}
