@@ -97,6 +97,8 @@ void boot_first_thread(const struct fdt_info *fi)
     }
     if (bootarg_get(fi->bootargs, "selftest", list, sizeof(list)))
         selftest_run_list(list);
+    if (bootarg_get(fi->bootargs, "bench", list, sizeof(list)))
+        bench_run();
     char dummy[4];
     if (bootarg_get(fi->bootargs, "poweroff", dummy, sizeof(dummy)))
         machine_poweroff();

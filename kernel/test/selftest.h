@@ -30,6 +30,9 @@ int fs_rename_selftest(void);
 int fs_concurrent_selftest(void);
 int fs_full_selftest(void);
 
+/* Micro-benchmarks (bench.c), bootargs `bench`. */
+void bench_run(void);
+
 /* Crash-consistency workload (never returns) and check (fs_crash.c). */
 void fs_crash_workload(unsigned run) __attribute__((noreturn));
 void fs_crash_check(void);
