@@ -83,16 +83,19 @@ $(B)/ksyms0.o: $(B)/ksyms0.S
 $(B)/ksyms.o: $(B)/ksyms.S
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
+# The root disk: build/fs.img, made by mkfs from rootfs/ (FS_MB MiB).  It keeps
+# what you write to it between boots; `make clean` (or deleting it) resets it.
 QEMUOPTS = -machine virt -bios default -kernel $(B)/kernel.elf -m $(MEM) -smp $(CPUS) \
-	-nographic -global virtio-mmio.force-legacy=false
+	-nographic -global virtio-mmio.force-legacy=false \
+	-drive file=$(B)/fs.img,if=none,format=raw,id=root -device virtio-blk-device,drive=root
 ifneq ($(strip $(BOOTARGS)),)
 QEMUOPTS += -append "$(BOOTARGS)"
 endif
 
-qemu: kernel
+qemu: kernel $(B)/fs.img
 	$(QEMU) $(QEMUOPTS)
 
-qemu-gdb: kernel
+qemu-gdb: kernel $(B)/fs.img
 	@echo "*** QEMU is waiting for GDB on port $(GDBPORT): run 'make gdb' in another terminal"
 	@sed "s/:1234/:$(GDBPORT)/" .gdbinit > $(B)/gdbinit
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
@@ -100,16 +103,19 @@ qemu-gdb: kernel
 gdb:
 	$(GDB) -q -x $(B)/gdbinit
 
-# ---- tests --------------------------------------------------------------
+# ---- host tools, tests --------------------------------------------------
+include mkfs/mkfs.mk
 include tests/unit/unit.mk
 
-test: kernel unit-test
+unit-test: fs-unit-test
+
+test: kernel $(B)/fs.img $(B)/mkfs/fsck unit-test
 	$(PYTHON) -m pytest -v tests
 
-grade: kernel
+grade: kernel $(B)/fs.img $(B)/mkfs/fsck
 	$(PYTHON) tests/grade.py
 
-bench: kernel
+bench: kernel $(B)/fs.img
 	$(PYTHON) tests/bench.py
 
 deps:
@@ -120,7 +126,7 @@ compile_commands.json:
 	bear --output $@ -- $(MAKE) kernel
 
 format:
-	find kernel tests/unit -name '*.[ch]' | xargs clang-format -i
+	find kernel mkfs tests/unit tests/fsunit -name '*.[ch]' | xargs clang-format -i
 
 clean:
 	rm -rf $(B)

@@ -103,9 +103,11 @@ struct qfs_dirent {
  * Journal header, the first block of the log.  n == 0: the log is empty.
  * n > 0: a committed transaction whose i-th block belongs at home[i] and
  * sits at log_start + 1 + i.  The header is written last (after the data
- * blocks reach the disk), so writing it is the commit; `checksum` covers the
- * logged blocks, so a header whose blocks did not all reach the disk is
- * recognised and ignored.
+ * blocks reach the disk), so writing it is the commit.  `checksum` covers the
+ * header's own seq, n and home[0..n-1] and then the n logged blocks in order
+ * (qfs_log_checksum_start, then qfs_checksum over each block): a header whose
+ * blocks did not all reach the disk, or a header torn between its sectors,
+ * is recognised and ignored.
  */
 #define QFS_LOG_MAGIC 0x4c4f4731u /* "LOG1" */
 #define QFS_LOG_MAX ((QFS_BLOCK_SIZE - 16) / 4)
@@ -127,6 +129,14 @@ static inline uint32_t qfs_checksum(uint32_t h, const void *data, uint32_t len)
     return h;
 }
 #define QFS_CHECKSUM_INIT 2166136261u
+
+/* The checksum of a log header's fields; continue it over the logged blocks. */
+static inline uint32_t qfs_log_checksum_start(const struct qfs_log_header *h)
+{
+    uint32_t sum = qfs_checksum(QFS_CHECKSUM_INIT, &h->seq, sizeof(h->seq));
+    sum = qfs_checksum(sum, &h->n, sizeof(h->n));
+    return qfs_checksum(sum, h->home, (h->n <= QFS_LOG_MAX ? h->n : QFS_LOG_MAX) * 4);
+}
 
 #ifndef QFS_HOST
 STATIC_ASSERT(sizeof(struct qfs_inode) == QFS_INODE_SIZE);

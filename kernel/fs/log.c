@@ -10,6 +10,14 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
+/* Checksum of a header holding seq, n and log->home[]: qfs_log_checksum_start's bytes. */
+static uint32_t header_checksum(struct log *log, uint32_t n, uint32_t seq)
+{
+    uint32_t sum = qfs_checksum(QFS_CHECKSUM_INIT, &seq, sizeof(seq));
+    sum = qfs_checksum(sum, &n, sizeof(n));
+    return qfs_checksum(sum, log->home, n * sizeof(uint32_t));
+}
+
 static int write_header(struct log *log, uint32_t n, uint32_t seq, uint32_t sum)
 {
     struct buf *b = bget_nofill(log->dev, log->start);
@@ -86,10 +94,10 @@ static void unpin_block(struct log *log, uint32_t i)
  */
 static int commit(struct log *log)
 {
-    uint32_t sum = QFS_CHECKSUM_INIT;
     int err = 0;
     if (log->n == 0)
         return 0;
+    uint32_t sum = header_checksum(log, log->n, log->seq + 1);
     for (uint32_t i = 0; i < log->n && !err; i++)
         err = copy_block(log, i, true, &sum);
     if (!err)
@@ -116,11 +124,12 @@ static int commit(struct log *log)
 
 static int recover(struct log *log)
 {
-    uint32_t n = 0, seq = 0, sum = 0, check = QFS_CHECKSUM_INIT;
+    uint32_t n = 0, seq = 0, sum = 0;
     int r = read_header(log, &n, &seq, &sum);
     log->seq = seq;
     if (r)
         return r < 0 ? r : 0;
+    uint32_t check = header_checksum(log, n, seq);
     for (uint32_t i = 0; i < n; i++) {
         struct buf *b = bread(log->dev, log->start + 1 + i);
         if (!b)
