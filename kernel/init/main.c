@@ -157,8 +157,11 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
         panic("kmain: no memory for the scheduler stack");
     c->sched_stack_lo = top - KSTACK_SIZE;
     c->started = true;
-    smp_boot_secondaries(&boot_fdt);
-    printf("all %d harts online\n", ncpu);
+    int online = smp_boot_secondaries(&boot_fdt);
+    if (online == ncpu)
+        printf("all %d harts online\n", ncpu);
+    else
+        printf("%d of %d harts online\n", online, ncpu);
     boot_smp_selftests();
     c->stack_lo = c->sched_stack_lo;
     call_on_stack(top, boot_hart_continue);

@@ -44,7 +44,7 @@ static bool list_has(const char *list, const char *name)
 
 void boot_smp_selftests(void)
 {
-    char list[64];
+    char list[256];
     if (!bootarg_get(boot_fdt.bootargs, "selftest", list, sizeof(list)) || !list_has(list, "alloc"))
         return;
     int r = alloc_selftest_run();
@@ -85,7 +85,7 @@ int selftest_run_list(const char *list)
 
 void boot_first_thread(const struct fdt_info *fi)
 {
-    char list[64];
+    char list[256];
     storage_mount_root();
     if (bootarg_get(fi->bootargs, "crashcheck", list, sizeof(list)))
         fs_crash_check();

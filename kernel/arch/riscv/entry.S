@@ -33,9 +33,9 @@ _start:
     /* Now in the upper half.  Boot stack, no per-cpu pointer yet. */
     la sp, boot_stack_top
     mv tp, zero
-    mv fp, zero
     mv a0, s0
     mv a1, s1
+    mv fp, zero     /* fp is s0: clear it only after s0 (the hart id) is used */
     call kmain
 2:  wfi
     j 2b

@@ -65,7 +65,17 @@ static void start_one(int i)
     c->stack_lo = c->sched_stack_lo;
     c->boot_satp = kernel_satp();
     __sync_synchronize();
-    long err = sbi_hart_start(c->hartid, kva_to_pa(_start_secondary), (unsigned long)c);
+    /* The firmware may still be bringing the hart to its stopped state
+     * (SBI_ERR_ALREADY_AVAILABLE): wait for that and try again. */
+    long err;
+    uint64_t give_up = timer_now_ns() + 2000000000UL;
+    while ((err = sbi_hart_start(c->hartid, kva_to_pa(_start_secondary), (unsigned long)c)) ==
+               SBI_ERR_ALREADY_AVAILABLE &&
+           timer_now_ns() < give_up) {
+        uint64_t until = timer_now_ns() + 1000000;
+        while (timer_now_ns() < until)
+            ;
+    }
     if (err) {
         printf("smp: hart %lu did not start (SBI error %ld)\n", c->hartid, err);
         return;
@@ -77,11 +87,16 @@ static void start_one(int i)
         printf("smp: hart %lu did not come online\n", c->hartid);
 }
 
-void smp_boot_secondaries(const struct fdt_info *fi)
+int smp_boot_secondaries(const struct fdt_info *fi)
 {
-    for (int i = 0; i < ncpu; i++)
-        if (&cpus[i] != this_cpu())
-            start_one(i);
+    int online = 1;
+    for (int i = 0; i < ncpu; i++) {
+        if (&cpus[i] == this_cpu())
+            continue;
+        start_one(i);
+        online += cpus[i].started;
+    }
+    return online;
 }
 
 /* First C code on a secondary hart: tp = c, on its scheduler stack. */

@@ -13,8 +13,9 @@
 
 struct fdt_info;
 
-/* Start every hart the device tree lists, waiting for each to come online. */
-void smp_boot_secondaries(const struct fdt_info *fi);
+/* Start every hart the device tree lists, waiting for each to come online;
+ * returns how many harts are online (this one included). */
+int smp_boot_secondaries(const struct fdt_info *fi);
 void ipi_send(int cpu, uint32_t reason);
 void ipi_interrupt(void);
 void smp_stop_others(void);

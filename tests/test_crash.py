@@ -1,0 +1,73 @@
+"""
+Crash consistency: kill QEMU at random moments while the kernel writes, then
+boot again (the journal is replayed at mount) and check:
+
+  - every file the workload reported durable (written, fsynced, renamed into
+    place, synced) is there with exactly its contents, unless the workload
+    later reported deleting it;
+  - no file reported deleted is there;
+  - the host fsck finds the image consistent.
+
+The workload (kernel/test/fs_crash.c) prints "durable <run>-<n>" and
+"deleted <run>-<n>" only after the operation's commit finished.
+"""
+
+import random
+import re
+import time
+
+import pytest
+
+from fsimg import disk_args, fsck, make_image
+
+KILLS = 22
+
+
+def boot_workload(qemu, img, run, cpus):
+    vm = qemu(cpus=cpus, bootargs=f"fsworkload={run}", extra=disk_args(img))
+    vm.wait_boot()
+    vm.expect(r"qfs: mounted vda", timeout=60)
+    return vm
+
+
+def recover_and_check(qemu, img):
+    vm = qemu(cpus=2, bootargs="crashcheck poweroff", extra=disk_args(img))
+    vm.wait_boot()
+    m = vm.expect([r"crashcheck: (\d+) files, (\d+) bad", r"system halted"], timeout=120)
+    assert vm.last_index == 0, "the kernel panicked while recovering"
+    assert vm.wait_exit(timeout=60) == 0
+    have = set(re.findall(r"^crashcheck: have (\S+)$", vm.log, re.M))
+    bad = re.findall(r"^crashcheck: BAD (\S+)$", vm.log, re.M)
+    return have, bad, vm.log
+
+
+def test_crash_consistency(qemu, tmp_path):
+    rng = random.Random(20261121)
+    img = make_image(tmp_path / "crash.img", "24M", inodes=2048)
+    durable, deleted = set(), set()
+    replays = 0
+    for run in range(1, KILLS + 1):
+        vm = boot_workload(qemu, img, run, cpus=rng.choice([1, 2, 4]))
+        # Let it write for a while, then cut the power: anywhere in a commit.
+        time.sleep(rng.uniform(0.2, 3.0))
+        vm.kill()
+        lines = vm.log.split("\n")[:-1]  # the last line may be cut short
+        for line in lines:
+            m = re.match(r"^(durable|deleted) (\d+-\d+)$", line.strip())
+            if m and m.group(1) == "durable":
+                durable.add(m.group(2))
+            elif m:
+                deleted.add(m.group(2))
+                durable.discard(m.group(2))
+
+        have, bad, log = recover_and_check(qemu, img)
+        replays += "log: replayed" in log
+        assert not bad, f"kill {run}: files with wrong contents after recovery: {bad}"
+        missing = durable - have
+        assert not missing, f"kill {run}: durable files lost: {sorted(missing)[:10]}"
+        zombies = have & deleted
+        assert not zombies, f"kill {run}: deleted files came back: {sorted(zombies)[:10]}"
+        status, out = fsck(img)
+        assert status == 0, f"kill {run}: fsck after recovery:\n{out}"
+    assert durable, "the workload never made a file durable: the test tested nothing"
+    print(f"{KILLS} kills, {len(durable)} durable files checked, {replays} journal replays")
