@@ -47,10 +47,10 @@ struct buddy_zone {
     size_t npages;      /* (const) */
     struct list_head free_area[BUDDY_MAX_ORDER + 1]; /* (z) free block heads */
     size_t nr_blocks[BUDDY_MAX_ORDER + 1];           /* (z) blocks per order */
-    size_t nr_free;     /* (z) frames on the free lists (not pcp) */
-    size_t nr_managed;  /* (z) frames ever handed to the zone */
-    size_t nr_fail;     /* (z) allocations that returned NULL */
-    struct buddy_pcp pcp[NCPU_MAX]; /* (own hart, interrupts off) */
+    size_t nr_free;                                  /* (z) frames on the free lists (not pcp) */
+    size_t nr_managed;                               /* (z) frames ever handed to the zone */
+    size_t nr_fail;                                  /* (z) allocations that returned NULL */
+    struct buddy_pcp pcp[NCPU_MAX];                  /* (own hart, interrupts off) */
 };
 
 /* Set up an empty zone: every frame reserved until buddy_add_range(). */

@@ -23,8 +23,8 @@ static bool overlaps_resv(paddr_t pa, const struct fdt_range *resv, int nresv)
     return false;
 }
 
-void page_init(paddr_t ram_base, paddr_t ram_end, paddr_t first_free,
-               const struct fdt_range *resv, int nresv)
+void page_init(paddr_t ram_base, paddr_t ram_end, paddr_t first_free, const struct fdt_range *resv,
+               int nresv)
 {
     ram_base = ALIGN_UP(ram_base, PAGE_SIZE);
     ram_end = ALIGN_DOWN(ram_end, PAGE_SIZE);

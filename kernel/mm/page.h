@@ -31,12 +31,12 @@
 
 struct page {
     uint32_t flags;
-    int32_t refcount;       /* 1 after page_alloc; atomic */
-    uint8_t order;          /* buddy order of a free or allocated block head */
-    uint16_t inuse;         /* slab head: objects handed out */
-    struct list_head list;  /* buddy free list / pcp / slab lists */
-    void *owner;            /* PG_SLAB: the struct kmem_cache */
-    void *freelist;         /* slab head: first free object */
+    int32_t refcount;      /* 1 after page_alloc; atomic */
+    uint8_t order;         /* buddy order of a free or allocated block head */
+    uint16_t inuse;        /* slab head: objects handed out */
+    struct list_head list; /* buddy free list / pcp / slab lists */
+    void *owner;           /* PG_SLAB: the struct kmem_cache */
+    void *freelist;        /* slab head: first free object */
 };
 
 struct page_stats {
@@ -50,8 +50,8 @@ struct page_stats {
 
 /* Boot hart, once: RAM is [ram_base, ram_end); frames below first_free and
  * those touching resv[] stay reserved; the page array goes at first_free. */
-void page_init(paddr_t ram_base, paddr_t ram_end, paddr_t first_free,
-               const struct fdt_range *resv, int nresv);
+void page_init(paddr_t ram_base, paddr_t ram_end, paddr_t first_free, const struct fdt_range *resv,
+               int nresv);
 
 /* NULL (pa_to_page, kva_to_page) when the address is not in RAM. */
 struct page *pa_to_page(paddr_t pa);

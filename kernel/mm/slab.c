@@ -20,9 +20,9 @@
 #include "sync/spinlock.h"
 #include "proc/cpu.h"
 
-#define SLAB_MAX_ORDER 3    /* prefer slabs of at most 32 KiB */
-#define SLAB_MIN_OBJS 8     /* ... holding at least this many objects */
-#define KMALLOC_NCLASSES 9  /* 16, 32, ..., 4096 */
+#define SLAB_MAX_ORDER 3   /* prefer slabs of at most 32 KiB */
+#define SLAB_MIN_OBJS 8    /* ... holding at least this many objects */
+#define KMALLOC_NCLASSES 9 /* 16, 32, ..., 4096 */
 
 struct kmem_magazine {
     uint32_t count;
@@ -289,7 +289,8 @@ void kmem_drain_local(void)
 {
     struct list_head *pos;
     spin_lock(&slab_caches_lock);
-    list_for_each(pos, &slab_caches) {
+    list_for_each(pos, &slab_caches)
+    {
         struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
         mag_flush(c, &c->mag[this_cpu()->id], SLAB_MAG_SIZE);
         kmem_cache_shrink(c);
@@ -317,11 +318,12 @@ void kmem_cache_stats_print(void)
     struct list_head *pos;
     struct kmem_cache_stats st;
     spin_lock(&slab_caches_lock);
-    list_for_each(pos, &slab_caches) {
+    list_for_each(pos, &slab_caches)
+    {
         struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
         kmem_cache_get_stats(c, &st);
-        printf("%-16s objsize %5zu  inuse %6zu  total %6zu  slabs %4zu\n", c->name,
-               st.objsize, st.inuse, st.total, st.slabs);
+        printf("%-16s objsize %5zu  inuse %6zu  total %6zu  slabs %4zu\n", c->name, st.objsize,
+               st.inuse, st.total, st.slabs);
     }
     spin_unlock(&slab_caches_lock);
 }

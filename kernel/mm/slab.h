@@ -32,12 +32,12 @@
 struct kmem_cache;
 
 struct kmem_cache_stats {
-    size_t objsize;  /* bytes per object, padding included */
-    size_t inuse;    /* objects handed out (not in slabs or magazines) */
-    size_t total;    /* object slots in all slabs */
+    size_t objsize; /* bytes per object, padding included */
+    size_t inuse;   /* objects handed out (not in slabs or magazines) */
+    size_t total;   /* object slots in all slabs */
     size_t slabs;
-    size_t cached;   /* free objects in per-cpu magazines */
-    unsigned order;  /* frames per slab = 2^order */
+    size_t cached;  /* free objects in per-cpu magazines */
+    unsigned order; /* frames per slab = 2^order */
 };
 
 /* After page_init: bootstrap and create the kmalloc caches. */

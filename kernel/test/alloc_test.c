@@ -6,9 +6,9 @@
  * before the free: two harts handed the same memory overwrite each other's
  * pattern.  At the end cpu 0 checks that every frame came back.
  *
- *   all harts: drain own caches    -- barrier --
- *   cpu 0:     baseline free count, create the shared cache
- *                                  -- barrier --
+ *   all harts: drain own caches, arrive
+ *   cpu 0:     wait for all (or give up after 5 s: FAIL, no hang),
+ *              baseline free count, create the shared cache, say go
  *   all harts: hammer, free all, drain own caches
  *                                  -- barrier --
  *   cpu 0:     destroy the cache, drain, compare, print the verdict
@@ -19,12 +19,14 @@
 #include "mm/slab.h"
 #include "mm/layout.h"
 #include "proc/cpu.h"
+#include "arch/riscv/timer.h"
 #include "lib/printf.h"
 
-#define OPS_PER_HART 4000
+#define OPS_PER_HART 20000
 #define NSLOTS 32
 #define MAX_TEST_ORDER 3
 #define SHARED_OBJSIZE 80
+#define ARRIVE_TIMEOUT_NS 5000000000UL /* then report a FAIL rather than hang */
 
 enum slot_kind { SLOT_FREE, SLOT_PAGE, SLOT_KMALLOC, SLOT_CACHE };
 
@@ -42,6 +44,8 @@ struct barrier {
 
 static struct slot slots[NCPU_MAX][NSLOTS];
 static struct barrier bar;
+static uint32_t arrived; /* harts that entered the test */
+static int go;           /* set by cpu 0: 1 run, -1 give up */
 static struct kmem_cache *shared_cache;
 static size_t baseline;
 static uint64_t total_ops;
@@ -75,10 +79,8 @@ static uint64_t xorshift(uint64_t *s)
 static void fail(const char *what, const void *p)
 {
     uint32_t zero = 0;
-    if (__atomic_compare_exchange_n(&failed, &zero, 1, false, __ATOMIC_ACQ_REL,
-                                    __ATOMIC_RELAXED))
-        snprintf(fail_reason, sizeof(fail_reason), "%s (%p, hart %d)", what, p,
-                 this_cpu()->id);
+    if (__atomic_compare_exchange_n(&failed, &zero, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+        snprintf(fail_reason, sizeof(fail_reason), "%s (%p, hart %d)", what, p, this_cpu()->id);
 }
 
 static void pattern_fill(void *p, size_t size, uint64_t tag)
@@ -199,21 +201,43 @@ static void check_and_report(void)
     verdict = failed ? -1 : 0;
 }
 
+/* cpu 0: wait for every hart, then set up the run; false if some hart
+ * never came (the caller must not wait for it in a barrier). */
+static bool coordinator_start(void)
+{
+    uint64_t deadline = timer_now_ns() + ARRIVE_TIMEOUT_NS;
+    while (__atomic_load_n(&arrived, __ATOMIC_ACQUIRE) < (uint32_t)ncpu &&
+           timer_now_ns() < deadline)
+        ;
+    uint32_t n = __atomic_load_n(&arrived, __ATOMIC_ACQUIRE);
+    if (n < (uint32_t)ncpu) {
+        printf("selftest alloc: FAIL: only %u of %d harts arrived\n", n, ncpu);
+        __atomic_store_n(&go, -1, __ATOMIC_RELEASE);
+        return false;
+    }
+    failed = 0;
+    total_ops = 0;
+    baseline = page_free_count();
+    shared_cache = kmem_cache_create("selftest", SHARED_OBJSIZE, 16);
+    if (!shared_cache)
+        fail("kmem_cache_create failed", NULL);
+    __atomic_store_n(&go, 1, __ATOMIC_RELEASE);
+    return true;
+}
+
 int alloc_selftest_run(void)
 {
     int id = this_cpu()->id;
 
     kmem_drain_local();
-    barrier_wait();
-    if (id == 0) {
-        failed = 0;
-        total_ops = 0;
-        baseline = page_free_count();
-        shared_cache = kmem_cache_create("selftest", SHARED_OBJSIZE, 16);
-        if (!shared_cache)
-            fail("kmem_cache_create failed", NULL);
-    }
-    barrier_wait();
+    __atomic_add_fetch(&arrived, 1, __ATOMIC_ACQ_REL);
+    if (id == 0 && !coordinator_start())
+        return -1;
+    int g;
+    while ((g = __atomic_load_n(&go, __ATOMIC_ACQUIRE)) == 0)
+        ;
+    if (g < 0)
+        return -1;
 
     __atomic_add_fetch(&total_ops, hammer(id), __ATOMIC_RELAXED);
     kmem_drain_local();

@@ -104,11 +104,3 @@ void boot_first_thread(const struct fdt_info *fi)
         machine_poweroff();
     kmon_run();
 }
-
-/* Placeholder until alloc_test.c lands (a strong definition overrides it). */
-__attribute__((weak)) int alloc_selftest_run(void)
-{
-    if (this_cpu()->id == 0)
-        printf("selftest alloc: FAIL: not built\n");
-    return -1;
-}

@@ -10,6 +10,7 @@
 #include "arch/riscv/trap.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/plic.h"
+#include "init/boot.h"
 #include "lib/fdt.h"
 #include "lib/printf.h"
 #include "mm/layout.h"
@@ -108,5 +109,6 @@ void secondary_main(struct cpu *c)
     plic_init_hart();
     printf("hart %lu started (cpu %d)\n", c->hartid, c->id);
     __atomic_store_n(&c->started, true, __ATOMIC_SEQ_CST);
+    boot_smp_selftests();
     sched_loop();
 }
