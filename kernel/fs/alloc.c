@@ -58,19 +58,28 @@ static bool bitmap_put(struct fs *fs, uint32_t start, uint32_t n)
     return was_set;
 }
 
-int balloc(struct fs *fs, uint32_t *blockno)
+/* bitmap_take starting at *hint (under alloc_lock); the hint moves past the result. */
+static int take_hinted(struct fs *fs, uint32_t start, uint32_t nbits, uint32_t *hint, uint32_t *out)
 {
     spin_lock(&fs->alloc_lock);
-    uint32_t hint = fs->block_hint;
+    uint32_t from = *hint;
     spin_unlock(&fs->alloc_lock);
-    int err = bitmap_take(fs, fs->sb.bmap_start, fs->sb.nblocks, hint, blockno);
+    int err = bitmap_take(fs, start, nbits, from, out);
+    if (!err) {
+        spin_lock(&fs->alloc_lock);
+        *hint = *out + 1;
+        spin_unlock(&fs->alloc_lock);
+    }
+    return err;
+}
+
+int balloc(struct fs *fs, uint32_t *blockno)
+{
+    int err = take_hinted(fs, fs->sb.bmap_start, fs->sb.nblocks, &fs->block_hint, blockno);
     if (err)
         return err;
     if (*blockno < fs->sb.data_start)
         panic("balloc: bitmap gave metadata block %u", *blockno);
-    spin_lock(&fs->alloc_lock);
-    fs->block_hint = *blockno + 1;
-    spin_unlock(&fs->alloc_lock);
     struct buf *b = bget_nofill(fs->dev, *blockno);
     memset(b->data, 0, QFS_BLOCK_SIZE);
     log_write(&fs->log, b);
@@ -90,16 +99,7 @@ void bfree(struct fs *fs, uint32_t blockno)
 
 int bitmap_alloc_inum(struct fs *fs, uint32_t *inum)
 {
-    spin_lock(&fs->alloc_lock);
-    uint32_t hint = fs->inode_hint;
-    spin_unlock(&fs->alloc_lock);
-    int err = bitmap_take(fs, fs->sb.imap_start, fs->sb.ninodes, hint, inum);
-    if (err)
-        return err;
-    spin_lock(&fs->alloc_lock);
-    fs->inode_hint = *inum + 1;
-    spin_unlock(&fs->alloc_lock);
-    return 0;
+    return take_hinted(fs, fs->sb.imap_start, fs->sb.ninodes, &fs->inode_hint, inum);
 }
 
 void bitmap_free_inum(struct fs *fs, uint32_t inum)

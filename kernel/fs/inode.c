@@ -42,20 +42,30 @@ int64_t fs_now(void)
     return rtc_now_ns();
 }
 
-struct inode *iget(struct fs *fs, uint32_t inum)
+/* The cached inode (fs, inum) with a new reference, or NULL. */
+static struct inode *icache_find_locked(struct list_head *bucket, struct fs *fs, uint32_t inum)
 {
-    struct list_head *bucket = &icache[inum % ICACHE_HASH], *e;
-    spin_lock(&icache_lock);
+    struct list_head *e;
+    ASSERT_HELD(&icache_lock);
     list_for_each(e, bucket)
     {
         struct inode *ip = list_entry(e, struct inode, link);
         if (ip->fs == fs && ip->inum == inum) {
             ip->ref++;
-            spin_unlock(&icache_lock);
             return ip;
         }
     }
+    return NULL;
+}
+
+struct inode *iget(struct fs *fs, uint32_t inum)
+{
+    struct list_head *bucket = &icache[inum % ICACHE_HASH];
+    spin_lock(&icache_lock);
+    struct inode *ip = icache_find_locked(bucket, fs, inum);
     spin_unlock(&icache_lock);
+    if (ip)
+        return ip;
 
     struct inode *fresh = kmem_cache_alloc(inode_cache);
     if (!fresh)
@@ -68,18 +78,14 @@ struct inode *iget(struct fs *fs, uint32_t inum)
 
     /* Another thread may have added it while we allocated: look again. */
     spin_lock(&icache_lock);
-    list_for_each(e, bucket)
-    {
-        struct inode *ip = list_entry(e, struct inode, link);
-        if (ip->fs == fs && ip->inum == inum) {
-            ip->ref++;
-            spin_unlock(&icache_lock);
-            kmem_cache_free(inode_cache, fresh);
-            return ip;
-        }
-    }
-    list_push_front(bucket, &fresh->link);
+    ip = icache_find_locked(bucket, fs, inum);
+    if (!ip)
+        list_push_front(bucket, &fresh->link);
     spin_unlock(&icache_lock);
+    if (ip) {
+        kmem_cache_free(inode_cache, fresh);
+        return ip;
+    }
     return fresh;
 }
 

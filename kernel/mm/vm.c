@@ -221,15 +221,28 @@ bool kstack_is_guard(uintptr_t va)
     return (va - KSTACK_AREA) % KSTACK_SLOT < KSTACK_SLOT - KSTACK_SIZE;
 }
 
-/* Map a fresh slot's stack pages; 0 or -ENOMEM (pages already mapped stay for reuse). */
+/* Unmap and free the stack pages mapped so far in a never-used slot. */
+static void kstack_unmap_slot(uintptr_t lo)
+{
+    for (uintptr_t va = lo; va < lo + KSTACK_SIZE; va += PAGE_SIZE) {
+        pte_t *pte = pt_walk(kpt, va, false);
+        if (pte && (*pte & PTE_V)) {
+            page_free(pa_to_kva(PTE_TO_PA(*pte)), 0);
+            *pte = 0;
+            sfence_vma_page(va); /* never used: no other hart can cache it */
+        }
+    }
+}
+
+/* Map a fresh slot's stack pages; 0, or -ENOMEM with nothing left mapped. */
 static int kstack_map_slot(uintptr_t lo)
 {
     for (uintptr_t va = lo; va < lo + KSTACK_SIZE; va += PAGE_SIZE) {
         void *frame = page_alloc(0);
-        if (!frame)
-            return -ENOMEM;
-        if (pt_map(kpt, va, kva_to_pa(frame), PAGE_SIZE, PTE_R | PTE_W | PTE_G, false)) {
-            page_free(frame, 0);
+        if (!frame || pt_map(kpt, va, kva_to_pa(frame), PAGE_SIZE, PTE_R | PTE_W | PTE_G, false)) {
+            if (frame)
+                page_free(frame, 0);
+            kstack_unmap_slot(lo);
             return -ENOMEM;
         }
     }
@@ -243,28 +256,13 @@ uintptr_t kstack_alloc(void)
     if (kstack_free_list) {
         top = kstack_free_list;
         kstack_free_list = *(uintptr_t *)(top - sizeof(uintptr_t));
-        goto out_unlock;
-    }
-    if (kstack_next_slot >= KSTACK_SLOTS)
-        goto out_unlock;
-    uintptr_t lo = KSTACK_AREA + kstack_next_slot * KSTACK_SLOT + (KSTACK_SLOT - KSTACK_SIZE);
-    if (kstack_map_slot(lo) == 0) {
-        kstack_next_slot++;
-        top = lo + KSTACK_SIZE;
-    }
-    /* On failure the pages mapped so far stay; the next attempt remaps
-     * nothing twice because pt_map panics on remap -- so unmap them here. */
-    else {
-        for (uintptr_t va = lo; va < lo + KSTACK_SIZE; va += PAGE_SIZE) {
-            pte_t *pte = pt_walk(kpt, va, false);
-            if (pte && (*pte & PTE_V)) {
-                page_free(pa_to_kva(PTE_TO_PA(*pte)), 0);
-                *pte = 0;
-                sfence_vma_page(va);
-            }
+    } else if (kstack_next_slot < KSTACK_SLOTS) {
+        uintptr_t lo = KSTACK_AREA + kstack_next_slot * KSTACK_SLOT + (KSTACK_SLOT - KSTACK_SIZE);
+        if (kstack_map_slot(lo) == 0) {
+            kstack_next_slot++;
+            top = lo + KSTACK_SIZE;
         }
     }
-out_unlock:
     spin_unlock(&kpt_lock);
     return top;
 }

@@ -155,26 +155,27 @@ void sched_unlock_after_switch(void)
     spin_unlock(&sched_lock);
 }
 
-void sched_yield(void)
-{
-    struct thread *t = thread_current();
-    spin_lock(&sched_lock);
-    t->state = T_RUNNABLE;
-    policy->yield(t);
-    sched_switch();
-    spin_unlock(&sched_lock);
-}
-
-void sched_preempt(void)
+/* Give up the hart but stay runnable; `how` puts the thread back on a queue. */
+static void requeue_current(void (*how)(struct thread *), bool preempted)
 {
     struct thread *t = thread_current();
     spin_lock(&sched_lock);
     this_cpu()->need_resched = false;
-    t->npreempt++;
+    t->npreempt += preempted;
     t->state = T_RUNNABLE;
-    policy->enqueue(t);
+    how(t);
     sched_switch();
     spin_unlock(&sched_lock);
+}
+
+void sched_yield(void)
+{
+    requeue_current(policy->yield, false);
+}
+
+void sched_preempt(void)
+{
+    requeue_current(policy->enqueue, true);
 }
 
 void sched_tick(void)

@@ -20,25 +20,26 @@ static void report(const char *name, uint64_t ns, uint64_t ops)
     printf("bench %s: %lu ns/op (%lu ops)\n", name, ops ? ns / ops : 0, ops);
 }
 
-static void bench_pages(void)
+/* ROUNDS allocations and frees of `order`, 16 at a time. */
+static void bench_page_order(unsigned order)
 {
     void *p[16];
+    char name[40];
     uint64_t t0 = timer_now_ns();
     for (int r = 0; r < ROUNDS / 16; r++) {
         for (int i = 0; i < 16; i++)
-            p[i] = page_alloc(0);
+            p[i] = page_alloc(order);
         for (int i = 0; i < 16; i++)
-            page_free(p[i], 0);
+            page_free(p[i], order);
     }
-    report("page_alloc+free order 0", timer_now_ns() - t0, ROUNDS);
-    t0 = timer_now_ns();
-    for (int r = 0; r < ROUNDS / 16; r++) {
-        for (int i = 0; i < 16; i++)
-            p[i] = page_alloc(3);
-        for (int i = 0; i < 16; i++)
-            page_free(p[i], 3);
-    }
-    report("page_alloc+free order 3", timer_now_ns() - t0, ROUNDS);
+    snprintf(name, sizeof(name), "page_alloc+free order %u", order);
+    report(name, timer_now_ns() - t0, ROUNDS);
+}
+
+static void bench_pages(void)
+{
+    bench_page_order(0);
+    bench_page_order(3);
 }
 
 static void bench_kmalloc(void)

@@ -4,13 +4,14 @@
  * bootargs fsworkload=<run>: forever, write /crash/tmp-<run>-<n> with a
  * pattern, fsync it, rename it to /crash/<run>-<n>, sync, and print
  * "durable <run>-<n>"; now and then unlink an older file, sync, and print
- * "deleted <run>-<m>".  A second thread churns other files meanwhile so
+ * "deleting <run>-<m>" before and "deleted <run>-<m>" after the unlink's commit.  A second thread churns other files meanwhile so
  * commits are shared and the kill lands in every phase of a commit.
  *
  * bootargs crashcheck: after the journal has been replayed at mount, check
  * every /crash/<run>-<n> has exactly its pattern and size, list them, and
  * print "crashcheck: <k> files, <b> bad".  The harness checks that every
- * durable file that was not deleted is listed, that no deleted one is, and
+ * durable file that was not deleted (or being deleted) is listed, that no
+ * deleted one is, and
  * then runs fsck on the image.
  */
 #include "test/fs_util.h"
@@ -63,6 +64,7 @@ void fs_crash_workload(unsigned run)
             printf("durable %u-%u\n", run, n);
         if (n >= 4 && n % 3 == 0) {
             snprintf(name, sizeof(name), "/crash/%u-%u", run, n - 4);
+            printf("deleting %u-%u\n", run, n - 4); /* from here it may be gone */
             if (fs_unlink(NULL, name) == 0 && fs_sync() == 0)
                 printf("deleted %u-%u\n", run, n - 4);
         }

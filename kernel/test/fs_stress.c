@@ -8,16 +8,7 @@
 #include "proc/thread.h"
 #include "mm/slab.h"
 
-static uint64_t start_blocks, start_inodes;
-
-static int counts_restored(const char *test)
-{
-    uint64_t b, i;
-    fs_free_counts(&b, &i);
-    CHECK(test, b == start_blocks && i == start_inodes,
-          "leak: free blocks %lu -> %lu, free inodes %lu -> %lu", start_blocks, b, start_inodes, i);
-    return 0;
-}
+static struct free_counts start;
 
 static int ino_of(const char *path)
 {
@@ -31,7 +22,7 @@ int fs_rename_selftest(void)
     struct kstat st;
     if (!root_fs)
         return printf("selftest %s: SKIP (no file system mounted)\n", T), 0;
-    fs_free_counts(&start_blocks, &start_inodes);
+    counts_mark(&start);
     CHECK(T, fs_mkdir(NULL, "/t_mv", 0755) == 0 && fs_mkdir(NULL, "/t_mv/a", 0755) == 0 &&
                  fs_mkdir(NULL, "/t_mv/b", 0755) == 0 && fs_mkdir(NULL, "/t_mv/a/sub", 0755) == 0,
           "mkdir failed");
@@ -64,7 +55,7 @@ int fs_rename_selftest(void)
     CHECK(T, fs_rename(NULL, "/t_mv/nothing", "/t_mv/x") == -ENOENT, "missing source: not ENOENT");
     CHECK(T, fs_rename(NULL, "/t_mv/a/..", "/t_mv/x") == -EINVAL, "renaming '..': not EINVAL");
     remove_tree("/t_mv");
-    if (counts_restored(T))
+    if (counts_check(T, &start))
         return -1;
     printf("selftest %s: PASS (files, directories, over targets, errors)\n", T);
     return 0;
@@ -111,7 +102,7 @@ int fs_concurrent_selftest(void)
     struct thread *th[16];
     if (!root_fs)
         return printf("selftest %s: SKIP (no file system mounted)\n", T), 0;
-    fs_free_counts(&start_blocks, &start_inodes);
+    counts_mark(&start);
     CHECK(T, fs_mkdir(NULL, "/t_conc", 0755) == 0 && fs_mkdir(NULL, "/t_conc/shared", 0755) == 0,
           "mkdir failed");
     int n = MIN(2 * ncpu + 2, 16);
@@ -129,7 +120,7 @@ int fs_concurrent_selftest(void)
     }
     CHECK(T, errors == 0, "%d operations failed", errors);
     remove_tree("/t_conc");
-    if (counts_restored(T))
+    if (counts_check(T, &start))
         return -1;
     printf("selftest %s: PASS (%d threads creating, linking, renaming, unlinking)\n", T, n);
     return 0;
@@ -144,7 +135,7 @@ int fs_full_selftest(void)
     char path[48];
     if (!root_fs)
         return printf("selftest %s: SKIP (no file system mounted)\n", T), 0;
-    fs_free_counts(&start_blocks, &start_inodes);
+    counts_mark(&start);
     CHECK(T, put_pattern_file("/t_keep", 20000, 77) == 0, "create failed");
     CHECK(T, file_open(NULL, "/t_fill", O_CREAT | O_WRONLY, 0644, &f) == 0, "create failed");
     uint8_t *buf = kmalloc(65536);
@@ -178,7 +169,7 @@ int fs_full_selftest(void)
     CHECK(T, check_pattern_file("/t_keep", 20000, 77) == 0, "existing file damaged");
     remove_tree("/t_inodes");
     CHECK(T, fs_unlink(NULL, "/t_keep") == 0, "unlink failed");
-    if (counts_restored(T))
+    if (counts_check(T, &start))
         return -1;
     printf("selftest %s: PASS (filled %lu KiB until ENOSPC; %d inodes until ENOSPC)\n", T,
            total / 1024, made);

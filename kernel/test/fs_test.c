@@ -10,21 +10,7 @@
 
 #define MiB (1024 * 1024UL)
 
-static uint64_t start_blocks, start_inodes;
-
-static void mark_counts(void)
-{
-    fs_free_counts(&start_blocks, &start_inodes);
-}
-
-static int counts_restored(const char *test)
-{
-    uint64_t b, i;
-    fs_free_counts(&b, &i);
-    CHECK(test, b == start_blocks && i == start_inodes,
-          "leak: free blocks %lu -> %lu, free inodes %lu -> %lu", start_blocks, b, start_inodes, i);
-    return 0;
-}
+static struct free_counts start;
 
 static bool need_fs(const char *test)
 {
@@ -40,7 +26,7 @@ int fs_basic_selftest(void)
     char path[64];
     if (!need_fs(T))
         return 0;
-    mark_counts();
+    counts_mark(&start);
     CHECK(T, fs_mkdir(NULL, "/t_basic", 0755) == 0, "mkdir failed");
     for (int i = 0; i < 100; i++) {
         snprintf(path, sizeof(path), "/t_basic/file%d", i);
@@ -56,7 +42,7 @@ int fs_basic_selftest(void)
         CHECK(T, fs_unlink(NULL, path) == -ENOENT, "second unlink of %s did not fail", path);
     }
     CHECK(T, fs_rmdir(NULL, "/t_basic") == 0, "rmdir failed");
-    if (counts_restored(T))
+    if (counts_check(T, &start))
         return -1;
     printf("selftest %s: PASS (100 files written, read back, removed)\n", T);
     return 0;
@@ -69,7 +55,7 @@ int fs_bigfile_selftest(void)
     struct file *f;
     if (!need_fs(T))
         return 0;
-    mark_counts();
+    counts_mark(&start);
     /* Past the 12 direct and 1024 single-indirect blocks: double-indirect. */
     size_t big = (QFS_NDIRECT + QFS_PTRS_PER_BLOCK) * QFS_BLOCK_SIZE + 2 * MiB + 123;
     CHECK(T, put_pattern_file("/t_big", big, 7) == 0, "writing %lu bytes failed", big);
@@ -106,7 +92,7 @@ int fs_bigfile_selftest(void)
     file_close(f);
     kfree(buf);
     CHECK(T, fs_unlink(NULL, "/t_sparse") == 0, "unlink sparse failed");
-    if (counts_restored(T))
+    if (counts_check(T, &start))
         return -1;
     printf("selftest %s: PASS (%lu-byte file through the double-indirect block, sparse %lu MiB file)\n",
            T, big, far / MiB);
@@ -161,7 +147,7 @@ int fs_dirs_selftest(void)
     char path[64];
     if (!need_fs(T))
         return 0;
-    mark_counts();
+    counts_mark(&start);
     if (dirs_paths(T))
         return -1;
     /* A directory spanning several blocks, listed by getdents. */
@@ -185,7 +171,7 @@ int fs_dirs_selftest(void)
           "O_DIRECTORY on a file: not ENOTDIR");
     remove_tree("/t_dirs");
     CHECK(T, fs_stat(NULL, "/t_dirs", true, &(struct kstat){0}) == -ENOENT, "tree not removed");
-    if (counts_restored(T))
+    if (counts_check(T, &start))
         return -1;
     printf("selftest %s: PASS (paths, errors, 300-entry directory)\n", T);
     return 0;
@@ -198,7 +184,7 @@ int fs_links_selftest(void)
     char buf[128];
     if (!need_fs(T))
         return 0;
-    mark_counts();
+    counts_mark(&start);
     CHECK(T, fs_mkdir(NULL, "/t_ln", 0755) == 0 && fs_mkdir(NULL, "/t_ln/d1", 0755) == 0 &&
                  fs_mkdir(NULL, "/t_ln/d2", 0755) == 0,
           "mkdir failed");
@@ -236,7 +222,7 @@ int fs_links_selftest(void)
     file_close(f);
     CHECK(T, ok, "an unlinked open file could not be read");
     remove_tree("/t_ln");
-    if (counts_restored(T))
+    if (counts_check(T, &start))
         return -1;
     printf("selftest %s: PASS (hard and symbolic links, ELOOP, unlink while open)\n", T);
     return 0;
@@ -249,7 +235,7 @@ int fs_open_selftest(void)
     char buf[32];
     if (!need_fs(T))
         return 0;
-    mark_counts();
+    counts_mark(&start);
     CHECK(T, put_file("/t_open", "hello", 5) == 0, "create failed");
     CHECK(T, file_open(NULL, "/t_open", O_CREAT | O_EXCL | O_WRONLY, 0644, &f) == -EEXIST,
           "O_EXCL on an existing file: not EEXIST");
@@ -281,7 +267,7 @@ int fs_open_selftest(void)
     CHECK(T, file_open(NULL, "/", O_WRONLY, 0, &f) == -EISDIR, "writing a directory: not EISDIR");
     CHECK(T, file_open(NULL, "/t_nonexistent", O_RDONLY, 0, &f) == -ENOENT, "missing file: not ENOENT");
     CHECK(T, fs_unlink(NULL, "/t_open") == 0, "unlink failed");
-    if (counts_restored(T))
+    if (counts_check(T, &start))
         return -1;
     printf("selftest %s: PASS (O_EXCL, O_APPEND, O_TRUNC, shared offsets, lseek, pread)\n", T);
     return 0;

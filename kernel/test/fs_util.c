@@ -101,9 +101,19 @@ int check_pattern_file(const char *path, size_t n, uint32_t seed)
     return bad;
 }
 
-void fs_free_counts(uint64_t *blocks, uint64_t *inodes)
+void counts_mark(struct free_counts *c)
 {
-    fs_counts(root_fs, blocks, inodes);
+    fs_counts(root_fs, &c->blocks, &c->inodes);
+}
+
+int counts_check(const char *test, const struct free_counts *c)
+{
+    struct free_counts now;
+    counts_mark(&now);
+    CHECK(test, now.blocks == c->blocks && now.inodes == c->inodes,
+          "leak: free blocks %lu -> %lu, free inodes %lu -> %lu", c->blocks, now.blocks, c->inodes,
+          now.inodes);
+    return 0;
 }
 
 void remove_tree(const char *path)

@@ -29,7 +29,12 @@ int put_file(const char *path, const void *buf, size_t n);          /* create/tr
 ssize_t get_file(const char *path, void *buf, size_t n);             /* whole-file read */
 int put_pattern_file(const char *path, size_t n, uint32_t seed);     /* n bytes of a pattern */
 int check_pattern_file(const char *path, size_t n, uint32_t seed);   /* 0, or -1 on mismatch */
-void fs_free_counts(uint64_t *blocks, uint64_t *inodes);
+/* Free blocks and inodes of the root file system, to check a test leaks neither. */
+struct free_counts {
+    uint64_t blocks, inodes;
+};
+void counts_mark(struct free_counts *c);
+int counts_check(const char *test, const struct free_counts *c); /* 0, or a FAIL */
 /* Remove a tree (files, links, dirs) below and including path; ignores errors. */
 void remove_tree(const char *path);
 

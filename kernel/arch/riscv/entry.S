@@ -18,11 +18,8 @@
 #define PTE_RW 0x06
 #define PTE_AD 0xc0
 
-    .section .text.entry
-    .globl _start
-_start:
-    mv s0, a0
-    mv s1, a1
+/* Turn on the boot page table and continue at the same code in the upper half. */
+.macro ENTER_UPPER_HALF
     csrw sie, zero
     call boot_pt_enable
     la t0, 1f
@@ -30,6 +27,14 @@ _start:
     add t0, t0, t1
     jr t0
 1:
+.endm
+
+    .section .text.entry
+    .globl _start
+_start:
+    mv s0, a0
+    mv s1, a1
+    ENTER_UPPER_HALF
     /* Now in the upper half.  Boot stack, no per-cpu pointer yet. */
     la sp, boot_stack_top
     mv tp, zero
@@ -44,13 +49,7 @@ _start:
 _start_secondary:
     mv s0, a0
     mv s1, a1
-    csrw sie, zero
-    call boot_pt_enable
-    la t0, 1f
-    li t1, KERNEL_VOFFSET
-    add t0, t0, t1
-    jr t0
-1:
+    ENTER_UPPER_HALF
     /* s1 = this hart's struct cpu (a direct-map address). */
     mv tp, s1
     ld t0, CPU_BOOT_SATP(tp)
