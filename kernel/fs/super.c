@@ -28,6 +28,44 @@ static bool super_is_sane(const struct qfs_super *sb, uint64_t disk_blocks)
            sb->data_start >= sb->inode_start + sb->inode_blocks && sb->data_start < sb->nblocks;
 }
 
+/*
+ * Free inodes that are in use but have no links: files that were unlinked
+ * while open when the machine stopped.  Their last reference died with the
+ * machine, so nothing else will ever free them.  One operation each.
+ */
+static int reclaim_orphans(struct fs *fs)
+{
+    int freed = 0;
+    for (uint32_t blk = 0; blk < fs->sb.inode_blocks; blk++) {
+        uint32_t orphans[QFS_INODES_PER_BLOCK];
+        int n = 0;
+        struct buf *b = bread(fs->dev, fs->sb.inode_start + blk);
+        if (!b)
+            return -EIO;
+        for (uint32_t i = 0; i < QFS_INODES_PER_BLOCK; i++) {
+            const struct qfs_inode *d = (const struct qfs_inode *)(b->data + i * QFS_INODE_SIZE);
+            uint32_t inum = blk * QFS_INODES_PER_BLOCK + i;
+            if (inum && inum < fs->sb.ninodes && d->type != 0 && d->nlink == 0)
+                orphans[n++] = inum;
+        }
+        brelse(b);
+        for (int i = 0; i < n; i++) {
+            struct inode *ip = iget(fs, orphans[i]);
+            if (!ip)
+                return -ENOMEM;
+            fs_begin_op(fs);
+            if (ilock(ip) == 0)
+                iunlock(ip); /* read it, so that iput sees nlink 0 and frees it */
+            iput(ip);
+            fs_end_op(fs);
+            freed++;
+        }
+    }
+    if (freed)
+        printf("qfs: freed %d orphaned inode%s (unlinked while open)\n", freed, freed > 1 ? "s" : "");
+    return 0;
+}
+
 int fs_mount(struct blockdev *dev, struct fs **out)
 {
     struct fs *fs = kzalloc(sizeof(*fs));
@@ -50,6 +88,8 @@ int fs_mount(struct blockdev *dev, struct fs **out)
         goto out_free;
     fs->block_hint = fs->sb.data_start;
     fs->inode_hint = QFS_ROOT_INUM;
+    if ((err = reclaim_orphans(fs)) != 0)
+        goto out_free;
     uint64_t fb, fi;
     fs_counts(fs, &fb, &fi);
     printf("qfs: mounted %s: %u blocks (%lu free), %u inodes (%lu free), log %u blocks\n",

@@ -33,7 +33,18 @@ static size_t size_of(unsigned run, unsigned n)
 static void churn(void *arg)
 {
     char path[48];
+    static uint8_t block[4096];
     for (unsigned i = 0;; i++) {
+        /* A file unlinked while open: a crash now leaves an orphan inode. */
+        struct file *f;
+        if (file_open(NULL, "/crash/orphan", O_CREAT | O_RDWR, 0644, &f) == 0) {
+            fs_unlink(NULL, "/crash/orphan");
+            for (int k = 0; k < 4; k++)
+                file_write(f, false, (uintptr_t)block, sizeof(block));
+            if (i % 2)
+                fs_sync(); /* make the orphan durable before it is closed */
+            file_close(f);
+        }
         snprintf(path, sizeof(path), "/crash/churn%u", i % 8);
         put_pattern_file(path, 3000 + (i * 977) % 20000, i);
         if (i % 3 == 0) {
