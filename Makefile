@@ -109,10 +109,13 @@ include tests/unit/unit.mk
 
 unit-test: fs-unit-test
 
-test: kernel $(B)/fs.img $(B)/mkfs/fsck unit-test
+# deps first: the tests need more packages than the build (pytest, Check, gdb).
+test: deps
+	$(MAKE) kernel $(B)/fs.img $(B)/mkfs/fsck unit-test
 	$(PYTHON) -m pytest -v tests
 
-grade: kernel $(B)/fs.img $(B)/mkfs/fsck
+grade: deps
+	$(MAKE) kernel $(B)/fs.img $(B)/mkfs/fsck
 	$(PYTHON) tests/grade.py
 
 bench: kernel $(B)/fs.img
