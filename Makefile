@@ -105,6 +105,7 @@ gdb:
 
 # ---- host tools, tests --------------------------------------------------
 include mkfs/mkfs.mk
+include user/user.mk
 include tests/unit/unit.mk
 
 unit-test: fs-unit-test

@@ -5,7 +5,7 @@
 # kernel/lib/ksyms.c looks addresses up in it for backtraces.
 in="$1"
 [ "$in" = "-" ] && in=/dev/stdin
-awk '
+awk 'BEGIN { n = 0 }
 $2 ~ /^[tT]$/ && $3 !~ /^\./ && $3 !~ /^\$/ { addr[n] = $1; name[n] = $3; n++ }
 END {
     print "\t.section .ksyms, \"a\""

@@ -9,6 +9,8 @@
 #include "dev/uart.h"
 #include "sync/spinlock.h"
 #include "sync/waitq.h"
+#include "proc/proc.h"
+#include "abi/errno.h"
 
 #define INPUT_SIZE 256
 #define CTRL(c) ((c) - '@')
@@ -69,8 +71,13 @@ ssize_t console_read(char *buf, size_t n)
 {
     size_t got = 0;
     spin_lock(&cons_lock);
-    while (rd == committed)
+    while (rd == committed) {
+        if (proc_killed()) {
+            spin_unlock(&cons_lock);
+            return -EINTR;
+        }
         waitq_sleep(&readers, &cons_lock);
+    }
     while (got < n && rd != committed) {
         char c = input[rd % INPUT_SIZE];
         if (c == CTRL('D')) {

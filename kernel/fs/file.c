@@ -6,18 +6,32 @@
 #include "fs/file.h"
 #include "fs/fs.h"
 #include "fs/fsops.h"
+#include "fs/pipe.h"
 #include "abi/errno.h"
 #include "abi/fcntl.h"
 #include "abi/stat.h"
 #include "lib/string.h"
 #include "mm/slab.h"
+#include "mm/usercopy.h"
 
 struct devsw devsw[NDEV];
 static struct kmem_cache *file_cache;
 
+static struct file *file_alloc(void);
+
 void file_init(void)
 {
     file_cache = kmem_cache_create("file", sizeof(struct file), 16);
+}
+
+struct file *file_alloc_raw(void)
+{
+    return file_alloc();
+}
+
+void file_free_raw(struct file *f)
+{
+    kmem_cache_free(file_cache, f);
 }
 
 static struct file *file_alloc(void)
@@ -109,6 +123,8 @@ void file_close(struct file *f)
 {
     if (__atomic_sub_fetch(&f->ref, 1, __ATOMIC_ACQ_REL) > 0)
         return;
+    if (f->type == FILE_PIPE)
+        pipe_close(f->pipe, f->writable);
     if (f->ip) {
         op_begin(); /* dropping the last reference may free an unlinked file */
         iput(f->ip);
@@ -128,6 +144,8 @@ ssize_t file_pread(struct file *f, bool user, uintptr_t dst, size_t n, uint64_t 
 {
     if (!f->readable)
         return -EBADF;
+    if (f->type == FILE_PIPE)
+        return pipe_read(f->pipe, user, dst, n);
     if (f->type == FILE_DEVICE) {
         struct devsw *d = dev_of(f);
         return d ? d->read(user, dst, n) : -ENXIO;
@@ -170,6 +188,8 @@ ssize_t file_pwrite(struct file *f, bool user, uintptr_t src, size_t n, uint64_t
 {
     if (!f->writable)
         return -EBADF;
+    if (f->type == FILE_PIPE)
+        return pipe_write(f->pipe, user, src, n);
     if (f->type == FILE_DEVICE) {
         struct devsw *d = dev_of(f);
         return d ? d->write(user, src, n) : -ENXIO;
@@ -180,6 +200,8 @@ ssize_t file_pwrite(struct file *f, bool user, uintptr_t src, size_t n, uint64_t
 
 ssize_t file_read(struct file *f, bool user, uintptr_t dst, size_t n)
 {
+    if (f->type != FILE_INODE)
+        return file_pread(f, user, dst, n, 0);
     sleeplock_acquire(&f->off_lock);
     ssize_t r = file_pread(f, user, dst, n, f->off);
     if (r > 0 && f->type == FILE_INODE)
@@ -192,7 +214,7 @@ ssize_t file_write(struct file *f, bool user, uintptr_t src, size_t n)
 {
     if (!f->writable)
         return -EBADF;
-    if (f->type == FILE_DEVICE)
+    if (f->type != FILE_INODE)
         return file_pwrite(f, user, src, n, 0);
     sleeplock_acquire(&f->off_lock);
     ssize_t r = write_chunks(f, user, src, n, &f->off, (f->flags & O_APPEND) != 0);
@@ -226,6 +248,11 @@ int64_t file_lseek(struct file *f, int64_t off, int whence)
 
 int file_stat(struct file *f, struct kstat *st)
 {
+    if (!f->ip) { /* a pipe */
+        memset(st, 0, sizeof(*st));
+        st->st_mode = 0010000 | 0600; /* S_IFIFO */
+        return 0;
+    }
     int err = ilock(f->ip);
     if (err)
         return err;
@@ -252,49 +279,64 @@ int file_fsync(struct file *f)
     return f->ip ? log_force(&f->ip->fs->log) : 0;
 }
 
-ssize_t file_getdents(struct file *f, bool user, uintptr_t buf, size_t n)
+/* Fill kbuf (n bytes) with records from the directory at f's offset. */
+static ssize_t getdents_locked(struct file *f, char *kbuf, size_t n)
 {
     static const uint8_t dt[] = {DT_UNKNOWN, DT_REG, DT_DIR, DT_LNK, DT_CHR};
-    if (user)
-        return -EFAULT; /* user copies arrive with user mode */
+    struct qfs_dirent de;
+    ssize_t done = 0;
+    while (f->off + sizeof(de) <= f->ip->d.size) {
+        if (readi(f->ip, false, (uintptr_t)&de, f->off, sizeof(de)) != sizeof(de))
+            break;
+        if (de.inum) {
+            size_t len = strnlen(de.name, QFS_NAME_MAX);
+            size_t rec = ALIGN_UP(sizeof(struct kdirent) + len + 1, 8);
+            if ((size_t)done + rec > n)
+                return done ? done : -EINVAL; /* no room for even one entry */
+            struct kdirent *k = (struct kdirent *)(kbuf + done);
+            k->d_ino = de.inum;
+            k->d_reclen = (unsigned short)rec;
+            k->d_type = DT_UNKNOWN;
+            struct inode *ip = iget(f->ip->fs, de.inum);
+            if (ip == f->ip)
+                k->d_type = DT_DIR;
+            else if (ip && ilock(ip) == 0) {
+                k->d_type = ip->d.type < sizeof(dt) ? dt[ip->d.type] : DT_UNKNOWN;
+                iunlock(ip);
+            }
+            if (ip)
+                iput(ip);
+            memcpy(k->d_name, de.name, len + 1);
+            done += rec;
+        }
+        f->off += sizeof(de);
+    }
+    return done;
+}
+
+ssize_t file_getdents(struct file *f, bool user, uintptr_t buf, size_t n)
+{
+    if (f->type != FILE_INODE)
+        return -ENOTDIR;
+    n = MIN(n, (size_t)8192);
+    char *kbuf = user ? kmalloc(n ? n : 1) : (char *)buf;
+    if (!kbuf)
+        return -ENOMEM;
     sleeplock_acquire(&f->off_lock);
+    uint64_t start = f->off;
     op_begin(); /* iput of a just-unlinked entry may free it */
     ssize_t done = ilock(f->ip);
-    if (done == 0 && f->ip->d.type != QFS_T_DIR)
-        done = -ENOTDIR, iunlock(f->ip);
-    else if (done == 0) {
-        struct qfs_dirent de;
-        while (f->off + sizeof(de) <= f->ip->d.size) {
-            if (readi(f->ip, false, (uintptr_t)&de, f->off, sizeof(de)) != sizeof(de))
-                break;
-            if (de.inum) {
-                size_t len = strnlen(de.name, QFS_NAME_MAX);
-                size_t rec = ALIGN_UP(sizeof(struct kdirent) + len + 1, 8);
-                if ((size_t)done + rec > n)
-                    break;
-                struct kdirent *k = (struct kdirent *)(buf + done);
-                struct inode *ip = iget(f->ip->fs, de.inum);
-                k->d_ino = de.inum;
-                k->d_reclen = (unsigned short)rec;
-                k->d_type = DT_UNKNOWN;
-                if (ip) {
-                    if (ip != f->ip && ilock(ip) == 0) {
-                        k->d_type = ip->d.type < sizeof(dt) ? dt[ip->d.type] : DT_UNKNOWN;
-                        iunlock(ip);
-                    } else if (ip == f->ip)
-                        k->d_type = DT_DIR;
-                    iput(ip);
-                }
-                memcpy(k->d_name, de.name, len + 1);
-                done += rec;
-            }
-            f->off += sizeof(de);
-        }
+    if (done == 0) {
+        done = f->ip->d.type == QFS_T_DIR ? getdents_locked(f, kbuf, n) : -ENOTDIR;
         iunlock(f->ip);
-        if (done == 0 && f->off + sizeof(de) <= f->ip->d.size)
-            done = -EINVAL; /* buffer too small for one entry */
     }
     op_end(0);
+    if (done > 0 && user && copy_to_user(buf, kbuf, done)) {
+        f->off = start; /* nothing was delivered */
+        done = -EFAULT;
+    }
     sleeplock_release(&f->off_lock);
+    if (user)
+        kfree(kbuf);
     return done;
 }

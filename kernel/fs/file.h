@@ -16,7 +16,8 @@
 struct inode;
 struct kstat;
 
-enum file_type { FILE_INODE, FILE_DEVICE };
+enum file_type { FILE_INODE, FILE_DEVICE, FILE_PIPE };
+struct pipe;
 
 struct file {
     enum file_type type;
@@ -26,7 +27,8 @@ struct file {
     struct sleeplock off_lock;
     uint64_t off; /* (off_lock) */
     struct inode *ip;
-    uint16_t major; /* FILE_DEVICE */
+    uint16_t major;    /* FILE_DEVICE */
+    struct pipe *pipe; /* FILE_PIPE */
 };
 
 /* A character device: major number -> read/write (e.g. 1: the console). */
@@ -39,6 +41,9 @@ struct devsw {
 extern struct devsw devsw[NDEV];
 
 void file_init(void);
+/* An empty open-file object (for pipes), and its release if never used. */
+struct file *file_alloc_raw(void);
+void file_free_raw(struct file *f);
 /* open(path, flags, mode) relative to cwd (NULL: root). */
 int file_open(struct inode *cwd, const char *path, int flags, unsigned mode, struct file **out);
 struct file *file_dup(struct file *f);

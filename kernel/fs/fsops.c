@@ -182,12 +182,12 @@ int fs_rmdir(struct inode *cwd, const char *path)
     return remove_path(cwd, path, true);
 }
 
-int fs_link(struct inode *cwd, const char *oldpath, const char *newpath)
+int fs_link(struct inode *olddir, const char *oldpath, struct inode *newdir, const char *newpath)
 {
     char name[QFS_NAME_MAX + 1];
     struct inode *ip, *dp;
     op_begin();
-    int err = path_lookup(cwd, oldpath, false, &ip);
+    int err = path_lookup(olddir, oldpath, false, &ip);
     if (err)
         return op_end(err);
     if ((err = ilock(ip)) != 0)
@@ -201,7 +201,7 @@ int fs_link(struct inode *cwd, const char *oldpath, const char *newpath)
     iunlock(ip);
     if (err)
         goto out_put;
-    if ((err = path_parent(cwd, newpath, &dp, name)) == 0) {
+    if ((err = path_parent(newdir, newpath, &dp, name)) == 0) {
         if ((err = ilock(dp)) == 0) {
             err = dp->fs != ip->fs ? -EXDEV : dir_link(dp, name, ip->inum);
             if (!err)
@@ -294,6 +294,72 @@ int fs_chdir_lookup(struct inode *cwd, const char *path, struct inode **dir)
             *dir = ip;
     }
     return op_end(err);
+}
+
+/* Find dir's name in its parent (both referenced); 0 or -errno. */
+static int name_in_parent(struct inode *parent, uint32_t inum, char name[QFS_NAME_MAX + 1])
+{
+    struct qfs_dirent de;
+    int err = ilock(parent);
+    if (err)
+        return err;
+    err = -ENOENT;
+    for (uint64_t off = 0; off < parent->d.size; off += sizeof(de)) {
+        if (readi(parent, false, (uintptr_t)&de, off, sizeof(de)) != sizeof(de))
+            break;
+        if (de.inum == inum && strcmp(de.name, ".") && strcmp(de.name, "..")) {
+            strlcpy(name, de.name, QFS_NAME_MAX + 1);
+            err = 0;
+            break;
+        }
+    }
+    iunlock(parent);
+    return err;
+}
+
+long fs_getcwd(struct inode *dir, char *buf, size_t size)
+{
+    char name[QFS_NAME_MAX + 1];
+    size_t len = 0; /* built by prepending "/name" for each level up */
+    if (size < 2)
+        return -ERANGE;
+    buf[0] = '\0';
+    op_begin();
+    struct inode *ip = dir ? idup(dir) : iget(root_fs, QFS_ROOT_INUM);
+    int err = 0;
+    while (!err && ip->inum != QFS_ROOT_INUM) {
+        struct inode *parent = NULL;
+        if ((err = ilock(ip)) == 0) {
+            parent = ip->d.nlink ? dir_lookup(ip, "..", NULL) : NULL;
+            iunlock(ip);
+        }
+        if (!err && !parent)
+            err = -ENOENT; /* the directory was removed */
+        if (!err && (err = name_in_parent(parent, ip->inum, name)) == 0) {
+            size_t n = strlen(name);
+            if (len + n + 2 > size)
+                err = -ERANGE;
+            else {
+                memmove(buf + n + 1, buf, len + 1);
+                buf[0] = '/';
+                memcpy(buf + 1, name, n);
+                len += n + 1;
+            }
+        }
+        iput(ip);
+        ip = parent;
+    }
+    if (ip)
+        iput(ip);
+    op_end(0);
+    if (err)
+        return err;
+    if (len == 0) {
+        buf[0] = '/';
+        buf[1] = '\0';
+        len = 1;
+    }
+    return (long)len;
 }
 
 int fs_sync(void)

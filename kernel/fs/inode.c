@@ -19,6 +19,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/slab.h"
+#include "mm/usercopy.h"
 
 #define ICACHE_HASH 127
 #define BS QFS_BLOCK_SIZE
@@ -339,10 +340,13 @@ int itrunc(struct inode *ip, uint64_t size)
     return iupdate(ip);
 }
 
-static int copy_chunk(bool user, void *dst, const void *src, size_t n)
+/* Copy n bytes where one side may be user memory (dst_user / src_user). */
+static int copy_chunk(bool user, bool to_user, void *dst, const void *src, size_t n)
 {
+    if (user && to_user)
+        return copy_to_user((uintptr_t)dst, src, n);
     if (user)
-        return -EFAULT; /* user copies arrive with user mode */
+        return copy_from_user(dst, (uintptr_t)src, n);
     memcpy(dst, src, n);
     return 0;
 }
@@ -362,12 +366,12 @@ ssize_t readi(struct inode *ip, bool user, uintptr_t dst, uint64_t off, size_t n
             if (!b)
                 err = -EIO;
             else {
-                err = copy_chunk(user, (void *)(dst + done), b->data + off % BS, m);
+                err = copy_chunk(user, true, (void *)(dst + done), b->data + off % BS, m);
                 brelse(b);
             }
         } else if (!err) {
             static const uint8_t zeros[BS];
-            err = copy_chunk(user, (void *)(dst + done), zeros, m); /* a hole */
+            err = copy_chunk(user, true, (void *)(dst + done), zeros, m); /* a hole */
         }
         if (err)
             return done ? (ssize_t)done : err;
@@ -394,7 +398,7 @@ ssize_t writei(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t 
             err = -EIO;
             break;
         }
-        err = copy_chunk(user, b->data + off % BS, (const void *)(src + done), m);
+        err = copy_chunk(user, false, b->data + off % BS, (const void *)(src + done), m);
         if (!err)
             log_write(&ip->fs->log, b);
         brelse(b);

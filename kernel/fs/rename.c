@@ -171,15 +171,15 @@ static int rename_in(struct rename_ctx *c)
     return err;
 }
 
-int fs_rename(struct inode *cwd, const char *oldpath, const char *newpath)
+int fs_rename(struct inode *olddir, const char *oldpath, struct inode *newdir, const char *newpath)
 {
     struct rename_ctx c;
     rename_lock_acquire();
     op_begin();
-    int err = path_parent(cwd, oldpath, &c.op, c.oname);
+    int err = path_parent(olddir, oldpath, &c.op, c.oname);
     if (err)
         goto out;
-    if ((err = path_parent(cwd, newpath, &c.np, c.nname)) != 0)
+    if ((err = path_parent(newdir, newpath, &c.np, c.nname)) != 0)
         goto out_op;
     if (is_dot_or_dotdot(c.oname) || is_dot_or_dotdot(c.nname))
         err = -EINVAL;

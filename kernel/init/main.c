@@ -10,6 +10,9 @@
  *   sched=<policy>    scheduling policy (default rr)   slice=<ticks>
  *   selftest=<list>   comma list of self-tests, or "all"
  *   poweroff          power off after the self-tests
+ *   kmon              start the kernel monitor instead of /bin/init
+ *   init=<path>       the first user program (default /bin/init)
+ *   maxproc=<n>       most processes at once (default 64)
  */
 #include "types.h"
 #include "arch/riscv/riscv.h"
@@ -27,6 +30,8 @@
 #include "mm/page.h"
 #include "mm/slab.h"
 #include "mm/vm.h"
+#include "mm/uvm.h"
+#include "proc/proc.h"
 #include "proc/cpu.h"
 #include "proc/sched.h"
 #include "proc/thread.h"
@@ -140,7 +145,11 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
               boot_fdt.resv, boot_fdt.nresv);
     vm_init(&boot_fdt);
     slab_init();
+    uvm_init();
     thread_init();
+    proc_init();
+    max_procs = bootarg_uint("maxproc", 64, 4, 4096);
+    bootarg_get(boot_fdt.bootargs, "init", init_path, sizeof(init_path));
     char policy[16] = "rr";
     bootarg_get(boot_fdt.bootargs, "sched", policy, sizeof(policy));
     sched_init(policy, bootarg_uint("slice", 1, 1, 1000));

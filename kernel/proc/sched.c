@@ -24,6 +24,9 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/layout.h"
+#include "mm/uvm.h"
+#include "proc/proc.h"
+#include "abi/errno.h"
 
 static struct spinlock sched_lock = SPINLOCK_INIT("sched");
 static const struct sched_ops *policy = &sched_rr_ops;
@@ -140,7 +143,11 @@ void sched_loop(void)
             wfi();
             continue;
         }
+        if (t->proc && t->proc->mm)
+            mm_activate(t->proc->mm); /* its system calls touch user memory */
         run_thread(c, t);
+        if (t->proc)
+            mm_deactivate(); /* its page table may be freed once it exits */
         struct thread *reap = (t->state == T_ZOMBIE && t->detached) ? t : NULL;
         if (reap)
             list_remove(&reap->all);
@@ -148,6 +155,17 @@ void sched_loop(void)
         if (reap)
             thread_free(reap);
     }
+}
+
+void sched_kick(struct thread *t)
+{
+    spin_lock(&sched_lock);
+    if (t->state == T_SLEEPING && t->wq) {
+        list_remove(&t->link);
+        t->wq = NULL;
+        make_runnable_locked(t, policy->wake);
+    }
+    spin_unlock(&sched_lock);
 }
 
 void sched_unlock_after_switch(void)
@@ -231,6 +249,19 @@ void sched_sleep_ticks(uint64_t n)
     uint64_t until = ticks + n;
     while (READ_ONCE(ticks) < until)
         waitq_sleep(&tick_wq, NULL);
+}
+
+int sched_sleep_ns(uint64_t ns)
+{
+    uint64_t tick_ns = (uint64_t)timer_tick_ms() * 1000000UL;
+    uint64_t until = ticks + (ns + tick_ns - 1) / tick_ns + (ns ? 1 : 0);
+    while (READ_ONCE(ticks) < until) {
+        struct thread *t = thread_current();
+        if (t->proc && t->proc->killed)
+            return -EINTR;
+        waitq_sleep(&tick_wq, NULL);
+    }
+    return 0;
 }
 
 /* ---- wait queues (sync/waitq.h); here because they share sched_lock ---- */

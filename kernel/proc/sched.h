@@ -49,6 +49,8 @@ void sched_preempt(void); /* from the timer path, at the end of a slice */
 void sched_tick(void);    /* from the timer interrupt */
 /* Sleep for n timer ticks (at least); may sleep. */
 void sched_sleep_ticks(uint64_t n);
+/* Sleep ns nanoseconds (rounded up to ticks); -EINTR if the process is killed. */
+int sched_sleep_ns(uint64_t ns);
 
 /* For thread.c: give up the hart for good. */
 void sched_exit_current(int code) __attribute__((noreturn));
@@ -57,6 +59,8 @@ void sched_wait_zombie(struct thread *t);
 /* Call fn on every thread under the scheduler lock (fn must not sleep or lock). */
 void sched_for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg);
 void sched_register_thread(struct thread *t);
+/* If t sleeps on a wait queue, wake it (its wait loop rechecks; used by kill). */
+void sched_kick(struct thread *t);
 /* A new thread's first act: release the lock its hart switched in with. */
 void sched_unlock_after_switch(void);
 

@@ -11,6 +11,8 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "arch/riscv/timer.h"
+#include "arch/riscv/trap.h"
+#include "proc/proc.h"
 
 static struct kmem_cache *thread_cache;
 static int next_tid = 1;
@@ -46,7 +48,8 @@ static void thread_start(void)
     thread_exit(0);
 }
 
-static struct thread *create(const char *name, void (*fn)(void *), void *arg, bool detached)
+static struct thread *create(const char *name, void (*fn)(void *), void *arg, bool detached,
+                             struct proc *p, const struct trapframe *tf)
 {
     struct thread *t = kmem_cache_alloc(thread_cache);
     if (!t)
@@ -68,6 +71,17 @@ static struct thread *create(const char *name, void (*fn)(void *), void *arg, bo
     waitq_init(&t->exit_wq, "thread exit");
     t->ctx.ra = (uintptr_t)thread_start;
     t->ctx.sp = t->kstack_top;
+    if (p) {
+        /* A user thread: its trapframe sits at the top of its kernel stack. */
+        struct trapframe *frame = (struct trapframe *)(t->kstack_top - sizeof(*frame));
+        if (tf)
+            *frame = *tf;
+        else
+            memset(frame, 0, sizeof(*frame));
+        t->ctx.sp = (uintptr_t)frame;
+        t->proc = p;
+        p->thread = t;
+    }
     sched_register_thread(t);
     sched_start(t, thread_current());
     return t;
@@ -75,12 +89,24 @@ static struct thread *create(const char *name, void (*fn)(void *), void *arg, bo
 
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 {
-    return create(name, fn, arg, false);
+    return create(name, fn, arg, false, NULL, NULL);
 }
 
 struct thread *thread_spawn_detached(const char *name, void (*fn)(void *), void *arg)
 {
-    return create(name, fn, arg, true);
+    return create(name, fn, arg, true, NULL, NULL);
+}
+
+struct thread *thread_create_user(struct proc *p, const char *name, void (*fn)(void *), void *arg,
+                                  const struct trapframe *tf)
+{
+    return create(name, fn, arg, false, p, tf);
+}
+
+char thread_state_letter(struct thread *t)
+{
+    static const char letters[] = {'E', 'r', 'R', 'S', 'Z'};
+    return t && (unsigned)t->state < sizeof(letters) ? letters[t->state] : '?';
 }
 
 void thread_exit(int code)

@@ -61,6 +61,13 @@ struct thread {
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
 /* Like thread_create, but freed automatically when it exits (cannot be joined). */
 struct thread *thread_spawn_detached(const char *name, void (*fn)(void *), void *arg);
+/* A thread for user process p (sets p->thread): fn(arg) runs below a trapframe
+ * at the top of its stack, initialised from tf (may be NULL: zeroed). */
+struct trapframe;
+struct thread *thread_create_user(struct proc *p, const char *name, void (*fn)(void *), void *arg,
+                                  const struct trapframe *tf);
+/* One letter for ps: R running, r runnable, S sleeping, Z zombie, E embryo. */
+char thread_state_letter(struct thread *t);
 /* Wait for t to exit, free it, and return its exit code.  May sleep. */
 int thread_join(struct thread *t);
 void thread_exit(int code) __attribute__((noreturn));

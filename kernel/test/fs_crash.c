@@ -71,7 +71,7 @@ void fs_crash_workload(unsigned run)
         }
         file_fsync(f);
         file_close(f);
-        if (fs_rename(NULL, tmp, name) == 0 && fs_sync() == 0)
+        if (fs_rename(NULL, tmp, NULL, name) == 0 && fs_sync() == 0)
             printf("durable %u-%u\n", run, n);
         if (n >= 4 && n % 3 == 0) {
             snprintf(name, sizeof(name), "/crash/%u-%u", run, n - 4);

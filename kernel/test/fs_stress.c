@@ -29,31 +29,31 @@ int fs_rename_selftest(void)
     CHECK(T, put_pattern_file("/t_mv/a/f", 9000, 11) == 0 && put_pattern_file("/t_mv/b/g", 7000, 12) == 0,
           "create failed");
     int f_ino = ino_of("/t_mv/a/f");
-    CHECK(T, fs_rename(NULL, "/t_mv/a/f", "/t_mv/a/f2") == 0, "rename in one dir failed");
+    CHECK(T, fs_rename(NULL, "/t_mv/a/f", NULL, "/t_mv/a/f2") == 0, "rename in one dir failed");
     CHECK(T, ino_of("/t_mv/a/f") < 0 && ino_of("/t_mv/a/f2") == f_ino, "rename did not move the name");
-    CHECK(T, fs_rename(NULL, "/t_mv/a/f2", "/t_mv/b/g") == 0, "rename over a file failed");
+    CHECK(T, fs_rename(NULL, "/t_mv/a/f2", NULL, "/t_mv/b/g") == 0, "rename over a file failed");
     CHECK(T, check_pattern_file("/t_mv/b/g", 9000, 11) == 0 && ino_of("/t_mv/a/f2") < 0,
           "rename over a file: wrong contents");
-    CHECK(T, fs_rename(NULL, "/t_mv/b/g", "/t_mv/b/g") == 0, "rename to itself failed");
-    CHECK(T, fs_rename(NULL, "/t_mv/a/sub", "/t_mv/b/sub") == 0, "directory rename across dirs failed");
+    CHECK(T, fs_rename(NULL, "/t_mv/b/g", NULL, "/t_mv/b/g") == 0, "rename to itself failed");
+    CHECK(T, fs_rename(NULL, "/t_mv/a/sub", NULL, "/t_mv/b/sub") == 0, "directory rename across dirs failed");
     CHECK(T, fs_stat(NULL, "/t_mv/b/sub/..", true, &st) == 0 && (int)st.st_ino == ino_of("/t_mv/b"),
           "'..' of a moved directory is not its new parent");
     CHECK(T, fs_stat(NULL, "/t_mv/a", true, &st) == 0 && st.st_nlink == 2, "old parent nlink %u",
           st.st_nlink);
     CHECK(T, fs_stat(NULL, "/t_mv/b", true, &st) == 0 && st.st_nlink == 3, "new parent nlink %u",
           st.st_nlink);
-    CHECK(T, fs_rename(NULL, "/t_mv/b", "/t_mv/b/sub/x") == -EINVAL,
+    CHECK(T, fs_rename(NULL, "/t_mv/b", NULL, "/t_mv/b/sub/x") == -EINVAL,
           "moving a directory below itself: not EINVAL");
     CHECK(T, fs_mkdir(NULL, "/t_mv/a/full", 0755) == 0 && put_file("/t_mv/a/full/x", "x", 1) == 0,
           "setup failed");
-    CHECK(T, fs_rename(NULL, "/t_mv/b/sub", "/t_mv/a/full") == -ENOTEMPTY,
+    CHECK(T, fs_rename(NULL, "/t_mv/b/sub", NULL, "/t_mv/a/full") == -ENOTEMPTY,
           "rename over a non-empty dir: not ENOTEMPTY");
-    CHECK(T, fs_rename(NULL, "/t_mv/b/g", "/t_mv/a/full") == -EISDIR, "file over dir: not EISDIR");
-    CHECK(T, fs_rename(NULL, "/t_mv/b/sub", "/t_mv/b/g") == -ENOTDIR, "dir over file: not ENOTDIR");
+    CHECK(T, fs_rename(NULL, "/t_mv/b/g", NULL, "/t_mv/a/full") == -EISDIR, "file over dir: not EISDIR");
+    CHECK(T, fs_rename(NULL, "/t_mv/b/sub", NULL, "/t_mv/b/g") == -ENOTDIR, "dir over file: not ENOTDIR");
     CHECK(T, fs_mkdir(NULL, "/t_mv/a/empty", 0755) == 0, "mkdir failed");
-    CHECK(T, fs_rename(NULL, "/t_mv/b/sub", "/t_mv/a/empty") == 0, "dir over empty dir failed");
-    CHECK(T, fs_rename(NULL, "/t_mv/nothing", "/t_mv/x") == -ENOENT, "missing source: not ENOENT");
-    CHECK(T, fs_rename(NULL, "/t_mv/a/..", "/t_mv/x") == -EINVAL, "renaming '..': not EINVAL");
+    CHECK(T, fs_rename(NULL, "/t_mv/b/sub", NULL, "/t_mv/a/empty") == 0, "dir over empty dir failed");
+    CHECK(T, fs_rename(NULL, "/t_mv/nothing", NULL, "/t_mv/x") == -ENOENT, "missing source: not ENOENT");
+    CHECK(T, fs_rename(NULL, "/t_mv/a/..", NULL, "/t_mv/x") == -EINVAL, "renaming '..': not EINVAL");
     remove_tree("/t_mv");
     if (counts_check(T, &start))
         return -1;
@@ -84,8 +84,8 @@ static void fs_worker(void *p)
         snprintf(path2, sizeof(path2), "/t_conc/w%d/g%d", a->id, i);
         snprintf(shared, sizeof(shared), "/t_conc/shared/w%d-%d", a->id, i);
         size_t len = 1000 + (seed * 7919) % 30000;
-        if (put_pattern_file(path, len, seed) || fs_link(NULL, path, shared) ||
-            fs_rename(NULL, path, path2) || check_pattern_file(shared, len, seed) ||
+        if (put_pattern_file(path, len, seed) || fs_link(NULL, path, NULL, shared) ||
+            fs_rename(NULL, path, NULL, path2) || check_pattern_file(shared, len, seed) ||
             fs_unlink(NULL, shared) || check_pattern_file(path2, len, seed)) {
             a->errors++;
             snprintf(a->what, sizeof(a->what), "round %d", i);

@@ -189,10 +189,10 @@ int fs_links_selftest(void)
                  fs_mkdir(NULL, "/t_ln/d2", 0755) == 0,
           "mkdir failed");
     CHECK(T, put_pattern_file("/t_ln/d1/orig", 10000, 3) == 0, "create failed");
-    CHECK(T, fs_link(NULL, "/t_ln/d1/orig", "/t_ln/d2/hard") == 0, "link across dirs failed");
+    CHECK(T, fs_link(NULL, "/t_ln/d1/orig", NULL, "/t_ln/d2/hard") == 0, "link across dirs failed");
     CHECK(T, fs_stat(NULL, "/t_ln/d2/hard", true, &st) == 0 && st.st_nlink == 2, "nlink not 2");
-    CHECK(T, fs_link(NULL, "/t_ln/d1/orig", "/t_ln/d2/hard") == -EEXIST, "link over a name");
-    CHECK(T, fs_link(NULL, "/t_ln/d1", "/t_ln/dirlink") == -EPERM, "hard link to a dir allowed");
+    CHECK(T, fs_link(NULL, "/t_ln/d1/orig", NULL, "/t_ln/d2/hard") == -EEXIST, "link over a name");
+    CHECK(T, fs_link(NULL, "/t_ln/d1", NULL, "/t_ln/dirlink") == -EPERM, "hard link to a dir allowed");
     CHECK(T, fs_unlink(NULL, "/t_ln/d1/orig") == 0, "unlink failed");
     CHECK(T, check_pattern_file("/t_ln/d2/hard", 10000, 3) == 0, "data lost after unlink of one link");
     CHECK(T, fs_symlink(NULL, "d2/hard", "/t_ln/rel") == 0, "relative symlink failed");

@@ -10,6 +10,8 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "proc/cpu.h"
+#include "proc/proc.h"
+#include "proc/thread.h"
 
 static const struct selftest tests[] = {
     {"threads", thread_selftest},
@@ -102,5 +104,8 @@ void boot_first_thread(const struct fdt_info *fi)
     char dummy[4];
     if (bootarg_get(fi->bootargs, "poweroff", dummy, sizeof(dummy)))
         machine_poweroff();
+    /* User space: /bin/init, unless bootargs ask for the kernel monitor. */
+    if (!bootarg_get(fi->bootargs, "kmon", dummy, sizeof(dummy)) && proc_start_init())
+        thread_exit(0);
     kmon_run();
 }

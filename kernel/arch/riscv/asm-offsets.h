@@ -16,7 +16,8 @@
 #define TF_SSTATUS (33 * 8)
 #define TF_STVAL (34 * 8)
 #define TF_SCAUSE (35 * 8)
-#define TF_SIZE (36 * 8)
+#define TF_KTP (36 * 8) /* user traps: this hart's struct cpu, for user_vec */
+#define TF_SIZE (38 * 8)
 
 /* struct context (callee-saved registers for swtch) */
 #define CTX_RA 0

@@ -16,6 +16,11 @@
 #include "lib/backtrace.h"
 #include "mm/layout.h"
 #include "mm/vm.h"
+#include "mm/uvm.h"
+#include "proc/proc.h"
+#include "proc/thread.h"
+#include "abi/signal.h"
+#include "syscall/syscall.h"
 #include "proc/cpu.h"
 #include "arch/riscv/smp.h"
 #include "proc/sched.h"
@@ -135,6 +140,19 @@ void kernel_trap(struct trapframe *tf)
     }
     const struct extable_entry *fix = extable_find(tf->sepc);
     if (fix) {
+        /* A user copy faulted: a user page not present yet is mapped as a
+         * user access would map it; anything else is -EFAULT at the fixup. */
+        struct proc *p = c->thread ? c->thread->proc : NULL;
+        bool write = code == EXC_STORE_PAGE_FAULT;
+        bool page_fault = code == EXC_LOAD_PAGE_FAULT || write;
+        if (p && page_fault && tf->stval < USER_TOP) {
+            if (tf->sstatus & SSTATUS_SPIE)
+                intr_on();
+            int err = vm_fault(p->mm, tf->stval, write, false);
+            intr_off();
+            if (err == 0)
+                return; /* retry the access */
+        }
         tf->sepc = fix->fixup;
         return;
     }
@@ -144,4 +162,73 @@ void kernel_trap(struct trapframe *tf)
         return;
     }
     kernel_fault(tf);
+}
+
+/* ---- traps from user mode ---- */
+
+/* A fault in user mode: map the page if the region allows it, else end the process. */
+static void user_fault(struct trapframe *tf)
+{
+    uint64_t code = tf->scause;
+    struct proc *p = proc_current();
+    bool write = code == EXC_STORE_PAGE_FAULT, exec = code == EXC_INST_PAGE_FAULT;
+    switch (code) {
+    case EXC_LOAD_PAGE_FAULT:
+    case EXC_STORE_PAGE_FAULT:
+    case EXC_INST_PAGE_FAULT:
+        if (vm_fault(p->mm, tf->stval, write, exec) == 0)
+            return;
+        proc_fault(SIGSEGV, trap_cause_name(code), tf->sepc, tf->stval);
+    case EXC_ILLEGAL_INST:
+        proc_fault(SIGILL, trap_cause_name(code), tf->sepc, tf->stval);
+    case EXC_INST_MISALIGNED:
+    case EXC_LOAD_MISALIGNED:
+    case EXC_STORE_MISALIGNED:
+        proc_fault(SIGBUS, trap_cause_name(code), tf->sepc, tf->stval);
+    case EXC_BREAKPOINT:
+        proc_fault(SIGTRAP, trap_cause_name(code), tf->sepc, tf->stval);
+    default:
+        proc_fault(SIGSEGV, trap_cause_name(code), tf->sepc, tf->stval);
+    }
+}
+
+void user_trap(struct trapframe *tf)
+{
+    struct proc *p = proc_current();
+    if ((tf->sstatus & SSTATUS_FS) == SSTATUS_FS) { /* FS dirty: save the user's FP state */
+        fp_save(&p->fp);
+        tf->sstatus &= ~SSTATUS_FS;
+    }
+    if (tf->scause & SCAUSE_INTR) {
+        handle_interrupt(tf->scause & ~SCAUSE_INTR);
+    } else if (tf->scause == EXC_ECALL_U) {
+        tf->sepc += 4;
+        intr_on();
+        tf->x[10] = syscall_dispatch(tf);
+    } else {
+        intr_on();
+        user_fault(tf);
+    }
+    user_trap_return(tf);
+}
+
+#define SSTATUS_FS_CLEAN (2UL << 13)
+
+void user_trap_return(struct trapframe *tf)
+{
+    struct proc *p = proc_current();
+    for (;;) {
+        if (p->killed)
+            proc_exit(W_EXITCODE(0, p->killed));
+        intr_off();
+        if (!this_cpu()->need_resched)
+            break;
+        sched_preempt();
+    }
+    mm_activate(p->mm);
+    csr_set(sstatus, SSTATUS_FS); /* let the kernel touch the FP registers */
+    fp_restore(&p->fp);
+    tf->sstatus &= ~(SSTATUS_SPP | SSTATUS_SUM | SSTATUS_FS);
+    tf->sstatus |= SSTATUS_SPIE | SSTATUS_FS_CLEAN;
+    user_return(tf);
 }

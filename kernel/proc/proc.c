@@ -1,0 +1,350 @@
+/*
+ * Process lifecycle: creation of init, fork, exit, wait4, kill, faults.
+ * See proc.h for the states and the locking rules.
+ */
+#include "proc/proc.h"
+#include "proc/thread.h"
+#include "proc/sched.h"
+#include "proc/cpu.h"
+#include "abi/errno.h"
+#include "abi/fcntl.h"
+#include "abi/procinfo.h"
+#include "abi/signal.h"
+#include "fs/file.h"
+#include "fs/fs.h"
+#include "fs/fsops.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/slab.h"
+#include "mm/usercopy.h"
+#include "mm/uvm.h"
+#include "sync/spinlock.h"
+
+int max_procs = 64;
+char init_path[64] = "/bin/init";
+
+static struct spinlock proc_lock = SPINLOCK_INIT("proc");
+static struct list_head all_procs = LIST_HEAD_INIT(all_procs); /* (proc_lock) */
+static int nprocs;                                              /* (proc_lock) */
+static int next_pid = 1;                                        /* (proc_lock) */
+static struct proc *init_proc;
+static struct kmem_cache *proc_cache;
+
+void proc_init(void)
+{
+    proc_cache = kmem_cache_create("proc", sizeof(struct proc), 16);
+    if (!proc_cache)
+        panic("proc_init: no memory");
+}
+
+struct proc *proc_current(void)
+{
+    struct thread *t = thread_current();
+    return t ? t->proc : NULL;
+}
+
+struct trapframe *proc_trapframe(struct proc *p)
+{
+    return (struct trapframe *)(p->thread->kstack_top - sizeof(struct trapframe));
+}
+
+bool proc_killed(void)
+{
+    struct proc *p = proc_current();
+    return p && p->killed;
+}
+
+static bool pid_in_use_locked(int pid)
+{
+    struct list_head *e;
+    list_for_each(e, &all_procs) if (list_entry(e, struct proc, all)->pid == pid) return true;
+    return false;
+}
+
+/* A new process with a pid, counted against max_procs; NULL: -EAGAIN/-ENOMEM in *err. */
+static struct proc *proc_alloc(int *err)
+{
+    struct proc *p = kmem_cache_alloc(proc_cache);
+    if (!p) {
+        *err = -ENOMEM;
+        return NULL;
+    }
+    memset(p, 0, sizeof(*p));
+    list_init(&p->children);
+    list_init(&p->sibling);
+    waitq_init(&p->child_wq, "wait");
+    spin_lock(&proc_lock);
+    if (nprocs >= max_procs) {
+        spin_unlock(&proc_lock);
+        kmem_cache_free(proc_cache, p);
+        *err = -EAGAIN;
+        return NULL;
+    }
+    do {
+        p->pid = next_pid;
+        next_pid = next_pid >= 32767 ? 2 : next_pid + 1;
+    } while (pid_in_use_locked(p->pid));
+    nprocs++;
+    list_push_back(&all_procs, &p->all);
+    spin_unlock(&proc_lock);
+    return p;
+}
+
+/* Undo proc_alloc and whatever was set up (for failed forks and reaped zombies). */
+static void proc_free(struct proc *p)
+{
+    spin_lock(&proc_lock);
+    list_remove(&p->all);
+    list_remove(&p->sibling);
+    nprocs--;
+    spin_unlock(&proc_lock);
+    if (p->mm)
+        mm_destroy(p->mm);
+    fd_close_all(p);
+    kfree(p->fds);
+    if (p->cwd) {
+        op_begin();
+        iput(p->cwd);
+        op_end(0);
+    }
+    kmem_cache_free(proc_cache, p);
+}
+
+/* ---- init ---- */
+
+struct init_start {
+    struct proc *p;
+    int result; /* 1: still running; 0: exec'd; <0: failed */
+    struct waitq wq;
+};
+
+static void init_thread(void *arg)
+{
+    struct init_start *st = arg;
+    const char *argv[] = {init_path, NULL};
+    int err = proc_exec_kernel(init_path, argv);
+    st->result = err;
+    waitq_wake_all(&st->wq);
+    if (err)
+        thread_exit(err); /* the boot thread frees the process */
+    user_trap_return(proc_trapframe(st->p));
+}
+
+bool proc_start_init(void)
+{
+    int err;
+    struct init_start st = {.result = 1};
+    waitq_init(&st.wq, "init start");
+    if (!root_fs)
+        return false;
+    struct proc *p = proc_alloc(&err);
+    if (!p)
+        return false;
+    st.p = p;
+    strlcpy(p->name, "init", sizeof(p->name));
+    p->cwd = iget(root_fs, QFS_ROOT_INUM);
+    /* fds 0, 1, 2 on the console, if the image has /dev/console. */
+    struct file *con;
+    if (file_open(NULL, "/dev/console", O_RDWR, 0, &con) == 0) {
+        fd_alloc(p, con, 0);
+        fd_alloc(p, file_dup(con), 1);
+        fd_alloc(p, file_dup(con), 2);
+    }
+    init_proc = p;
+    p->thread = thread_create_user(p, "init", init_thread, &st, NULL);
+    if (!p->thread || !p->cwd) {
+        init_proc = NULL;
+        proc_free(p);
+        return false;
+    }
+    while (READ_ONCE(st.result) == 1)
+        sched_sleep_ticks(1);
+    if (st.result == 0)
+        return true;
+    printf("init: cannot run %s (error %d)\n", init_path, st.result);
+    thread_join(p->thread);
+    init_proc = NULL;
+    proc_free(p);
+    return false;
+}
+
+/* ---- fork ---- */
+
+static void fork_child_start(void *arg)
+{
+    struct proc *p = arg;
+    user_trap_return(proc_trapframe(p));
+}
+
+int proc_fork(void)
+{
+    int err;
+    struct proc *parent = proc_current();
+    struct proc *child = proc_alloc(&err);
+    if (!child)
+        return err;
+    memcpy(child->name, parent->name, sizeof(child->name));
+    child->fp = parent->fp;
+    if ((err = mm_fork(parent->mm, &child->mm)) != 0 || (err = fd_copy_table(parent, child)) != 0)
+        goto out_free;
+    child->cwd = parent->cwd ? idup(parent->cwd) : NULL;
+
+    struct trapframe tf = *proc_trapframe(parent);
+    tf.x[10] = 0; /* fork returns 0 in the child */
+    spin_lock(&proc_lock);
+    child->parent = parent;
+    list_push_back(&parent->children, &child->sibling);
+    spin_unlock(&proc_lock);
+    child->thread = thread_create_user(child, child->name, fork_child_start, child, &tf);
+    if (!child->thread) {
+        err = -ENOMEM;
+        goto out_free;
+    }
+    return child->pid;
+out_free:
+    proc_free(child);
+    return err;
+}
+
+/* ---- exit and wait ---- */
+
+void proc_exit(int status)
+{
+    struct proc *p = proc_current();
+    if (p == init_proc)
+        panic("proc_exit: init exited with status 0x%x", status);
+    fd_close_all(p);
+    if (p->cwd) {
+        op_begin();
+        iput(p->cwd);
+        op_end(0);
+        p->cwd = NULL;
+    }
+    mm_deactivate();
+    mm_destroy(p->mm);
+    p->mm = NULL;
+
+    spin_lock(&proc_lock);
+    bool zombie_orphans = false;
+    struct list_head *e;
+    while ((e = list_pop_front(&p->children)) != NULL) {
+        struct proc *c = list_entry(e, struct proc, sibling);
+        c->parent = init_proc;
+        list_push_back(&init_proc->children, &c->sibling);
+        zombie_orphans |= c->state == P_ZOMBIE;
+    }
+    if (zombie_orphans)
+        waitq_wake_all(&init_proc->child_wq);
+    p->exit_status = status;
+    p->state = P_ZOMBIE;
+    waitq_wake_all(&p->parent->child_wq);
+    spin_unlock(&proc_lock);
+    thread_exit(0);
+}
+
+/* A zombie child matching pid (-1: any), taken off the tree; or NULL. */
+static struct proc *take_zombie_locked(struct proc *p, int pid, bool *have_match)
+{
+    struct list_head *e;
+    *have_match = false;
+    list_for_each(e, &p->children)
+    {
+        struct proc *c = list_entry(e, struct proc, sibling);
+        if (pid != -1 && c->pid != pid)
+            continue;
+        *have_match = true;
+        if (c->state == P_ZOMBIE) {
+            list_remove(&c->sibling);
+            return c;
+        }
+    }
+    return NULL;
+}
+
+int proc_wait4(int pid, uintptr_t ustatus, int options)
+{
+    struct proc *p = proc_current(), *z;
+    bool match;
+    if (pid == 0 || pid < -1)
+        pid = -1; /* no process groups: any child */
+    spin_lock(&proc_lock);
+    while ((z = take_zombie_locked(p, pid, &match)) == NULL) {
+        if (!match || (options & WNOHANG) || p->killed) {
+            spin_unlock(&proc_lock);
+            return !match ? -ECHILD : (options & WNOHANG) ? 0 : -EINTR;
+        }
+        waitq_sleep(&p->child_wq, &proc_lock);
+    }
+    spin_unlock(&proc_lock);
+    int zpid = z->pid, status = z->exit_status;
+    thread_join(z->thread); /* wait until it is off its hart, then free the thread */
+    z->thread = NULL;
+    proc_free(z);
+    if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
+        return -EFAULT;
+    return zpid;
+}
+
+/* ---- kill and faults ---- */
+
+int proc_kill(int pid, int sig)
+{
+    struct list_head *e;
+    if (sig < 0 || sig >= NSIG)
+        return -EINVAL;
+    if (pid == 1)
+        return -EPERM;
+    spin_lock(&proc_lock);
+    list_for_each(e, &all_procs)
+    {
+        struct proc *p = list_entry(e, struct proc, all);
+        if (p->pid != pid || p->state != P_ALIVE)
+            continue;
+        if (sig) {
+            p->killed = sig;
+            sched_kick(p->thread); /* interrupt a sleep so it notices */
+        }
+        spin_unlock(&proc_lock);
+        return 0;
+    }
+    spin_unlock(&proc_lock);
+    return -ESRCH;
+}
+
+void proc_fault(int sig, const char *what, uintptr_t pc, uintptr_t addr)
+{
+    struct proc *p = proc_current();
+    printf("pid %d (%s): %s at pc %p, address %p: killed (signal %d)\n", p->pid, p->name, what,
+           (void *)pc, (void *)addr, sig);
+    proc_exit(W_EXITCODE(0, sig));
+}
+
+int proc_list(uintptr_t ubuf, int max)
+{
+    struct list_head *e;
+    if (max <= 0)
+        return -EINVAL;
+    max = MIN(max, 1024);
+    struct procinfo *info = kzalloc(max * sizeof(*info));
+    if (!info)
+        return -ENOMEM;
+    int n = 0;
+    spin_lock(&proc_lock);
+    list_for_each(e, &all_procs)
+    {
+        struct proc *p = list_entry(e, struct proc, all);
+        if (n == max)
+            break;
+        struct procinfo *pi = &info[n++];
+        pi->pid = p->pid;
+        pi->ppid = p->parent ? p->parent->pid : 0;
+        memcpy(pi->name, p->name, sizeof(pi->name));
+        pi->size = p->mm ? p->mm->pages * PAGE_SIZE : 0;
+        pi->ticks = p->thread ? p->thread->ticks_run : 0;
+        pi->state = p->state == P_ZOMBIE ? 'Z' : thread_state_letter(p->thread);
+    }
+    spin_unlock(&proc_lock);
+    int err = copy_to_user(ubuf, info, n * sizeof(*info));
+    kfree(info);
+    return err ? err : n;
+}

@@ -1,0 +1,85 @@
+/*
+ * Processes: a user address space, open files and a working directory, run
+ * by one kernel thread that enters and leaves user mode.
+ *
+ * Lifecycle: fork (or proc_start_init) creates it ALIVE; exit makes it a
+ * ZOMBIE that keeps its pid and exit status until the parent's wait4 reaps
+ * it; the orphans of an exiting process are given to init (pid 1), which
+ * reaps them.  Processes and pids are allocated dynamically (no table);
+ * `max_procs` (bootargs maxproc=, default 64) makes fork fail with EAGAIN.
+ *
+ * Locks: proc_lock (in proc.c) guards the fields marked (p): the process
+ * tree, states, exit statuses and the list of all processes.  Fields marked
+ * (o) belong to the process's own thread and are touched only by it (or by
+ * the parent once the process is a zombie).  `killed` is atomic.
+ * Lock order: proc_lock -> scheduler lock.
+ */
+#ifndef PROC_PROC_H
+#define PROC_PROC_H
+
+#include "types.h"
+#include "lib/list.h"
+#include "sync/waitq.h"
+#include "arch/riscv/trap.h"
+
+#define PROC_NAME_MAX 16
+#define FD_MAX 1024 /* descriptors per process (tables grow up to this) */
+
+struct thread;
+struct mm;
+struct file;
+struct inode;
+
+enum proc_state { P_ALIVE, P_ZOMBIE };
+
+struct proc {
+    int pid;
+    char name[PROC_NAME_MAX]; /* (o) program name, for ps and fault messages */
+    struct thread *thread;    /* the thread that runs it */
+    struct mm *mm;            /* (o) */
+    struct file **fds;        /* (o) descriptor table, nfds entries */
+    int nfds;                 /* (o) */
+    struct inode *cwd;        /* (o) */
+    struct fpstate fp;        /* (o) user FP registers while in the kernel */
+
+    enum proc_state state;    /* (p) */
+    int exit_status;          /* (p) wait status, W_EXITCODE(code, signal) */
+    struct proc *parent;      /* (p) */
+    struct list_head children; /* (p) */
+    struct list_head sibling;  /* (p) in parent->children */
+    struct list_head all;      /* (p) in the list of all processes */
+    struct waitq child_wq;     /* the parent sleeps here in wait4 */
+    volatile int killed;       /* signal number to die of at the next chance */
+};
+
+extern int max_procs;
+extern char init_path[64]; /* bootargs init=<path>, default /bin/init */
+
+void proc_init(void);
+/* Start init_path as pid 1; false if it cannot be run. */
+bool proc_start_init(void);
+struct proc *proc_current(void); /* NULL in a kernel thread */
+struct trapframe *proc_trapframe(struct proc *p);
+
+int proc_fork(void);                                   /* child pid or -errno */
+void proc_exit(int status) __attribute__((noreturn));  /* status: wait status */
+int proc_wait4(int pid, uintptr_t ustatus, int options); /* pid, 0 (WNOHANG) or -errno */
+int proc_kill(int pid, int sig);
+/* Terminate the current process because of a fault in user mode. */
+void proc_fault(int sig, const char *what, uintptr_t pc, uintptr_t addr) __attribute__((noreturn));
+bool proc_killed(void); /* should the current process stop what it is doing? */
+int proc_list(uintptr_t ubuf, int max); /* getprocs */
+
+/* Descriptors (fdtable.c). */
+int fd_alloc(struct proc *p, struct file *f, int min); /* lowest free >= min, or -EMFILE */
+struct file *fd_get(struct proc *p, int fd);           /* NULL if not open */
+int fd_close(struct proc *p, int fd);
+int fd_copy_table(struct proc *src, struct proc *dst); /* for fork */
+void fd_close_all(struct proc *p);
+
+/* exec.c */
+int proc_exec(const char *path, uintptr_t uargv, uintptr_t uenvp);
+/* Exec from the kernel (for init): argv are kernel strings. */
+int proc_exec_kernel(const char *path, const char *const argv[]);
+
+#endif

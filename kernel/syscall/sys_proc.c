@@ -1,0 +1,139 @@
+/* Process, memory, time and machine system calls. */
+#include "syscall/syscall.h"
+#include "abi/errno.h"
+#include "abi/signal.h"
+#include "abi/time.h"
+#include "abi/utsname.h"
+#include "arch/riscv/sbi.h"
+#include "arch/riscv/timer.h"
+#include "dev/rtc.h"
+#include "fs/fsops.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/page.h"
+#include "mm/slab.h"
+#include "mm/usercopy.h"
+#include "mm/uvm.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+
+long sys_fork(const struct sysargs *args)
+{
+    return proc_fork();
+}
+
+long sys__exit(const struct sysargs *args)
+{
+    proc_exit(W_EXITCODE(arg_int(args, 0), 0));
+}
+
+long sys_wait4(const struct sysargs *args)
+{
+    if (arg_ptr(args, 3))
+        return -EINVAL; /* no resource usage accounting */
+    return proc_wait4(arg_int(args, 0), arg_ptr(args, 1), arg_int(args, 2));
+}
+
+long sys_getpid(const struct sysargs *args)
+{
+    return proc_current()->pid;
+}
+
+long sys_getppid(const struct sysargs *args)
+{
+    struct proc *p = proc_current();
+    return p->parent ? p->parent->pid : 0;
+}
+
+long sys_kill(const struct sysargs *args)
+{
+    return proc_kill(arg_int(args, 0), arg_int(args, 1));
+}
+
+long sys_sched_yield(const struct sysargs *args)
+{
+    sched_yield();
+    return 0;
+}
+
+long sys_execve(const struct sysargs *args)
+{
+    char *path;
+    long err = arg_path(args, 0, &path);
+    if (err)
+        return err;
+    err = proc_exec(path, arg_ptr(args, 1), arg_ptr(args, 2));
+    kfree(path);
+    return err; /* on success the new program's a0 (argc) */
+}
+
+long sys___brk(const struct sysargs *args)
+{
+    struct mm *mm = proc_current()->mm;
+    return (long)mm_brk(mm, arg_ptr(args, 0));
+}
+
+long sys_getprocs(const struct sysargs *args)
+{
+    return proc_list(arg_ptr(args, 0), arg_int(args, 1));
+}
+
+long sys___nanosleep(const struct sysargs *args)
+{
+    struct ktimespec req;
+    if (copy_from_user(&req, arg_ptr(args, 0), sizeof(req)))
+        return -EFAULT;
+    if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
+        return -EINVAL;
+    uint64_t ns = (uint64_t)req.tv_sec * 1000000000UL + req.tv_nsec;
+    uint64_t start = timer_now_ns(), until = start + ns;
+    int err = sched_sleep_ns(ns);
+    if (err && arg_ptr(args, 1)) {
+        uint64_t now = timer_now_ns(), left = now < until ? until - now : 0;
+        struct ktimespec rem = {(long)(left / 1000000000UL), (long)(left % 1000000000UL)};
+        if (copy_to_user(arg_ptr(args, 1), &rem, sizeof(rem)))
+            return -EFAULT;
+    }
+    return err;
+}
+
+long sys___clock_gettime(const struct sysargs *args)
+{
+    int64_t ns;
+    switch (arg_int(args, 0)) {
+    case CLOCK_REALTIME:
+        ns = rtc_now_ns();
+        break;
+    case CLOCK_MONOTONIC:
+        ns = (int64_t)timer_now_ns();
+        break;
+    default:
+        return -EINVAL;
+    }
+    struct ktimespec ts = {ns / 1000000000, ns % 1000000000};
+    return copy_to_user(arg_ptr(args, 1), &ts, sizeof(ts));
+}
+
+long sys___uname(const struct sysargs *args)
+{
+    struct kutsname u;
+    memset(&u, 0, sizeof(u));
+    strlcpy(u.sysname, "Quill", sizeof(u.sysname));
+    strlcpy(u.nodename, "quill", sizeof(u.nodename));
+    strlcpy(u.release, "0.3", sizeof(u.release));
+    strlcpy(u.version, __DATE__ " " __TIME__, sizeof(u.version));
+    strlcpy(u.machine, "riscv64", sizeof(u.machine));
+    return copy_to_user(arg_ptr(args, 0), &u, sizeof(u));
+}
+
+long sys_poweroff(const struct sysargs *args)
+{
+    fs_sync();
+    printf("%s\n", arg_int(args, 0) ? "reboot" : "power off");
+    sbi_system_reset(arg_int(args, 0) ? SBI_SRST_COLD_REBOOT : SBI_SRST_SHUTDOWN, 0);
+}
+
+long sys_memfree(const struct sysargs *args)
+{
+    return (long)page_free_count();
+}

@@ -1,0 +1,58 @@
+/*
+ * ps: list the processes.
+ *
+ * Usage: ps
+ *
+ * One line per process, from the Quill system call getprocs():
+ *
+ *     PID  PPID S   SIZE  TICKS NAME
+ *       1     0 S    24K      3 init
+ *
+ * S is the state: R running (on a CPU now), r runnable (ready, waiting for
+ * a CPU), S sleeping (blocked), Z zombie (exited, not yet waited for),
+ * E embryo (being created).  SIZE is the user memory mapped, TICKS the CPU
+ * time used, in timer ticks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifdef __riscv
+#include <quill/procinfo.h>
+#include <quill/syscall.h>
+#endif
+
+int main(void)
+{
+#ifdef __riscv
+    int max = 64, n;
+    struct procinfo *procs;
+    /* Ask for room for max processes; if all of it was used, there may be more. */
+    for (;;) {
+        procs = malloc(max * sizeof *procs);
+        if (!procs) {
+            fprintf(stderr, "ps: out of memory\n");
+            return 1;
+        }
+        n = getprocs(procs, max);
+        if (n < max)
+            break;
+        free(procs);
+        max *= 2;
+    }
+    if (n < 0) {
+        perror("ps: getprocs");
+        return 1;
+    }
+    printf("  PID  PPID S   SIZE  TICKS NAME\n");
+    for (int i = 0; i < n; i++) {
+        struct procinfo *p = &procs[i];
+        printf("%5d %5d %c %5luK %6lu %.*s\n", p->pid, p->ppid, p->state,
+               p->size / 1024, p->ticks, (int)sizeof p->name, p->name);
+    }
+    free(procs);
+    return 0;
+#else
+    fprintf(stderr, "ps: getprocs() is a Quill system call\n");
+    return 1;
+#endif
+}

@@ -1,0 +1,93 @@
+/*
+ * POSIX file-system calls built on the *at() system calls: open, creat,
+ * mkdir, rmdir, unlink, link, symlink, readlink, rename, dup2, pipe.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ulib.h"
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+    unsigned int mode = 0;
+
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, unsigned int);
+        va_end(ap);
+    }
+    return __openat(dirfd, path, flags, mode);
+}
+
+int open(const char *path, int flags, ...)
+{
+    unsigned int mode = 0;
+
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, unsigned int);
+        va_end(ap);
+    }
+    return __openat(AT_FDCWD, path, flags, mode);
+}
+
+int creat(const char *path, mode_t mode)
+{
+    return __openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+    return mkdirat(AT_FDCWD, path, mode);
+}
+
+int rmdir(const char *path)
+{
+    return unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
+}
+
+int unlink(const char *path)
+{
+    return unlinkat(AT_FDCWD, path, 0);
+}
+
+int link(const char *oldpath, const char *newpath)
+{
+    return linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+}
+
+int symlink(const char *target, const char *linkpath)
+{
+    return symlinkat(target, AT_FDCWD, linkpath);
+}
+
+ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
+{
+    return readlinkat(AT_FDCWD, path, buf, size);
+}
+
+int rename(const char *oldpath, const char *newpath)
+{
+    return renameat(AT_FDCWD, oldpath, AT_FDCWD, newpath);
+}
+
+/* dup3 refuses oldfd == newfd; dup2 returns it if it is open. */
+int dup2(int oldfd, int newfd)
+{
+    if (oldfd == newfd) {
+        struct stat st;
+        return fstat(oldfd, &st) < 0 ? -1 : newfd;
+    }
+    return dup3(oldfd, newfd, 0);
+}
+
+int pipe(int fds[2])
+{
+    return pipe2(fds, 0);
+}

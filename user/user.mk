@@ -1,0 +1,93 @@
+# User space: the C library layer (user/lib -> libquill.a) and the programs.
+# Included by the root Makefile, after mkfs/mkfs.mk (it adds to FS_TREES and
+# to the prerequisites of $(B)/fs.img).
+#
+#   every user/bin/NAME.c and user/tests/NAME.c is one program, built as
+#     $(B)/user/bin/NAME        unstripped, for GDB (symbol-file ...)
+#     $(B)/root/bin/NAME        stripped, staged for the disk image
+#   No list to edit: drop a .c file in one of the folders and it is built
+#   and installed.
+#
+#   make uprogs        all programs, staged in $(B)/root/bin
+#
+# Programs use picolibc (Debian's picolibc-riscv64-unknown-elf) for stdio,
+# strings, malloc..., and OUR crt0 and system-call layer (user/lib), linked
+# statically at 0x10000 with user/user.ld.  See docs/userlib.md.
+
+UCC := $(TOOLPREFIX)gcc
+UAR := $(TOOLPREFIX)ar
+USTRIP := $(TOOLPREFIX)strip
+PICOLIBC := /usr/lib/picolibc/riscv64-unknown-elf
+UARCH := -march=rv64imafdc -mabi=lp64d -mcmodel=medlow
+
+# -iquote kernel: "abi/..." finds the ABI headers shared with the kernel;
+# <...> never searches kernel/, so no kernel header can shadow a libc one.
+UCFLAGS := $(UARCH) -specs=$(PICOLIBC)/picolibc.specs \
+	-O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	-fno-pie -fno-common -ffunction-sections -fdata-sections \
+	-Iuser/include -iquote kernel -MMD -MP
+UASFLAGS := $(UCFLAGS) -D__ASSEMBLY__
+
+# Link: our crt0 instead of picolibc's; libquill.a and libc.a in one group
+# (each needs the other).  -u sbrk: our sbrk (over the brk system call) must
+# be taken before picolibc's, which libc would otherwise pull in for malloc.
+# --wrap: see user/lib/stdio.c.
+UWRAP := fdopen fclose fflush vfprintf fputs
+ULDFLAGS := $(UARCH) -static -nostdlib -nostartfiles -T user/user.ld \
+	-Wl,--gc-sections -Wl,-z,max-page-size=4096 \
+	-Wl,-u,sbrk $(foreach s,$(UWRAP),-Wl,--wrap=$(s))
+ULIBS := -Wl,--start-group $(B)/user/libquill.a \
+	-L$(PICOLIBC)/lib/rv64imafdc/lp64d -lc -lgcc -Wl,--end-group
+
+ULIB_SRCS := $(sort $(wildcard user/lib/*.c user/lib/*.S))
+ULIB_OBJS := $(patsubst user/lib/%,$(B)/user/lib/%.o,$(ULIB_SRCS))
+UCRT0 := $(B)/user/lib/crt0.S.o
+ULIB_ARCHIVE_OBJS := $(filter-out $(UCRT0),$(ULIB_OBJS))
+
+UPROG_SRCS := $(sort $(wildcard user/bin/*.c user/tests/*.c))
+UPROG_NAMES := $(notdir $(UPROG_SRCS:.c=))
+UPROGS := $(addprefix $(B)/root/bin/,$(UPROG_NAMES))
+UPROGS_DEBUG := $(addprefix $(B)/user/bin/,$(UPROG_NAMES))
+
+# Keep the objects and the unstripped programs (make would delete them as
+# intermediate files of the chain .c -> .o -> bin -> staged bin).
+.SECONDARY: $(UCRT0) $(addprefix $(B)/user/obj/,$(UPROG_NAMES:=.o)) $(UPROGS_DEBUG)
+
+$(B)/user/lib/%.c.o: user/lib/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  UCC     $<")
+	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
+
+$(B)/user/lib/%.S.o: user/lib/%.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  UAS     $<")
+	$(Q)$(UCC) $(UASFLAGS) -c $< -o $@
+
+$(B)/user/libquill.a: $(ULIB_ARCHIVE_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && $(UAR) rcs $@ $^
+
+$(B)/user/obj/%.o: user/bin/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  UCC     $<")
+	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
+
+$(B)/user/obj/%.o: user/tests/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  UCC     $<")
+	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
+
+$(B)/user/bin/%: $(B)/user/obj/%.o $(UCRT0) $(B)/user/libquill.a user/user.ld
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  ULD     $@")
+	$(Q)$(UCC) $(ULDFLAGS) -o $@ $(UCRT0) $< $(ULIBS)
+
+$(B)/root/bin/%: $(B)/user/bin/%
+	@mkdir -p $(dir $@)
+	$(Q)$(USTRIP) -o $@ $<
+
+.PHONY: uprogs
+uprogs: $(UPROGS)
+
+FS_TREES += $(B)/root
+$(B)/fs.img: $(UPROGS)
