@@ -29,6 +29,7 @@ static struct spinlock kpt_lock = SPINLOCK_INIT("kpt");
 #define KSTACK_SLOTS (KSTACK_AREA_SIZE / KSTACK_SLOT)
 static uint32_t kstack_next_slot;   /* slots [0, next) have been used (k) */
 static uintptr_t kstack_free_list;  /* freed stack tops, linked through the stack (k) */
+static size_t kstack_nfree;         /* stacks on the free list (k) */
 
 pte_t *pt_walk(pagetable_t root, uintptr_t va, bool alloc)
 {
@@ -256,6 +257,7 @@ uintptr_t kstack_alloc(void)
     if (kstack_free_list) {
         top = kstack_free_list;
         kstack_free_list = *(uintptr_t *)(top - sizeof(uintptr_t));
+        kstack_nfree--;
     } else if (kstack_next_slot < KSTACK_SLOTS) {
         uintptr_t lo = KSTACK_AREA + kstack_next_slot * KSTACK_SLOT + (KSTACK_SLOT - KSTACK_SIZE);
         if (kstack_map_slot(lo) == 0) {
@@ -272,5 +274,14 @@ void kstack_free(uintptr_t top)
     spin_lock(&kpt_lock);
     *(uintptr_t *)(top - sizeof(uintptr_t)) = kstack_free_list;
     kstack_free_list = top;
+    kstack_nfree++;
     spin_unlock(&kpt_lock);
+}
+
+size_t kstack_cached_frames(void)
+{
+    spin_lock(&kpt_lock);
+    size_t n = kstack_nfree * (KSTACK_SIZE / PAGE_SIZE);
+    spin_unlock(&kpt_lock);
+    return n;
 }

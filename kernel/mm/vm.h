@@ -59,5 +59,7 @@ pagetable_t kernel_pagetable(void);
 uintptr_t kstack_alloc(void); /* returns the stack's top, 0 when out of memory */
 void kstack_free(uintptr_t top);
 bool kstack_is_guard(uintptr_t va);
+/* Frames held by freed kernel stacks kept for reuse (free memory in effect). */
+size_t kstack_cached_frames(void);
 
 #endif

@@ -14,6 +14,7 @@
 #include "lib/fdt.h"
 #include "lib/printf.h"
 #include "mm/layout.h"
+#include "mm/slab.h"
 #include "mm/vm.h"
 #include "proc/cpu.h"
 #include "proc/sched.h"
@@ -28,6 +29,9 @@ void ipi_send(int cpu, uint32_t reason)
     sbi_send_ipi(1UL, cpus[cpu].hartid);
 }
 
+static volatile uint64_t drain_gen;           /* the latest drain request */
+static volatile uint64_t drained_gen[NCPU_MAX]; /* the last one each hart did */
+
 void ipi_interrupt(void)
 {
     struct cpu *c = this_cpu();
@@ -36,6 +40,26 @@ void ipi_interrupt(void)
         smp_halt_self();
     if (why & IPI_RESCHED)
         c->need_resched = true;
+    if (why & IPI_DRAIN) {
+        /* Safe here: interrupts are on only when this hart holds no spinlock. */
+        uint64_t gen = drain_gen;
+        kmem_drain_local();
+        drained_gen[c->id] = gen;
+    }
+}
+
+void smp_drain_all(void)
+{
+    uint64_t gen = __atomic_add_fetch(&drain_gen, 1, __ATOMIC_SEQ_CST);
+    struct cpu *self = this_cpu();
+    for (int i = 0; i < ncpu; i++)
+        if (&cpus[i] != self && cpus[i].started)
+            ipi_send(i, IPI_DRAIN);
+    uint64_t deadline = timer_now_ns() + 200000000UL;
+    for (int i = 0; i < ncpu; i++)
+        while (&cpus[i] != self && cpus[i].started && drained_gen[i] < gen &&
+               timer_now_ns() < deadline)
+            ;
 }
 
 void smp_stop_others(void)

@@ -10,6 +10,7 @@
 
 #define IPI_RESCHED (1U << 0) /* look at the run queue */
 #define IPI_STOP (1U << 1)    /* halt: another hart panicked */
+#define IPI_DRAIN (1U << 2)   /* return per-hart cached objects to the slabs */
 
 struct fdt_info;
 
@@ -19,6 +20,8 @@ int smp_boot_secondaries(const struct fdt_info *fi);
 void ipi_send(int cpu, uint32_t reason);
 void ipi_interrupt(void);
 void smp_stop_others(void);
+/* Have every other hart drain its per-hart slab caches; waits (briefly) for them. */
+void smp_drain_all(void);
 void smp_halt_self(void) __attribute__((noreturn));
 
 #endif
