@@ -407,8 +407,8 @@ ssize_t writei(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t 
         done += m;
         off += m;
     }
-    if (off > ip->d.size)
-        ip->d.size = off;
+    if (done && off > ip->d.size)
+        ip->d.size = off; /* only what was written extends the file */
     if (done)
         ip->d.mtime = ip->d.ctime = fs_now();
     int uerr = iupdate(ip); /* bmap may have changed pointers even on error */

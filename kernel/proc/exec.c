@@ -221,6 +221,7 @@ static int exec_args(const char *path, struct args *a)
     mm_activate(mm);
     if (old)
         mm_destroy(old);
+    fd_close_on_exec(p);
     strlcpy(p->name, basename(path), sizeof(p->name));
     struct trapframe *tf = proc_trapframe(p);
     memset(tf, 0, sizeof(*tf));

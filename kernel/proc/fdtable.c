@@ -19,17 +19,30 @@ static int grow(struct proc *p, int need)
     if (need >= cap)
         return -EMFILE;
     struct file **fds = kzalloc(cap * sizeof(*fds));
-    if (!fds)
+    bool *cloexec = kzalloc(cap * sizeof(*cloexec));
+    if (!fds || !cloexec) {
+        kfree(fds);
+        kfree(cloexec);
         return -ENOMEM;
-    if (p->fds)
+    }
+    if (p->fds) {
         memcpy(fds, p->fds, p->nfds * sizeof(*fds));
+        memcpy(cloexec, p->cloexec, p->nfds * sizeof(*cloexec));
+    }
     kfree(p->fds);
+    kfree(p->cloexec);
     p->fds = fds;
+    p->cloexec = cloexec;
     p->nfds = cap;
     return 0;
 }
 
 int fd_alloc(struct proc *p, struct file *f, int min)
+{
+    return fd_alloc_cloexec(p, f, min, false);
+}
+
+int fd_alloc_cloexec(struct proc *p, struct file *f, int min, bool cloexec)
 {
     if (min < 0 || min >= FD_MAX)
         return -EINVAL;
@@ -41,6 +54,7 @@ int fd_alloc(struct proc *p, struct file *f, int min)
         }
         if (!p->fds[fd]) {
             p->fds[fd] = f;
+            p->cloexec[fd] = cloexec;
             return fd;
         }
     }
@@ -57,8 +71,16 @@ int fd_close(struct proc *p, int fd)
     if (!f)
         return -EBADF;
     p->fds[fd] = NULL;
+    p->cloexec[fd] = false;
     file_close(f);
     return 0;
+}
+
+void fd_close_on_exec(struct proc *p)
+{
+    for (int fd = 0; fd < p->nfds; fd++)
+        if (p->fds[fd] && p->cloexec[fd])
+            fd_close(p, fd);
 }
 
 int fd_copy_table(struct proc *src, struct proc *dst)
@@ -66,9 +88,11 @@ int fd_copy_table(struct proc *src, struct proc *dst)
     if (!src->nfds)
         return 0;
     dst->fds = kzalloc(src->nfds * sizeof(*dst->fds));
-    if (!dst->fds)
-        return -ENOMEM;
+    dst->cloexec = kzalloc(src->nfds * sizeof(*dst->cloexec));
+    if (!dst->fds || !dst->cloexec)
+        return -ENOMEM; /* proc_free releases what was allocated */
     dst->nfds = src->nfds;
+    memcpy(dst->cloexec, src->cloexec, src->nfds * sizeof(*dst->cloexec));
     for (int fd = 0; fd < src->nfds; fd++)
         if (src->fds[fd])
             dst->fds[fd] = file_dup(src->fds[fd]);

@@ -102,6 +102,7 @@ static void proc_free(struct proc *p)
         mm_destroy(p->mm);
     fd_close_all(p);
     kfree(p->fds);
+    kfree(p->cloexec);
     if (p->cwd) {
         op_begin();
         iput(p->cwd);

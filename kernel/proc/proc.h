@@ -38,6 +38,7 @@ struct proc {
     struct thread *thread;    /* the thread that runs it */
     struct mm *mm;            /* (o) */
     struct file **fds;        /* (o) descriptor table, nfds entries */
+    bool *cloexec;            /* (o) per descriptor: close it at exec */
     int nfds;                 /* (o) */
     struct inode *cwd;        /* (o) */
     struct fpstate fp;        /* (o) user FP registers while in the kernel */
@@ -72,6 +73,8 @@ int proc_list(uintptr_t ubuf, int max); /* getprocs */
 
 /* Descriptors (fdtable.c). */
 int fd_alloc(struct proc *p, struct file *f, int min); /* lowest free >= min, or -EMFILE */
+int fd_alloc_cloexec(struct proc *p, struct file *f, int min, bool cloexec);
+void fd_close_on_exec(struct proc *p); /* after a successful exec */
 struct file *fd_get(struct proc *p, int fd);           /* NULL if not open */
 int fd_close(struct proc *p, int fd);
 int fd_copy_table(struct proc *src, struct proc *dst); /* for fork */

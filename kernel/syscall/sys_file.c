@@ -19,6 +19,12 @@
 
 #define IO_MAX (1UL << 30) /* one read or write moves at most 1 GiB */
 
+/* Is the whole buffer (pointer argument p, length argument n) in user space? */
+static bool user_buffer_ok(const struct sysargs *args, int p, int n)
+{
+    return arg_long(args, n) == 0 || user_range_ok(arg_ptr(args, p), (size_t)arg_long(args, n));
+}
+
 static struct file *get_file(int fd)
 {
     return fd_get(proc_current(), fd);
@@ -48,9 +54,9 @@ static long path_and_base(const struct sysargs *args, int d, int i, struct inode
     return err ? err : arg_path(args, i, path);
 }
 
-static long install(struct file *f)
+static long install(struct file *f, bool cloexec)
 {
-    int fd = fd_alloc(proc_current(), f, 0);
+    int fd = fd_alloc_cloexec(proc_current(), f, 0, cloexec);
     if (fd < 0)
         file_close(f);
     return fd;
@@ -66,7 +72,7 @@ long sys___openat(const struct sysargs *args)
         return err;
     err = file_open(base, path, arg_int(args, 2), arg_int(args, 3), &f);
     kfree(path);
-    return err ? err : install(f);
+    return err ? err : install(f, (arg_int(args, 2) & O_CLOEXEC) != 0);
 }
 
 long sys_close(const struct sysargs *args)
@@ -77,7 +83,7 @@ long sys_close(const struct sysargs *args)
 long sys_dup(const struct sysargs *args)
 {
     struct file *f = get_file(arg_int(args, 0));
-    return f ? install(file_dup(f)) : -EBADF;
+    return f ? install(file_dup(f), false) : -EBADF;
 }
 
 long sys_dup3(const struct sysargs *args)
@@ -92,7 +98,8 @@ long sys_dup3(const struct sysargs *args)
     file_dup(f);
     if (get_file(newfd))
         fd_close(p, newfd);
-    int fd = fd_alloc(p, f, newfd); /* newfd is free now: it is the lowest >= newfd */
+    /* newfd is free now: it is the lowest free descriptor >= newfd */
+    int fd = fd_alloc_cloexec(p, f, newfd, (arg_int(args, 2) & O_CLOEXEC) != 0);
     if (fd < 0)
         file_close(f);
     return fd;
@@ -107,9 +114,10 @@ long sys_pipe2(const struct sysargs *args)
     long err = pipe_create(&rf, &wf);
     if (err)
         return err;
-    int fds[2] = {fd_alloc(p, rf, 0), -1};
+    bool cloexec = (arg_int(args, 1) & O_CLOEXEC) != 0;
+    int fds[2] = {fd_alloc_cloexec(p, rf, 0, cloexec), -1};
     if (fds[0] >= 0)
-        fds[1] = fd_alloc(p, wf, 0);
+        fds[1] = fd_alloc_cloexec(p, wf, 0, cloexec);
     if (fds[1] < 0 || copy_to_user(arg_ptr(args, 0), fds, sizeof(fds))) {
         err = fds[0] < 0 ? fds[0] : fds[1] < 0 ? fds[1] : -EFAULT;
         if (fds[0] >= 0)
@@ -131,7 +139,7 @@ long sys_read(const struct sysargs *args)
     size_t n = MIN((size_t)arg_long(args, 2), IO_MAX);
     if (!f)
         return -EBADF;
-    if (n && !user_range_ok(arg_ptr(args, 1), n))
+    if (!user_buffer_ok(args, 1, 2))
         return -EFAULT;
     return n ? file_read(f, true, arg_ptr(args, 1), n) : 0;
 }
@@ -142,7 +150,7 @@ long sys_write(const struct sysargs *args)
     size_t n = MIN((size_t)arg_long(args, 2), IO_MAX);
     if (!f)
         return -EBADF;
-    if (n && !user_range_ok(arg_ptr(args, 1), n))
+    if (!user_buffer_ok(args, 1, 2))
         return -EFAULT;
     return n ? file_write(f, true, arg_ptr(args, 1), n) : 0;
 }
@@ -157,7 +165,7 @@ static long positioned(const struct sysargs *args, bool write)
         return -ESPIPE;
     if (arg_long(args, 3) < 0)
         return -EINVAL;
-    if (n && !user_range_ok(arg_ptr(args, 1), n))
+    if (!user_buffer_ok(args, 1, 2))
         return -EFAULT;
     if (!n)
         return 0;

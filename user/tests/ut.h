@@ -47,6 +47,12 @@
 #include <unistd.h>
 #if QUILL
 #include <quill/syscall.h>
+/* The records of getprocs and uname, from the one definition the kernel uses. */
+#include "abi/procinfo.h"
+#include "abi/utsname.h"
+#if __has_include(<sys/utsname.h>)
+#include <sys/utsname.h>
+#endif
 #else
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -98,7 +104,8 @@ static inline long r_execve(const char *p, char *const *a, char *const *e) { ret
 static inline long r_getcwd(char *b, unsigned long n) { return __sys___getcwd(b, n); }
 static inline long r_getdents(int fd, void *b, unsigned long n) { return __sys_getdents(fd, b, n); }
 static inline long r_nanosleep(const void *req, void *rem) { return __sys___nanosleep(req, rem); }
-static inline long r_clock_gettime(int clk, void *ts) { return __sys___clock_gettime(clk, ts); }
+/* The kernel's clock ids (kernel/abi/time.h), not picolibc's: CLOCK_MONOTONIC is 1. */
+static inline long r_clock_monotonic(void *ts) { return __sys___clock_gettime(1, ts); }
 static inline long r_uname(void *buf) { return __sys___uname(buf); }
 static inline long r_getprocs(void *buf, int max) { return __sys_getprocs(buf, max); }
 #else
@@ -140,7 +147,7 @@ static inline long r_execve(const char *p, char *const *a, char *const *e) { ret
 static inline long r_getcwd(char *b, unsigned long n) { return hr(syscall(SYS_getcwd, b, n)); }
 static inline long r_getdents(int fd, void *b, unsigned long n) { return hr(syscall(SYS_getdents64, fd, b, n)); }
 static inline long r_nanosleep(const void *req, void *rem) { return hr(syscall(SYS_nanosleep, req, rem)); }
-static inline long r_clock_gettime(int clk, void *ts) { return hr(syscall(SYS_clock_gettime, clk, ts)); }
+static inline long r_clock_monotonic(void *ts) { return hr(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts)); }
 static inline long r_uname(void *buf) { return hr(syscall(SYS_uname, buf)); }
 #endif
 
