@@ -94,8 +94,20 @@ ssize_t console_read(char *buf, size_t n)
     return (ssize_t)got;
 }
 
+/* Output: a newline goes out as CR LF, as a terminal expects (tty ONLCR). */
 ssize_t console_write(const char *buf, size_t n)
 {
-    uart_write(buf, n);
+    char out[128];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k + 2 > sizeof(out)) {
+            uart_write(out, k);
+            k = 0;
+        }
+        if (buf[i] == '\n')
+            out[k++] = '\r';
+        out[k++] = buf[i];
+    }
+    uart_write(out, k);
     return (ssize_t)n;
 }

@@ -118,7 +118,9 @@ static int list_args(int argc, char *argv[])
     int status = 0, printed = 0;
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < argc; i++) {
-            if (stat(argv[i], &st) < 0 && lstat(argv[i], &st) < 0) {
+            /* ls -l LINK shows the link itself; ls LINK follows it. */
+            int rc = opt_long ? lstat(argv[i], &st) : stat(argv[i], &st);
+            if (rc < 0 && lstat(argv[i], &st) < 0) {
                 if (pass == 0) {
                     fprintf(stderr, "ls: %s: %s\n", argv[i], strerror(errno));
                     status = 1;
