@@ -133,7 +133,8 @@ long sys_pipe2(const struct sysargs *args)
     return 0;
 }
 
-long sys_read(const struct sysargs *args)
+/* read(fd, buf, n) and write(fd, buf, n). */
+static long transfer(const struct sysargs *args, bool write)
 {
     struct file *f = get_file(arg_int(args, 0));
     size_t n = MIN((size_t)arg_long(args, 2), IO_MAX);
@@ -141,18 +142,19 @@ long sys_read(const struct sysargs *args)
         return -EBADF;
     if (!user_buffer_ok(args, 1, 2))
         return -EFAULT;
-    return n ? file_read(f, true, arg_ptr(args, 1), n) : 0;
+    if (!n)
+        return 0;
+    return write ? file_write(f, true, arg_ptr(args, 1), n) : file_read(f, true, arg_ptr(args, 1), n);
+}
+
+long sys_read(const struct sysargs *args)
+{
+    return transfer(args, false);
 }
 
 long sys_write(const struct sysargs *args)
 {
-    struct file *f = get_file(arg_int(args, 0));
-    size_t n = MIN((size_t)arg_long(args, 2), IO_MAX);
-    if (!f)
-        return -EBADF;
-    if (!user_buffer_ok(args, 1, 2))
-        return -EFAULT;
-    return n ? file_write(f, true, arg_ptr(args, 1), n) : 0;
+    return transfer(args, true);
 }
 
 static long positioned(const struct sysargs *args, bool write)
