@@ -417,22 +417,20 @@ ssize_t writei(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t 
     return err ? err : uerr;
 }
 
-/* Non-zero entries of pointer block blk; with depth 2, of the blocks below too. */
+/* Pointer block blk plus the blocks below it (depth 1: data; 2: pointer blocks).
+ * Holding blk while reading a child is safe: the caller holds the inode lock,
+ * so nobody else is using this file's pointer blocks. */
 static uint64_t count_tree(struct inode *ip, uint32_t blk, int depth)
 {
     struct buf *b = bread(ip->fs->dev, blk);
-    uint64_t n = 1; /* the pointer block itself */
+    uint64_t n = 1;
     if (!b)
         return n;
-    uint32_t *ptrs = (uint32_t *)b->data;
-    uint32_t below[PPB];
-    int nbelow = 0;
+    const uint32_t *ptrs = (const uint32_t *)b->data;
     for (uint32_t i = 0; i < PPB; i++)
         if (ptrs[i])
-            depth == 1 ? (void)n++ : (void)(below[nbelow++] = ptrs[i]);
-    brelse(b); /* release before descending: one buffer at a time */
-    for (int i = 0; i < nbelow; i++)
-        n += count_tree(ip, below[i], 1);
+            n += depth == 1 ? 1 : count_tree(ip, ptrs[i], 1);
+    brelse(b);
     return n;
 }
 

@@ -19,6 +19,7 @@
 #include "mm/usercopy.h"
 #include "mm/uvm.h"
 #include "sync/spinlock.h"
+#include "proc/cpu.h"
 
 int max_procs = 64;
 char init_path[64] = "/bin/init";
@@ -221,9 +222,14 @@ void proc_exit(int status)
         op_end(0);
         p->cwd = NULL;
     }
-    mm_deactivate();
-    mm_destroy(p->mm);
+    /* Unpublish the address space before freeing it: if this thread is
+     * preempted in between, the scheduler must not load it again. */
+    struct mm *mm = p->mm;
+    intr_push();
     p->mm = NULL;
+    mm_deactivate();
+    intr_pop();
+    mm_destroy(mm);
 
     spin_lock(&proc_lock);
     bool zombie_orphans = false;
@@ -310,6 +316,35 @@ int proc_kill(int pid, int sig)
     }
     spin_unlock(&proc_lock);
     return -ESRCH;
+}
+
+/* Alive processes other than the caller and init; kill them too if `kill`. */
+static int others_alive(bool kill)
+{
+    struct list_head *e;
+    struct proc *self = proc_current();
+    int n = 0;
+    spin_lock(&proc_lock);
+    list_for_each(e, &all_procs)
+    {
+        struct proc *p = list_entry(e, struct proc, all);
+        if (p == self || p == init_proc || p->state != P_ALIVE)
+            continue;
+        n++;
+        if (kill) {
+            p->killed = SIGKILL;
+            sched_kick(p->thread);
+        }
+    }
+    spin_unlock(&proc_lock);
+    return n;
+}
+
+void proc_stop_all(void)
+{
+    others_alive(true);
+    for (int i = 0; i < 200 && others_alive(false); i++)
+        sched_sleep_ticks(1);
 }
 
 void proc_fault(int sig, const char *what, uintptr_t pc, uintptr_t addr)

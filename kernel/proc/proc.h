@@ -69,6 +69,9 @@ int proc_kill(int pid, int sig);
 /* Terminate the current process because of a fault in user mode. */
 void proc_fault(int sig, const char *what, uintptr_t pc, uintptr_t addr) __attribute__((noreturn));
 bool proc_killed(void); /* should the current process stop what it is doing? */
+/* Kill every process but the caller and init, and wait (up to ~2 s) until they
+ * have exited and released their files (before power-off). */
+void proc_stop_all(void);
 int proc_list(uintptr_t ubuf, int max); /* getprocs */
 
 /* Descriptors (fdtable.c). */

@@ -130,6 +130,9 @@ long sys___uname(const struct sysargs *args)
 
 long sys_poweroff(const struct sysargs *args)
 {
+    /* Like shutdown: stop the other processes so their files are closed,
+     * then commit what is still in the journal. */
+    proc_stop_all();
     fs_sync();
     printf("%s\n", arg_int(args, 0) ? "reboot" : "power off");
     sbi_system_reset(arg_int(args, 0) ? SBI_SRST_COLD_REBOOT : SBI_SRST_SHUTDOWN, 0);
