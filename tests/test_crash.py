@@ -19,7 +19,6 @@ import os
 import random
 import re
 import signal
-import subprocess
 
 import pexpect
 
@@ -37,12 +36,28 @@ def boot_workload(qemu, img, run, cpus):
     return vm
 
 
+def children_of(ppid):
+    """Pids whose parent is ppid (from /proc: no procps needed)."""
+    kids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...; comm may hold spaces, so split after ')'
+        if int(stat.rsplit(")", 1)[1].split()[1]) == ppid:
+            kids.append(int(entry))
+    return kids
+
+
 def cut_power(vm):
     """SIGKILL QEMU (the child of timeout(1)), then read what it had printed."""
-    children = subprocess.run(["pgrep", "-P", str(vm.proc.pid)], capture_output=True, text=True)
-    for pid in children.stdout.split():
+    for pid in children_of(vm.proc.pid):
         try:
-            os.kill(int(pid), signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
     try:
