@@ -12,6 +12,8 @@ STATIC_ASSERT(offsetof(struct cpu, stack_lo) == CPU_STACK_LO);
 STATIC_ASSERT(offsetof(struct cpu, emerg_sp) == CPU_EMERG_SP);
 STATIC_ASSERT(offsetof(struct cpu, boot_satp) == CPU_BOOT_SATP);
 STATIC_ASSERT(offsetof(struct cpu, boot_sp) == CPU_BOOT_SP);
+STATIC_ASSERT(offsetof(struct cpu, hartid) == CPU_HARTID);
+STATIC_ASSERT(sizeof(struct cpu) == CPU_SIZE);
 
 #define EMERG_STACK_SIZE 8192
 

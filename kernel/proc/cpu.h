@@ -9,7 +9,7 @@
 #include "types.h"
 #include "arch/riscv/context.h"
 
-#define NCPU_MAX 8
+#include "arch/riscv/asm-offsets.h" /* NCPU_MAX, shared with entry.S */
 #define NHELD_MAX 8 /* spinlocks one hart may hold at once (diagnostics) */
 
 struct thread;

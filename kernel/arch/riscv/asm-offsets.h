@@ -10,6 +10,9 @@
 #define CPU_EMERG_SP 8
 #define CPU_BOOT_SATP 16
 #define CPU_BOOT_SP 24
+#define CPU_HARTID 40
+#define CPU_SIZE 296
+#define NCPU_MAX 8
 
 /* struct trapframe: x1..x31 at 8*i, then the CSRs */
 #define TF_SEPC (32 * 8)

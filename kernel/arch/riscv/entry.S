@@ -34,6 +34,14 @@
 _start:
     mv s0, a0
     mv s1, a1
+    /* Only the first hart here is the boot hart.  Another one can arrive here
+     * too: if the boot hart asks the firmware to start a hart that has not
+     * finished its own firmware set-up, the firmware may send it to the
+     * default entry (here) instead of _start_secondary. */
+    la t0, boot_claimed
+    li t1, 1
+    amoswap.w t1, t1, (t0)
+    bnez t1, late_secondary
     ENTER_UPPER_HALF
     /* Now in the upper half.  Boot stack, no per-cpu pointer yet. */
     la sp, boot_stack_top
@@ -50,6 +58,7 @@ _start_secondary:
     mv s0, a0
     mv s1, a1
     ENTER_UPPER_HALF
+secondary_common:
     /* s1 = this hart's struct cpu (a direct-map address). */
     mv tp, s1
     ld t0, CPU_BOOT_SATP(tp)
@@ -61,6 +70,26 @@ _start_secondary:
     call secondary_main
 2:  wfi
     j 2b
+
+/*
+ * A hart that entered at _start after the boot hart: find its struct cpu by
+ * hart id (s0) once the boot hart has given it a stack, then go on as a
+ * secondary hart.
+ */
+late_secondary:
+    ENTER_UPPER_HALF
+1:  la t0, cpus
+    li t2, NCPU_MAX
+2:  ld t1, CPU_HARTID(t0)
+    bne t1, s0, 3f
+    ld t1, CPU_BOOT_SP(t0)
+    bnez t1, 4f
+3:  addi t0, t0, CPU_SIZE
+    addi t2, t2, -1
+    bnez t2, 2b
+    j 1b            /* not set up yet: look again */
+4:  mv s1, t0
+    j secondary_common
 
 /*
  * Fill the boot page table (pc-relative addressing only: still physical) and
@@ -98,6 +127,10 @@ boot_pt_enable:
     ret
 
     .section .data.pagealigned, "aw"
+    .balign 4096
+    .globl boot_claimed
+boot_claimed:
+    .word 0
     .balign 4096
     .globl boot_pagetable
 boot_pagetable:
