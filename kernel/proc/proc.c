@@ -114,29 +114,30 @@ static void proc_free(struct proc *p)
 
 /* ---- init ---- */
 
+/* Handed from the boot thread to init's thread; lives on the boot thread's stack. */
 struct init_start {
     struct proc *p;
-    int result; /* 1: still running; 0: exec'd; <0: failed */
-    struct waitq wq;
+    volatile int result; /* 1: still running; 0: exec'd; <0: failed */
 };
 
 static void init_thread(void *arg)
 {
     struct init_start *st = arg;
+    struct proc *p = st->p;
     const char *argv[] = {init_path, NULL};
     int err = proc_exec_kernel(init_path, argv);
-    st->result = err;
-    waitq_wake_all(&st->wq);
+    /* The last touch of *st: the boot thread may return (and its stack
+     * frame go away) as soon as it sees the result. */
+    __atomic_store_n(&st->result, err, __ATOMIC_RELEASE);
     if (err)
         thread_exit(err); /* the boot thread frees the process */
-    user_trap_return(proc_trapframe(st->p));
+    user_trap_return(proc_trapframe(p));
 }
 
 bool proc_start_init(void)
 {
     int err;
     struct init_start st = {.result = 1};
-    waitq_init(&st.wq, "init start");
     if (!root_fs)
         return false;
     struct proc *p = proc_alloc(&err);
@@ -159,7 +160,7 @@ bool proc_start_init(void)
         proc_free(p);
         return false;
     }
-    while (READ_ONCE(st.result) == 1)
+    while (__atomic_load_n(&st.result, __ATOMIC_ACQUIRE) == 1)
         sched_sleep_ticks(1);
     if (st.result == 0)
         return true;
