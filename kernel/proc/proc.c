@@ -283,10 +283,11 @@ int proc_wait4(int pid, uintptr_t ustatus, int options)
         }
         waitq_sleep(&p->child_wq, &proc_lock);
     }
-    spin_unlock(&proc_lock);
     int zpid = z->pid, status = z->exit_status;
-    thread_join(z->thread); /* wait until it is off its hart, then free the thread */
-    z->thread = NULL;
+    struct thread *t = z->thread;
+    z->thread = NULL; /* getprocs must not look at it any more */
+    spin_unlock(&proc_lock);
+    thread_join(t); /* wait until it is off its hart, then free the thread */
     proc_free(z);
     if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
         return -EFAULT;
@@ -354,6 +355,14 @@ void proc_fault(int sig, const char *what, uintptr_t pc, uintptr_t addr)
     printf("pid %d (%s): %s at pc %p, address %p: killed (signal %d)\n", p->pid, p->name, what,
            (void *)pc, (void *)addr, sig);
     proc_exit(W_EXITCODE(0, sig));
+}
+
+int proc_parent_pid(struct proc *p)
+{
+    spin_lock(&proc_lock);
+    int pid = p->parent ? p->parent->pid : 0;
+    spin_unlock(&proc_lock);
+    return pid;
 }
 
 int proc_list(uintptr_t ubuf, int max)

@@ -73,6 +73,7 @@ bool proc_killed(void); /* should the current process stop what it is doing? */
  * have exited and released their files (before power-off). */
 void proc_stop_all(void);
 int proc_list(uintptr_t ubuf, int max); /* getprocs */
+int proc_parent_pid(struct proc *p);     /* getppid */
 
 /* Descriptors (fdtable.c). */
 int fd_alloc(struct proc *p, struct file *f, int min); /* lowest free >= min, or -EMFILE */

@@ -43,8 +43,7 @@ long sys_getpid(const struct sysargs *args)
 
 long sys_getppid(const struct sysargs *args)
 {
-    struct proc *p = proc_current();
-    return p->parent ? p->parent->pid : 0;
+    return proc_parent_pid(proc_current());
 }
 
 long sys_kill(const struct sysargs *args)
