@@ -39,7 +39,6 @@
 extern char boot_stack[];
 
 struct fdt_info boot_fdt;
-static unsigned long boot_hartid;
 
 static unsigned bootarg_uint(const char *key, unsigned dflt, unsigned lo, unsigned hi)
 {
@@ -122,7 +121,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
     memset(_bss_start, 0, _bss_end - _bss_start);
     struct cpu *c = &cpus[0];
     __asm__ volatile("mv tp, %0" ::"r"(c));
-    c->hartid = boot_hartid = hartid;
+    c->hartid = hartid;
     c->stack_lo = (uintptr_t)boot_stack;
     c->emerg_sp = cpu_emergency_stack_top(0);
     ncpu = 1;
@@ -166,7 +165,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
         panic("kmain: no memory for the scheduler stack");
     c->sched_stack_lo = top - KSTACK_SIZE;
     c->started = true;
-    int online = smp_boot_secondaries(&boot_fdt);
+    int online = smp_boot_secondaries();
     if (online == ncpu)
         printf("all %d harts online\n", ncpu);
     else

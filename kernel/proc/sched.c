@@ -244,24 +244,28 @@ void sched_for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg)
     spin_unlock(&sched_lock);
 }
 
+/* Sleep until the global tick count reaches `until`; with `interruptible`,
+ * return -EINTR early if the thread's process is killed. */
+static int sleep_until(uint64_t until, bool interruptible)
+{
+    while (READ_ONCE(ticks) < until) {
+        struct thread *t = thread_current();
+        if (interruptible && t->proc && t->proc->killed)
+            return -EINTR;
+        waitq_sleep(&tick_wq, NULL);
+    }
+    return 0;
+}
+
 void sched_sleep_ticks(uint64_t n)
 {
-    uint64_t until = ticks + n;
-    while (READ_ONCE(ticks) < until)
-        waitq_sleep(&tick_wq, NULL);
+    sleep_until(ticks + n, false);
 }
 
 int sched_sleep_ns(uint64_t ns)
 {
     uint64_t tick_ns = (uint64_t)timer_tick_ms() * 1000000UL;
-    uint64_t until = ticks + (ns + tick_ns - 1) / tick_ns + (ns ? 1 : 0);
-    while (READ_ONCE(ticks) < until) {
-        struct thread *t = thread_current();
-        if (t->proc && t->proc->killed)
-            return -EINTR;
-        waitq_sleep(&tick_wq, NULL);
-    }
-    return 0;
+    return sleep_until(ticks + (ns + tick_ns - 1) / tick_ns + (ns ? 1 : 0), true);
 }
 
 /* ---- wait queues (sync/waitq.h); here because they share sched_lock ---- */

@@ -11,7 +11,6 @@
 #include "arch/riscv/timer.h"
 #include "arch/riscv/plic.h"
 #include "init/boot.h"
-#include "lib/fdt.h"
 #include "lib/printf.h"
 #include "mm/layout.h"
 #include "mm/slab.h"
@@ -112,7 +111,7 @@ static void start_one(int i)
         printf("smp: hart %lu did not come online\n", c->hartid);
 }
 
-int smp_boot_secondaries(const struct fdt_info *fi)
+int smp_boot_secondaries(void)
 {
     int online = 1;
     for (int i = 0; i < ncpu; i++) {

@@ -12,11 +12,10 @@
 #define IPI_STOP (1U << 1)    /* halt: another hart panicked */
 #define IPI_DRAIN (1U << 2)   /* return per-hart cached objects to the slabs */
 
-struct fdt_info;
 
 /* Start every hart the device tree lists, waiting for each to come online;
  * returns how many harts are online (this one included). */
-int smp_boot_secondaries(const struct fdt_info *fi);
+int smp_boot_secondaries(void);
 void ipi_send(int cpu, uint32_t reason);
 void ipi_interrupt(void);
 void smp_stop_others(void);

@@ -212,8 +212,6 @@ void user_trap(struct trapframe *tf)
     user_trap_return(tf);
 }
 
-#define SSTATUS_FS_CLEAN (2UL << 13)
-
 void user_trap_return(struct trapframe *tf)
 {
     struct proc *p = proc_current();
