@@ -20,7 +20,7 @@ static int bitmap_take(struct fs *fs, uint32_t start, uint32_t nbits, uint32_t h
     uint32_t first = (hint < nbits ? hint : 0) / BPB;
     for (uint32_t k = 0; k < nblocks; k++) {
         uint32_t blk = (first + k) % nblocks;
-        struct buf *b = bread(fs->dev, start + blk);
+        struct buf *b = bcache_read(fs->dev, start + blk);
         if (!b)
             return -EIO;
         for (uint32_t byte = 0; byte < QFS_BLOCK_SIZE; byte++) {
@@ -32,12 +32,12 @@ static int bitmap_take(struct fs *fs, uint32_t start, uint32_t nbits, uint32_t h
                     continue;
                 b->data[byte] |= 1 << bit;
                 log_write(&fs->log, b);
-                brelse(b);
+                bcache_release(b);
                 *out = n;
                 return 0;
             }
         }
-        brelse(b);
+        bcache_release(b);
     }
     return -ENOSPC;
 }
@@ -45,7 +45,7 @@ static int bitmap_take(struct fs *fs, uint32_t start, uint32_t nbits, uint32_t h
 /* Clear bit n of the bitmap at `start`; false if it was already clear. */
 static bool bitmap_put(struct fs *fs, uint32_t start, uint32_t n)
 {
-    struct buf *b = bread(fs->dev, start + n / BPB);
+    struct buf *b = bcache_read(fs->dev, start + n / BPB);
     if (!b)
         return true; /* I/O error: nothing more we can do here */
     uint8_t mask = 1 << (n % 8);
@@ -54,7 +54,7 @@ static bool bitmap_put(struct fs *fs, uint32_t start, uint32_t n)
     *byte &= ~mask;
     if (was_set)
         log_write(&fs->log, b);
-    brelse(b);
+    bcache_release(b);
     return was_set;
 }
 
@@ -73,28 +73,28 @@ static int take_hinted(struct fs *fs, uint32_t start, uint32_t nbits, uint32_t *
     return err;
 }
 
-int balloc(struct fs *fs, uint32_t *blockno)
+int block_alloc(struct fs *fs, uint32_t *blockno)
 {
     int err = take_hinted(fs, fs->sb.bmap_start, fs->sb.nblocks, &fs->block_hint, blockno);
     if (err)
         return err;
     if (*blockno < fs->sb.data_start)
-        panic("balloc: bitmap gave metadata block %u", *blockno);
-    struct buf *b = bget_nofill(fs->dev, *blockno);
+        panic("block_alloc: bitmap gave metadata block %u", *blockno);
+    struct buf *b = bcache_get_nofill(fs->dev, *blockno);
     memset(b->data, 0, QFS_BLOCK_SIZE);
     log_write(&fs->log, b);
-    brelse(b);
+    bcache_release(b);
     return 0;
 }
 
-void bfree(struct fs *fs, uint32_t blockno)
+void block_free(struct fs *fs, uint32_t blockno)
 {
     if (blockno < fs->sb.data_start || blockno >= fs->sb.nblocks) {
-        printf("qfs: bfree of block %u outside the data area (corrupt inode?)\n", blockno);
+        printf("qfs: block_free of block %u outside the data area (corrupt inode?)\n", blockno);
         return;
     }
     if (!bitmap_put(fs, fs->sb.bmap_start, blockno))
-        printf("qfs: bfree of free block %u (corrupt file system?)\n", blockno);
+        printf("qfs: block_free of free block %u (corrupt file system?)\n", blockno);
 }
 
 int bitmap_alloc_inum(struct fs *fs, uint32_t *inum)
@@ -112,12 +112,12 @@ static uint64_t count_clear(struct fs *fs, uint32_t start, uint32_t nbits)
 {
     uint64_t n = 0;
     for (uint32_t blk = 0; blk * BPB < nbits; blk++) {
-        struct buf *b = bread(fs->dev, start + blk);
+        struct buf *b = bcache_read(fs->dev, start + blk);
         if (!b)
             break;
         for (uint32_t i = 0; i < BPB && blk * BPB + i < nbits; i++)
             n += !(b->data[i / 8] & (1 << (i % 8)));
-        brelse(b);
+        bcache_release(b);
     }
     return n;
 }

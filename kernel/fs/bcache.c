@@ -66,7 +66,7 @@ static struct buf *lookup_locked(struct list_head *bucket, struct blockdev *dev,
     return NULL;
 }
 
-struct buf *bget_nofill_cached(struct blockdev *dev, uint32_t blockno)
+struct buf *bcache_get_cached(struct blockdev *dev, uint32_t blockno)
 {
     spin_lock(&bcache_lock);
     struct buf *b = lookup_locked(&hash[hash_of(dev, blockno)], dev, blockno);
@@ -107,12 +107,12 @@ static struct buf *bget(struct blockdev *dev, uint32_t blockno)
     }
 }
 
-struct buf *bread(struct blockdev *dev, uint32_t blockno)
+struct buf *bcache_read(struct blockdev *dev, uint32_t blockno)
 {
     struct buf *b = bget(dev, blockno);
     if (!b->valid) {
         if (blockdev_read(dev, (uint64_t)blockno * SECTORS_PER_BLOCK, b->data, QFS_BLOCK_SIZE)) {
-            brelse(b);
+            bcache_release(b);
             return NULL;
         }
         b->valid = true;
@@ -120,17 +120,17 @@ struct buf *bread(struct blockdev *dev, uint32_t blockno)
     return b;
 }
 
-struct buf *bget_nofill(struct blockdev *dev, uint32_t blockno)
+struct buf *bcache_get_nofill(struct blockdev *dev, uint32_t blockno)
 {
     struct buf *b = bget(dev, blockno);
     b->valid = true;
     return b;
 }
 
-int bwrite(struct buf *b)
+int bcache_write(struct buf *b)
 {
     if (!sleeplock_is_held(&b->lock))
-        panic("bwrite: buffer not locked");
+        panic("bcache_write: buffer not locked");
     return blockdev_write(b->dev, (uint64_t)b->blockno * SECTORS_PER_BLOCK, b->data,
                           QFS_BLOCK_SIZE);
 }
@@ -139,7 +139,7 @@ static void drop_ref(struct buf *b)
 {
     spin_lock(&bcache_lock);
     if (b->refcnt <= 0)
-        panic("brelse: buffer %u has no references", b->blockno);
+        panic("bcache_release: buffer %u has no references", b->blockno);
     if (--b->refcnt == 0) {
         list_push_back(&lru, &b->lru_link);
         waitq_wake_one(&free_wq);
@@ -147,20 +147,20 @@ static void drop_ref(struct buf *b)
     spin_unlock(&bcache_lock);
 }
 
-void brelse(struct buf *b)
+void bcache_release(struct buf *b)
 {
     sleeplock_release(&b->lock);
     drop_ref(b);
 }
 
-void bpin(struct buf *b)
+void bcache_pin(struct buf *b)
 {
     spin_lock(&bcache_lock);
     b->refcnt++;
     spin_unlock(&bcache_lock);
 }
 
-void bunpin(struct buf *b)
+void bcache_unpin(struct buf *b)
 {
     drop_ref(b);
 }

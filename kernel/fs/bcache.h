@@ -5,7 +5,7 @@
  *   - bcache_lock (private) guards the hash, the LRU list and every buf's
  *     refcnt/pins; it is a spinlock held only for a few instructions.
  *   - buf->lock (a sleep lock) guards the data and valid/dirty flags.
- *     bread() returns a buffer locked by the caller; brelse() unlocks it.
+ *     bcache_read() returns a buffer locked by the caller; bcache_release() unlocks it.
  *     Only one thread uses a buffer's data at a time.
  *   - a buffer with refcnt > 0 is never reused for another block; the log
  *     pins every buffer it holds until the transaction is installed.
@@ -35,18 +35,18 @@ struct buf {
 /* Size the cache from RAM (at least 64 buffers). */
 void bcache_init(size_t nbufs);
 /* The block, locked; NULL if the disk read failed (-EIO).  May sleep. */
-struct buf *bread(struct blockdev *dev, uint32_t blockno);
-/* Like bread but without reading: for a block about to be fully overwritten. */
-struct buf *bget_nofill(struct blockdev *dev, uint32_t blockno);
+struct buf *bcache_read(struct blockdev *dev, uint32_t blockno);
+/* Like bcache_read but without reading: for a block about to be fully overwritten. */
+struct buf *bcache_get_nofill(struct blockdev *dev, uint32_t blockno);
 /* The cached buffer for the block, locked, or NULL if it is not cached. */
-struct buf *bget_nofill_cached(struct blockdev *dev, uint32_t blockno);
+struct buf *bcache_get_cached(struct blockdev *dev, uint32_t blockno);
 /* Write the buffer to disk now (caller holds it locked); 0 or -EIO. */
-int bwrite(struct buf *b);
+int bcache_write(struct buf *b);
 /* Unlock and drop a reference. */
-void brelse(struct buf *b);
-/* Keep b cached (the log holds it); bunpin undoes one bpin. */
-void bpin(struct buf *b);
-void bunpin(struct buf *b);
+void bcache_release(struct buf *b);
+/* Keep b cached (the log holds it); bcache_unpin undoes one bcache_pin. */
+void bcache_pin(struct buf *b);
+void bcache_unpin(struct buf *b);
 void bcache_stats(size_t *nbufs, size_t *hits, size_t *misses);
 
 #endif

@@ -7,7 +7,7 @@
 #include "abi/errno.h"
 #include "lib/string.h"
 
-int name_check(const char *name)
+int dir_name_check(const char *name)
 {
     size_t n = strnlen(name, QFS_NAME_MAX + 1);
     if (n == 0)
@@ -19,7 +19,7 @@ int name_check(const char *name)
 
 static int read_entry(struct inode *dp, uint64_t off, struct qfs_dirent *de)
 {
-    ssize_t n = readi(dp, false, (uintptr_t)de, off, sizeof(*de));
+    ssize_t n = inode_read(dp, false, (uintptr_t)de, off, sizeof(*de));
     if (n < 0)
         return (int)n;
     return n == sizeof(*de) ? 0 : -EIO;
@@ -36,7 +36,7 @@ struct inode *dir_lookup(struct inode *dp, const char *name, uint64_t *off)
         if (de.inum && strncmp(de.name, name, QFS_NAME_MAX + 1) == 0) {
             if (off)
                 *off = o;
-            return iget(dp->fs, de.inum);
+            return inode_get(dp->fs, de.inum);
         }
     }
     return NULL;
@@ -49,19 +49,19 @@ int dir_set_entry(struct inode *dp, uint64_t off, uint32_t inum)
     if (err)
         return err;
     de.inum = inum;
-    ssize_t n = writei(dp, false, (uintptr_t)&de, off, sizeof(de));
+    ssize_t n = inode_write(dp, false, (uintptr_t)&de, off, sizeof(de));
     return n == sizeof(de) ? 0 : (n < 0 ? (int)n : -EIO);
 }
 
 int dir_link(struct inode *dp, const char *name, uint32_t inum)
 {
     struct qfs_dirent de;
-    int err = name_check(name);
+    int err = dir_name_check(name);
     if (err)
         return err;
     struct inode *existing = dir_lookup(dp, name, NULL);
     if (existing) {
-        iput(existing);
+        inode_put(existing);
         return -EEXIST;
     }
     uint64_t off;
@@ -77,14 +77,14 @@ int dir_link(struct inode *dp, const char *name, uint32_t inum)
     if (off == dp->d.size) {
         /* Grow by a whole block of free slots, so directories stay in blocks. */
         static const struct qfs_dirent empty[QFS_DIRENTS_PER_BLOCK];
-        ssize_t n = writei(dp, false, (uintptr_t)empty, off, sizeof(empty));
+        ssize_t n = inode_write(dp, false, (uintptr_t)empty, off, sizeof(empty));
         if (n != sizeof(empty)) {
             if (n > 0)
-                itrunc(dp, off);
+                inode_truncate(dp, off);
             return n < 0 ? (int)n : -ENOSPC;
         }
     }
-    ssize_t n = writei(dp, false, (uintptr_t)&de, off, sizeof(de));
+    ssize_t n = inode_write(dp, false, (uintptr_t)&de, off, sizeof(de));
     return n == sizeof(de) ? 0 : (n < 0 ? (int)n : -EIO);
 }
 

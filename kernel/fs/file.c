@@ -51,13 +51,13 @@ static int open_inode(struct inode *cwd, const char *path, int flags, unsigned m
 {
     int err;
     if (flags & O_CREAT) {
-        err = fs_create_locked(cwd, path, QFS_T_FILE, mode & 07777, 0, 0, !(flags & O_EXCL), out);
+        err = fs_create_and_lock(cwd, path, QFS_T_FILE, mode & 07777, 0, 0, !(flags & O_EXCL), out);
         return err;
     }
     if ((err = path_lookup(cwd, path, !(flags & O_NOFOLLOW), out)) != 0)
         return err;
-    if ((err = ilock(*out)) != 0) {
-        iput(*out);
+    if ((err = inode_lock(*out)) != 0) {
+        inode_put(*out);
         return err;
     }
     return 0;
@@ -76,7 +76,7 @@ static int open_check(struct inode *ip, int flags)
     if (acc == O_ACCMODE)
         return -EINVAL;
     if ((flags & O_TRUNC) && acc != O_RDONLY && ip->d.type == QFS_T_FILE && ip->d.size)
-        return itrunc(ip, 0);
+        return inode_truncate(ip, 0);
     return 0;
 }
 
@@ -86,12 +86,13 @@ int file_open(struct inode *cwd, const char *path, int flags, unsigned mode, str
     struct file *f = file_alloc();
     if (!f)
         return -ENOMEM;
-    op_begin();
+    struct fs *fs = path_fs(cwd, path);
+    fs_op_begin(fs);
     int err = open_inode(cwd, path, flags, mode, &ip);
     if (err)
         goto out_free;
     if ((err = open_check(ip, flags)) != 0) {
-        iunlockput(ip);
+        inode_unlock_put(ip);
         goto out_free;
     }
     f->type = ip->d.type == QFS_T_DEV ? FILE_DEVICE : FILE_INODE;
@@ -100,15 +101,15 @@ int file_open(struct inode *cwd, const char *path, int flags, unsigned mode, str
     f->flags = flags;
     f->readable = (flags & O_ACCMODE) != O_WRONLY;
     f->writable = (flags & O_ACCMODE) != O_RDONLY;
-    iunlock(ip);
-    if ((err = op_end(0)) != 0) {
+    inode_unlock(ip);
+    if ((err = fs_op_end(fs, 0)) != 0) {
         file_close(f);
         return err;
     }
     *out = f;
     return 0;
 out_free:
-    op_end(0);
+    fs_op_end(fs, 0);
     kmem_cache_free(file_cache, f);
     return err;
 }
@@ -125,11 +126,8 @@ void file_close(struct file *f)
         return;
     if (f->type == FILE_PIPE)
         pipe_close(f->pipe, f->writable);
-    if (f->ip) {
-        op_begin(); /* dropping the last reference may free an unlinked file */
-        iput(f->ip);
-        op_end(0);
-    }
+    if (f->ip)
+        inode_put_op(f->ip); /* dropping the last reference may free an unlinked file */
     kmem_cache_free(file_cache, f);
 }
 
@@ -150,11 +148,11 @@ ssize_t file_pread(struct file *f, bool user, uintptr_t dst, size_t n, uint64_t 
         struct devsw *d = dev_of(f);
         return d ? d->read(user, dst, n) : -ENXIO;
     }
-    int err = ilock(f->ip);
+    int err = inode_lock(f->ip);
     if (err)
         return err;
-    ssize_t r = f->ip->d.type == QFS_T_DIR ? -EISDIR : readi(f->ip, user, dst, off, n);
-    iunlock(f->ip);
+    ssize_t r = f->ip->d.type == QFS_T_DIR ? -EISDIR : inode_read(f->ip, user, dst, off, n);
+    inode_unlock(f->ip);
     return r;
 }
 
@@ -165,15 +163,15 @@ static ssize_t write_chunks(struct file *f, bool user, uintptr_t src, size_t n, 
     size_t done = 0;
     while (done < n) {
         size_t m = MIN(n - done, FS_MAX_WRITE_PER_OP);
-        op_begin();
-        ssize_t r = ilock(f->ip);
+        fs_op_begin(f->ip->fs);
+        ssize_t r = inode_lock(f->ip);
         if (r == 0) {
             if (append)
                 *off = f->ip->d.size;
-            r = writei(f->ip, user, src + done, *off, m);
-            iunlock(f->ip);
+            r = inode_write(f->ip, user, src + done, *off, m);
+            inode_unlock(f->ip);
         }
-        int err = op_end(0);
+        int err = fs_op_end(f->ip->fs, 0);
         if (r > 0)
             *off += r, done += r;
         if (r < 0 || err)
@@ -231,9 +229,9 @@ int64_t file_lseek(struct file *f, int64_t off, int whence)
     if (whence == SEEK_CUR)
         base = (int64_t)f->off;
     else if (whence == SEEK_END) {
-        if (ilock(f->ip) == 0) {
+        if (inode_lock(f->ip) == 0) {
             base = (int64_t)f->ip->d.size;
-            iunlock(f->ip);
+            inode_unlock(f->ip);
         }
     } else if (whence != SEEK_SET)
         base = -1;
@@ -253,11 +251,11 @@ int file_stat(struct file *f, struct kstat *st)
         st->st_mode = 0010000 | 0600; /* S_IFIFO */
         return 0;
     }
-    int err = ilock(f->ip);
+    int err = inode_lock(f->ip);
     if (err)
         return err;
-    istat(f->ip, st);
-    iunlock(f->ip);
+    inode_stat(f->ip, st);
+    inode_unlock(f->ip);
     return 0;
 }
 
@@ -265,13 +263,13 @@ int file_truncate(struct file *f, uint64_t size)
 {
     if (!f->writable || f->type != FILE_INODE)
         return -EINVAL;
-    op_begin();
-    int err = ilock(f->ip);
+    fs_op_begin(f->ip->fs);
+    int err = inode_lock(f->ip);
     if (!err) {
-        err = f->ip->d.type == QFS_T_FILE ? itrunc(f->ip, size) : -EISDIR;
-        iunlock(f->ip);
+        err = f->ip->d.type == QFS_T_FILE ? inode_truncate(f->ip, size) : -EISDIR;
+        inode_unlock(f->ip);
     }
-    return op_end(err);
+    return fs_op_end(f->ip->fs, err);
 }
 
 int file_fsync(struct file *f)
@@ -282,11 +280,12 @@ int file_fsync(struct file *f)
 /* Fill kbuf (n bytes) with records from the directory at f's offset. */
 static ssize_t getdents_locked(struct file *f, char *kbuf, size_t n)
 {
+    ASSERT_INODE_LOCKED(f->ip);
     static const uint8_t dt[] = {DT_UNKNOWN, DT_REG, DT_DIR, DT_LNK, DT_CHR};
     struct qfs_dirent de;
     ssize_t done = 0;
     while (f->off + sizeof(de) <= f->ip->d.size) {
-        if (readi(f->ip, false, (uintptr_t)&de, f->off, sizeof(de)) != sizeof(de))
+        if (inode_read(f->ip, false, (uintptr_t)&de, f->off, sizeof(de)) != sizeof(de))
             break;
         if (de.inum) {
             size_t len = strnlen(de.name, QFS_NAME_MAX);
@@ -297,15 +296,15 @@ static ssize_t getdents_locked(struct file *f, char *kbuf, size_t n)
             k->d_ino = de.inum;
             k->d_reclen = (unsigned short)rec;
             k->d_type = DT_UNKNOWN;
-            struct inode *ip = iget(f->ip->fs, de.inum);
+            struct inode *ip = inode_get(f->ip->fs, de.inum);
             if (ip == f->ip)
                 k->d_type = DT_DIR;
-            else if (ip && ilock(ip) == 0) {
+            else if (ip && inode_lock(ip) == 0) {
                 k->d_type = ip->d.type < sizeof(dt) ? dt[ip->d.type] : DT_UNKNOWN;
-                iunlock(ip);
+                inode_unlock(ip);
             }
             if (ip)
-                iput(ip);
+                inode_put(ip);
             memcpy(k->d_name, de.name, len + 1);
             done += rec;
         }
@@ -324,13 +323,13 @@ ssize_t file_getdents(struct file *f, bool user, uintptr_t buf, size_t n)
         return -ENOMEM;
     sleeplock_acquire(&f->off_lock);
     uint64_t start = f->off;
-    op_begin(); /* iput of a just-unlinked entry may free it */
-    ssize_t done = ilock(f->ip);
+    fs_op_begin(f->ip->fs); /* inode_put of a just-unlinked entry may free it */
+    ssize_t done = inode_lock(f->ip);
     if (done == 0) {
         done = f->ip->d.type == QFS_T_DIR ? getdents_locked(f, kbuf, n) : -ENOTDIR;
-        iunlock(f->ip);
+        inode_unlock(f->ip);
     }
-    op_end(0);
+    fs_op_end(f->ip->fs, 0);
     if (done > 0 && user && copy_to_user(buf, kbuf, done)) {
         f->off = start; /* nothing was delivered */
         done = -EFAULT;

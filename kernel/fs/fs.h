@@ -2,18 +2,18 @@
  * QFS in memory: mounted file systems and the inode layer.
  *
  * Lock order (outermost first):
- *   log op (log_begin_op) -> inode sleep locks (parent before child; for
+ *   fs operation (fs_op_begin) -> inode sleep locks (parent before child; for
  *   rename, the two parents in address order) -> buffer sleep locks ->
  *   fs->alloc_lock -> icache_lock -> (scheduler lock)
  *
  * Inode lifecycle (the rules every caller follows):
- *   - iget() finds or creates the in-memory inode and takes a reference;
+ *   - inode_get() finds or creates the in-memory inode and takes a reference;
  *     it does not read the disk and does not lock.
- *   - ilock() takes the inode's sleep lock and reads the on-disk inode the
+ *   - inode_lock() takes the inode's sleep lock and reads the on-disk inode the
  *     first time; the d field is only valid while the lock is held.
- *   - iput() drops a reference.  When the last reference goes and the link
+ *   - inode_put() drops a reference.  When the last reference goes and the link
  *     count is zero, the inode's blocks and the inode itself are freed, so
- *     iput() may write: call it inside a log operation.
+ *     inode_put() may write: call it inside a log operation.
  *   - A file unlinked while open keeps its blocks until its last reference
  *     (an open file holds one) is dropped.
  *   - The in-memory inode is freed when its reference count reaches zero.
@@ -25,6 +25,7 @@
 #include "fs/format.h"
 #include "fs/log.h"
 #include "lib/list.h"
+#include "lib/printf.h"
 #include "sync/sleeplock.h"
 #include "sync/spinlock.h"
 
@@ -52,37 +53,48 @@ struct inode {
 
 extern struct fs *root_fs;
 
+/* Panics unless the calling thread holds ip's sleep lock: the first line of a
+ * function named *_locked that works on a locked inode. */
+#define ASSERT_INODE_LOCKED(ip)                                                                    \
+    do {                                                                                           \
+        if (!sleeplock_is_held(&(ip)->lock))                                                       \
+            panic("%s: inode %u not locked", __func__, (ip)->inum);                                \
+    } while (0)
+
 /* Mount the QFS on dev (recovering its journal); 0 or -errno. */
 int fs_mount(struct blockdev *dev, struct fs **out);
-void fs_begin_op(struct fs *fs);
-int fs_end_op(struct fs *fs);
+/* One journal operation on fs: its changes reach the disk atomically (may sleep).
+ * fs_op_end returns err, or the commit's error when err is 0. */
+void fs_op_begin(struct fs *fs);
+int fs_op_end(struct fs *fs, int err);
 
 /* ---- inodes (inode.c) ---- */
-void icache_init(void);
-struct inode *iget(struct fs *fs, uint32_t inum); /* NULL when out of memory */
-struct inode *idup(struct inode *ip);
-int ilock(struct inode *ip); /* 0 or -EIO; may sleep */
-void iunlock(struct inode *ip);
-void iput(struct inode *ip); /* inside an operation */
-void iunlockput(struct inode *ip);
+void inode_cache_init(void);
+struct inode *inode_get(struct fs *fs, uint32_t inum); /* NULL when out of memory */
+struct inode *inode_dup(struct inode *ip);
+int inode_lock(struct inode *ip); /* 0 or -EIO; may sleep */
+void inode_unlock(struct inode *ip);
+void inode_put(struct inode *ip); /* inside an operation */
+void inode_put_op(struct inode *ip); /* inode_put in an operation of its own */
+void inode_unlock_put(struct inode *ip);
 /* Allocate an inode of type; returns it referenced and locked, or -ENOSPC/-ENOMEM/-EIO. */
-int ialloc(struct fs *fs, uint16_t type, uint16_t mode, struct inode **out);
-int iupdate(struct inode *ip); /* write ip->d through the log; holds lock, in op */
+int inode_alloc_and_lock(struct fs *fs, uint16_t type, uint16_t mode, struct inode **out);
+int inode_update(struct inode *ip); /* write ip->d through the log; holds lock, in op */
 /* Shrink or grow (with a hole) to size; frees blocks past it.  Holds lock, in op. */
-int itrunc(struct inode *ip, uint64_t size);
-void istat(struct inode *ip, struct kstat *st); /* holds lock */
+int inode_truncate(struct inode *ip, uint64_t size);
+void inode_stat(struct inode *ip, struct kstat *st); /* holds lock */
 int64_t fs_now(void);                             /* nanoseconds since 1970 */
 
 /* Read/write file data.  dst/src is a kernel address unless `user` is set.
  * Return the byte count (short at EOF or when the disk fills) or -errno. */
-ssize_t readi(struct inode *ip, bool user, uintptr_t dst, uint64_t off, size_t n);
-ssize_t writei(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t n);
-/* Bytes writei may write in one operation without overflowing the log. */
+ssize_t inode_read(struct inode *ip, bool user, uintptr_t dst, uint64_t off, size_t n);
+ssize_t inode_write(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t n);
+/* Bytes inode_write may write in one operation without overflowing the log. */
 #define FS_MAX_WRITE_PER_OP ((size_t)(LOG_OP_MAX - 8) / 2 * QFS_BLOCK_SIZE)
 
 /* ---- block and inode bitmaps (alloc.c) ---- */
-int balloc(struct fs *fs, uint32_t *blockno); /* zeroed block; in op; -ENOSPC */
-void bfree(struct fs *fs, uint32_t blockno);
+int block_alloc(struct fs *fs, uint32_t *blockno); /* zeroed block; in op; -ENOSPC */
+void block_free(struct fs *fs, uint32_t blockno);
 int bitmap_alloc_inum(struct fs *fs, uint32_t *inum);
 void bitmap_free_inum(struct fs *fs, uint32_t inum);
 /* Free blocks and inodes right now (statfs-style). */
@@ -95,11 +107,13 @@ int dir_link(struct inode *dp, const char *name, uint32_t inum); /* dp locked, i
 int dir_unlink(struct inode *dp, uint64_t off);                  /* dp locked, in op */
 int dir_set_entry(struct inode *dp, uint64_t off, uint32_t inum);
 bool dir_is_empty(struct inode *dp); /* only "." and ".." */
-int name_check(const char *name);    /* -ENAMETOOLONG / -EINVAL / -ENOENT ("") */
+int dir_name_check(const char *name);    /* -ENAMETOOLONG / -EINVAL / -ENOENT ("") */
 
 /* ---- paths (path.c) ---- */
 #define PATH_MAX 1024
 #define SYMLINK_MAX_DEPTH 8
+/* The file system path resolves on: the root's when it is absolute or cwd is NULL. */
+struct fs *path_fs(struct inode *cwd, const char *path);
 /* Resolve path relative to cwd (NULL: root); follow a final symlink if `follow`. */
 int path_lookup(struct inode *cwd, const char *path, bool follow, struct inode **out);
 /* Resolve all but the last component; the last is copied to name. */

@@ -11,18 +11,7 @@
 
 #define LINK_MAX 65000
 
-void op_begin(void)
-{
-    fs_begin_op(root_fs);
-}
-
-int op_end(int err)
-{
-    int e = fs_end_op(root_fs);
-    return err ? err : e;
-}
-
-bool is_dot_or_dotdot(const char *name)
+bool dir_is_dot_or_dotdot(const char *name)
 {
     return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
 }
@@ -36,7 +25,7 @@ static int create_in(struct inode *dp, const char *name, uint16_t type, uint16_t
         return -ENOENT; /* the directory was removed */
     if (type == QFS_T_DIR && dp->d.nlink >= LINK_MAX)
         return -EMLINK;
-    int err = ialloc(dp->fs, type, mode, &ip);
+    int err = inode_alloc_and_lock(dp->fs, type, mode, &ip);
     if (err)
         return err;
     ip->d.major = major;
@@ -47,23 +36,23 @@ static int create_in(struct inode *dp, const char *name, uint16_t type, uint16_t
         if ((err = dir_link(ip, ".", ip->inum)) || (err = dir_link(ip, "..", dp->inum)))
             goto out_free;
     }
-    if ((err = iupdate(ip)) || (err = dir_link(dp, name, ip->inum)))
+    if ((err = inode_update(ip)) || (err = dir_link(dp, name, ip->inum)))
         goto out_free;
     if (type == QFS_T_DIR) {
         dp->d.nlink++; /* the child's ".." */
     }
     dp->d.mtime = dp->d.ctime = fs_now();
-    iupdate(dp);
+    inode_update(dp);
     *out = ip;
     return 0;
 out_free:
-    ip->d.nlink = 0; /* iput frees it and its blocks */
-    iupdate(ip);
-    iunlockput(ip);
+    ip->d.nlink = 0; /* inode_put frees it and its blocks */
+    inode_update(ip);
+    inode_unlock_put(ip);
     return err;
 }
 
-int fs_create_locked(struct inode *cwd, const char *path, uint16_t type, uint16_t mode,
+int fs_create_and_lock(struct inode *cwd, const char *path, uint16_t type, uint16_t mode,
                      uint16_t major, uint16_t minor, bool may_exist, struct inode **out)
 {
     char name[QFS_NAME_MAX + 1];
@@ -71,16 +60,16 @@ int fs_create_locked(struct inode *cwd, const char *path, uint16_t type, uint16_
     int err = path_parent(cwd, path, &dp, name);
     if (err)
         return err;
-    if ((err = ilock(dp)) != 0) {
-        iput(dp);
+    if ((err = inode_lock(dp)) != 0) {
+        inode_put(dp);
         return err;
     }
-    if ((err = name_check(name)) != 0)
+    if ((err = dir_name_check(name)) != 0)
         goto out_unlock;
     if ((ip = dir_lookup(dp, name, NULL)) != NULL) {
-        iunlockput(dp);
-        if ((err = ilock(ip)) != 0) {
-            iput(ip);
+        inode_unlock_put(dp);
+        if ((err = inode_lock(ip)) != 0) {
+            inode_put(ip);
             return err;
         }
         if (may_exist && ip->d.type == QFS_T_FILE) {
@@ -88,47 +77,50 @@ int fs_create_locked(struct inode *cwd, const char *path, uint16_t type, uint16_
             return 0;
         }
         bool is_dir = ip->d.type == QFS_T_DIR;
-        iunlockput(ip);
+        inode_unlock_put(ip);
         return may_exist && is_dir ? -EISDIR : -EEXIST;
     }
     err = create_in(dp, name, type, mode, major, minor, out);
 out_unlock:
-    iunlockput(dp);
+    inode_unlock_put(dp);
     return err;
 }
 
 int fs_mkdir(struct inode *cwd, const char *path, unsigned mode)
 {
+    struct fs *fs = path_fs(cwd, path);
     struct inode *ip;
-    op_begin();
-    int err = fs_create_locked(cwd, path, QFS_T_DIR, mode & 07777, 0, 0, false, &ip);
+    fs_op_begin(fs);
+    int err = fs_create_and_lock(cwd, path, QFS_T_DIR, mode & 07777, 0, 0, false, &ip);
     if (!err)
-        iunlockput(ip);
-    return op_end(err);
+        inode_unlock_put(ip);
+    return fs_op_end(fs, err);
 }
 
 int fs_mknod(struct inode *cwd, const char *path, unsigned major, unsigned minor)
 {
+    struct fs *fs = path_fs(cwd, path);
     struct inode *ip;
-    op_begin();
-    int err = fs_create_locked(cwd, path, QFS_T_DEV, 0666, major, minor, false, &ip);
+    fs_op_begin(fs);
+    int err = fs_create_and_lock(cwd, path, QFS_T_DEV, 0666, major, minor, false, &ip);
     if (!err)
-        iunlockput(ip);
-    return op_end(err);
+        inode_unlock_put(ip);
+    return fs_op_end(fs, err);
 }
 
 /* Remove name from dp (locked); want_dir selects rmdir or unlink semantics. */
 static int remove_locked(struct inode *dp, const char *name, bool want_dir)
 {
+    ASSERT_INODE_LOCKED(dp);
     uint64_t off;
-    if (is_dot_or_dotdot(name))
+    if (dir_is_dot_or_dotdot(name))
         return want_dir ? -EINVAL : -EISDIR;
     struct inode *ip = dir_lookup(dp, name, &off);
     if (!ip)
         return -ENOENT;
-    int err = ilock(ip);
+    int err = inode_lock(ip);
     if (err) {
-        iput(ip);
+        inode_put(ip);
         return err;
     }
     bool is_dir = ip->d.type == QFS_T_DIR;
@@ -146,30 +138,31 @@ static int remove_locked(struct inode *dp, const char *name, bool want_dir)
             ip->d.nlink--;
         }
         ip->d.ctime = dp->d.mtime = dp->d.ctime = fs_now();
-        iupdate(ip);
-        iupdate(dp);
+        inode_update(ip);
+        inode_update(dp);
     }
-    iunlockput(ip); /* frees it if that was the last link and reference */
+    inode_unlock_put(ip); /* frees it if that was the last link and reference */
     return err;
 }
 
 static int remove_path(struct inode *cwd, const char *path, bool want_dir)
 {
     char name[QFS_NAME_MAX + 1];
+    struct fs *fs = path_fs(cwd, path);
     struct inode *dp;
-    op_begin();
+    fs_op_begin(fs);
     int err = path_parent(cwd, path, &dp, name);
     if (err == -EINVAL && want_dir)
         err = -EBUSY; /* rmdir("/") */
     if (!err) {
-        err = ilock(dp);
+        err = inode_lock(dp);
         if (!err) {
             err = remove_locked(dp, name, want_dir);
-            iunlock(dp);
+            inode_unlock(dp);
         }
-        iput(dp);
+        inode_put(dp);
     }
-    return op_end(err);
+    return fs_op_end(fs, err);
 }
 
 int fs_unlink(struct inode *cwd, const char *path)
@@ -185,39 +178,40 @@ int fs_rmdir(struct inode *cwd, const char *path)
 int fs_link(struct inode *olddir, const char *oldpath, struct inode *newdir, const char *newpath)
 {
     char name[QFS_NAME_MAX + 1];
+    struct fs *fs = path_fs(olddir, oldpath);
     struct inode *ip, *dp;
-    op_begin();
+    fs_op_begin(fs);
     int err = path_lookup(olddir, oldpath, false, &ip);
     if (err)
-        return op_end(err);
-    if ((err = ilock(ip)) != 0)
+        return fs_op_end(fs, err);
+    if ((err = inode_lock(ip)) != 0)
         goto out_put;
     err = ip->d.type == QFS_T_DIR ? -EPERM : ip->d.nlink >= LINK_MAX ? -EMLINK : 0;
     if (!err) {
         ip->d.nlink++; /* first, so a crash never leaves an entry uncounted */
         ip->d.ctime = fs_now();
-        err = iupdate(ip);
+        err = inode_update(ip);
     }
-    iunlock(ip);
+    inode_unlock(ip);
     if (err)
         goto out_put;
     if ((err = path_parent(newdir, newpath, &dp, name)) == 0) {
-        if ((err = ilock(dp)) == 0) {
+        if ((err = inode_lock(dp)) == 0) {
             err = dp->fs != ip->fs ? -EXDEV : dir_link(dp, name, ip->inum);
             if (!err)
-                dp->d.mtime = dp->d.ctime = fs_now(), iupdate(dp);
-            iunlock(dp);
+                dp->d.mtime = dp->d.ctime = fs_now(), inode_update(dp);
+            inode_unlock(dp);
         }
-        iput(dp);
+        inode_put(dp);
     }
-    if (err && ilock(ip) == 0) {
+    if (err && inode_lock(ip) == 0) {
         ip->d.nlink--;
-        iupdate(ip);
-        iunlock(ip);
+        inode_update(ip);
+        inode_unlock(ip);
     }
 out_put:
-    iput(ip);
-    return op_end(err);
+    inode_put(ip);
+    return fs_op_end(fs, err);
 }
 
 int fs_symlink(struct inode *cwd, const char *target, const char *linkpath)
@@ -228,84 +222,88 @@ int fs_symlink(struct inode *cwd, const char *target, const char *linkpath)
         return -ENOENT;
     if (len > PATH_MAX)
         return -ENAMETOOLONG;
-    op_begin();
-    int err = fs_create_locked(cwd, linkpath, QFS_T_SYMLINK, 0777, 0, 0, false, &ip);
+    struct fs *fs = path_fs(cwd, linkpath);
+    fs_op_begin(fs);
+    int err = fs_create_and_lock(cwd, linkpath, QFS_T_SYMLINK, 0777, 0, 0, false, &ip);
     if (err)
-        return op_end(err);
-    ssize_t n = writei(ip, false, (uintptr_t)target, 0, len);
+        return fs_op_end(fs, err);
+    ssize_t n = inode_write(ip, false, (uintptr_t)target, 0, len);
     if (n != (ssize_t)len) {
         /* Out of space for the target: take the half-made link away again. */
-        iunlock(ip);
-        iput(ip);
-        op_end(0);
+        inode_unlock(ip);
+        inode_put(ip);
+        fs_op_end(fs, 0);
         fs_unlink(cwd, linkpath);
         return n < 0 ? (int)n : -ENOSPC;
     }
-    iunlockput(ip);
-    return op_end(0);
+    inode_unlock_put(ip);
+    return fs_op_end(fs, 0);
 }
 
 ssize_t fs_readlink(struct inode *cwd, const char *path, char *buf, size_t size)
 {
+    struct fs *fs = path_fs(cwd, path);
     struct inode *ip;
-    op_begin();
+    fs_op_begin(fs);
     int err = path_lookup(cwd, path, false, &ip);
     if (err)
-        return op_end(err);
-    ssize_t n = ilock(ip);
+        return fs_op_end(fs, err);
+    ssize_t n = inode_lock(ip);
     if (n == 0) {
-        n = ip->d.type != QFS_T_SYMLINK ? -EINVAL : readi(ip, false, (uintptr_t)buf, 0, size);
-        iunlock(ip);
+        n = ip->d.type != QFS_T_SYMLINK ? -EINVAL : inode_read(ip, false, (uintptr_t)buf, 0, size);
+        inode_unlock(ip);
     }
-    iput(ip);
-    err = op_end(0);
+    inode_put(ip);
+    err = fs_op_end(fs, 0);
     return n < 0 ? n : (err ? err : n);
 }
 
 int fs_stat(struct inode *cwd, const char *path, bool follow, struct kstat *st)
 {
+    struct fs *fs = path_fs(cwd, path);
     struct inode *ip;
-    op_begin();
+    fs_op_begin(fs);
     int err = path_lookup(cwd, path, follow, &ip);
     if (!err) {
-        if ((err = ilock(ip)) == 0) {
-            istat(ip, st);
-            iunlock(ip);
+        if ((err = inode_lock(ip)) == 0) {
+            inode_stat(ip, st);
+            inode_unlock(ip);
         }
-        iput(ip);
+        inode_put(ip);
     }
-    return op_end(err);
+    return fs_op_end(fs, err);
 }
 
 int fs_chdir_lookup(struct inode *cwd, const char *path, struct inode **dir)
 {
+    struct fs *fs = path_fs(cwd, path);
     struct inode *ip;
-    op_begin();
+    fs_op_begin(fs);
     int err = path_lookup(cwd, path, true, &ip);
     if (!err) {
-        if ((err = ilock(ip)) == 0) {
+        if ((err = inode_lock(ip)) == 0) {
             if (ip->d.type != QFS_T_DIR)
                 err = -ENOTDIR;
-            iunlock(ip);
+            inode_unlock(ip);
         }
         if (err)
-            iput(ip);
+            inode_put(ip);
         else
             *dir = ip;
     }
-    return op_end(err);
+    return fs_op_end(fs, err);
 }
 
 /* Find dir's name in its parent (both referenced); 0 or -errno. */
 static int name_in_parent(struct inode *parent, uint32_t inum, char name[QFS_NAME_MAX + 1])
 {
     struct qfs_dirent de;
-    int err = ilock(parent);
+    int err = inode_lock(parent);
     if (err)
         return err;
     err = -ENOENT;
     for (uint64_t off = 0; off < parent->d.size; off += sizeof(de)) {
-        if (readi(parent, false, (uintptr_t)&de, off, sizeof(de)) != sizeof(de))
+        if (inode_read(parent, false, (uintptr_t)&de, off, sizeof(de)) != sizeof(de))
             break;
         if (de.inum == inum && strcmp(de.name, ".") && strcmp(de.name, "..")) {
             strlcpy(name, de.name, QFS_NAME_MAX + 1);
@@ -313,7 +311,7 @@ static int name_in_parent(struct inode *parent, uint32_t inum, char name[QFS_NAM
             break;
         }
     }
-    iunlock(parent);
+    inode_unlock(parent);
     return err;
 }
 
@@ -324,14 +322,15 @@ long fs_getcwd(struct inode *dir, char *buf, size_t size)
     if (size < 2)
         return -ERANGE;
     buf[0] = '\0';
-    op_begin();
-    struct inode *ip = dir ? idup(dir) : iget(root_fs, QFS_ROOT_INUM);
+    struct fs *fs = dir ? dir->fs : root_fs;
+    fs_op_begin(fs);
+    struct inode *ip = dir ? inode_dup(dir) : inode_get(fs, QFS_ROOT_INUM);
     int err = 0;
     while (!err && ip->inum != QFS_ROOT_INUM) {
         struct inode *parent = NULL;
-        if ((err = ilock(ip)) == 0) {
+        if ((err = inode_lock(ip)) == 0) {
             parent = ip->d.nlink ? dir_lookup(ip, "..", NULL) : NULL;
-            iunlock(ip);
+            inode_unlock(ip);
         }
         if (!err && !parent)
             err = -ENOENT; /* the directory was removed */
@@ -346,12 +345,12 @@ long fs_getcwd(struct inode *dir, char *buf, size_t size)
                 len += n + 1;
             }
         }
-        iput(ip);
+        inode_put(ip);
         ip = parent;
     }
     if (ip)
-        iput(ip);
-    op_end(0);
+        inode_put(ip);
+    fs_op_end(fs, 0);
     if (err)
         return err;
     if (len == 0) {

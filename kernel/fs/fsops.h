@@ -14,7 +14,7 @@ struct kstat;
 
 /* Create path as type (QFS_T_*); returns it referenced and locked, inside the caller's op.
  * An existing entry gives -EEXIST unless `may_exist` and it is a regular file. */
-int fs_create_locked(struct inode *cwd, const char *path, uint16_t type, uint16_t mode,
+int fs_create_and_lock(struct inode *cwd, const char *path, uint16_t type, uint16_t mode,
                      uint16_t major, uint16_t minor, bool may_exist, struct inode **out);
 
 int fs_mkdir(struct inode *cwd, const char *path, unsigned mode);
@@ -32,9 +32,6 @@ int fs_stat(struct inode *cwd, const char *path, bool follow, struct kstat *st);
 int fs_chdir_lookup(struct inode *cwd, const char *path, struct inode **dir);
 int fs_sync(void);
 
-/* For the fsops files: one journal operation on the root file system. */
-void op_begin(void);
-int op_end(int err); /* ends the operation; returns err, or the commit's error */
-bool is_dot_or_dotdot(const char *name);
+bool dir_is_dot_or_dotdot(const char *name);
 
 #endif

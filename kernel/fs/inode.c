@@ -29,13 +29,13 @@ static struct spinlock icache_lock = SPINLOCK_INIT("icache");
 static struct list_head icache[ICACHE_HASH];
 static struct kmem_cache *inode_cache;
 
-void icache_init(void)
+void inode_cache_init(void)
 {
     for (int i = 0; i < ICACHE_HASH; i++)
         list_init(&icache[i]);
     inode_cache = kmem_cache_create("inode", sizeof(struct inode), 16);
     if (!inode_cache)
-        panic("icache_init: no memory");
+        panic("inode_cache_init: no memory");
 }
 
 int64_t fs_now(void)
@@ -59,7 +59,7 @@ static struct inode *icache_find_locked(struct list_head *bucket, struct fs *fs,
     return NULL;
 }
 
-struct inode *iget(struct fs *fs, uint32_t inum)
+struct inode *inode_get(struct fs *fs, uint32_t inum)
 {
     struct list_head *bucket = &icache[inum % ICACHE_HASH];
     spin_lock(&icache_lock);
@@ -90,7 +90,7 @@ struct inode *iget(struct fs *fs, uint32_t inum)
     return fresh;
 }
 
-struct inode *idup(struct inode *ip)
+struct inode *inode_dup(struct inode *ip)
 {
     spin_lock(&icache_lock);
     ip->ref++;
@@ -103,50 +103,50 @@ static uint32_t inode_block(struct fs *fs, uint32_t inum)
     return fs->sb.inode_start + inum / QFS_INODES_PER_BLOCK;
 }
 
-int ilock(struct inode *ip)
+int inode_lock(struct inode *ip)
 {
     sleeplock_acquire(&ip->lock);
     if (ip->valid)
         return 0;
-    struct buf *b = bread(ip->fs->dev, inode_block(ip->fs, ip->inum));
+    struct buf *b = bcache_read(ip->fs->dev, inode_block(ip->fs, ip->inum));
     if (!b) {
         sleeplock_release(&ip->lock);
         return -EIO;
     }
     memcpy(&ip->d, b->data + (ip->inum % QFS_INODES_PER_BLOCK) * QFS_INODE_SIZE, sizeof(ip->d));
-    brelse(b);
+    bcache_release(b);
     ip->valid = true;
     return 0;
 }
 
-void iunlock(struct inode *ip)
+void inode_unlock(struct inode *ip)
 {
     sleeplock_release(&ip->lock);
 }
 
-int iupdate(struct inode *ip)
+int inode_update(struct inode *ip)
 {
-    struct buf *b = bread(ip->fs->dev, inode_block(ip->fs, ip->inum));
+    struct buf *b = bcache_read(ip->fs->dev, inode_block(ip->fs, ip->inum));
     if (!b)
         return -EIO;
     memcpy(b->data + (ip->inum % QFS_INODES_PER_BLOCK) * QFS_INODE_SIZE, &ip->d, sizeof(ip->d));
     log_write(&ip->fs->log, b);
-    brelse(b);
+    bcache_release(b);
     return 0;
 }
 
-void iput(struct inode *ip)
+void inode_put(struct inode *ip)
 {
     spin_lock(&icache_lock);
     if (ip->ref == 1) {
         /* Last reference: nobody else can find or lock it through us, but
-         * iget may hand it out again, so keep ref at 1 while freeing. */
+         * inode_get may hand it out again, so keep ref at 1 while freeing. */
         spin_unlock(&icache_lock);
         sleeplock_acquire(&ip->lock);
         if (ip->valid && ip->d.nlink == 0 && ip->d.type != 0) {
-            itrunc(ip, 0);
+            inode_truncate(ip, 0);
             ip->d.type = 0;
-            iupdate(ip);
+            inode_update(ip);
             bitmap_free_inum(ip->fs, ip->inum);
         }
         sleeplock_release(&ip->lock);
@@ -163,27 +163,35 @@ void iput(struct inode *ip)
     spin_unlock(&icache_lock);
 }
 
-void iunlockput(struct inode *ip)
+void inode_unlock_put(struct inode *ip)
 {
-    iunlock(ip);
-    iput(ip);
+    inode_unlock(ip);
+    inode_put(ip);
 }
 
-int ialloc(struct fs *fs, uint16_t type, uint16_t mode, struct inode **out)
+void inode_put_op(struct inode *ip)
+{
+    struct fs *fs = ip->fs; /* ip may be freed by the put */
+    fs_op_begin(fs);
+    inode_put(ip);
+    fs_op_end(fs, 0);
+}
+
+int inode_alloc_and_lock(struct fs *fs, uint16_t type, uint16_t mode, struct inode **out)
 {
     uint32_t inum;
     int err = bitmap_alloc_inum(fs, &inum);
     if (err)
         return err;
-    struct inode *ip = iget(fs, inum);
+    struct inode *ip = inode_get(fs, inum);
     if (!ip) {
         bitmap_free_inum(fs, inum);
         return -ENOMEM;
     }
-    err = ilock(ip);
+    err = inode_lock(ip);
     if (err) {
         bitmap_free_inum(fs, inum);
-        iput(ip);
+        inode_put(ip);
         return err;
     }
     int64_t now = fs_now();
@@ -191,11 +199,11 @@ int ialloc(struct fs *fs, uint16_t type, uint16_t mode, struct inode **out)
     ip->d.type = type;
     ip->d.mode = mode;
     ip->d.atime = ip->d.mtime = ip->d.ctime = now;
-    err = iupdate(ip);
+    err = inode_update(ip);
     if (err) {
         ip->d.type = 0;
         bitmap_free_inum(fs, inum);
-        iunlockput(ip);
+        inode_unlock_put(ip);
         return err;
     }
     *out = ip;
@@ -211,7 +219,7 @@ static int ptr_block_slot(struct inode *ip, uint32_t *holder, bool holder_in_blo
             *out = 0;
             return 0;
         }
-        int err = balloc(ip->fs, holder);
+        int err = block_alloc(ip->fs, holder);
         if (err)
             return err;
         if (holder_in_block)
@@ -224,19 +232,19 @@ static int ptr_block_slot(struct inode *ip, uint32_t *holder, bool holder_in_blo
 /* Follow one level: entry idx of pointer block `blk`; allocate if asked. */
 static int walk_level(struct inode *ip, uint32_t blk, uint32_t idx, bool alloc, uint32_t *out)
 {
-    struct buf *b = bread(ip->fs->dev, blk);
+    struct buf *b = bcache_read(ip->fs->dev, blk);
     if (!b)
         return -EIO;
     uint32_t *ptrs = (uint32_t *)b->data;
     int err = ptr_block_slot(ip, &ptrs[idx], true, b, alloc, out);
-    brelse(b);
+    bcache_release(b);
     return err;
 }
 
 /*
  * The disk block holding file block bn, in *out (0 for a hole when !alloc).
  * With alloc, missing blocks (and pointer blocks) are allocated; the caller
- * holds the inode lock, is in an operation, and calls iupdate afterwards.
+ * holds the inode lock, is in an operation, and calls inode_update afterwards.
  */
 static int bmap(struct inode *ip, uint64_t bn, bool alloc, uint32_t *out)
 {
@@ -271,7 +279,7 @@ static int bmap(struct inode *ip, uint64_t bn, bool alloc, uint32_t *out)
 static int free_tree(struct inode *ip, uint32_t *slot, uint64_t from, int depth)
 {
     uint64_t span = depth == 1 ? 1 : PPB; /* file blocks per entry */
-    struct buf *b = bread(ip->fs->dev, *slot);
+    struct buf *b = bcache_read(ip->fs->dev, *slot);
     if (!b)
         return -EIO;
     uint32_t *ptrs = (uint32_t *)b->data;
@@ -281,7 +289,7 @@ static int free_tree(struct inode *ip, uint32_t *slot, uint64_t from, int depth)
         if (!ptrs[i] || first + span <= from)
             continue;
         if (depth == 1) {
-            bfree(ip->fs, ptrs[i]);
+            block_free(ip->fs, ptrs[i]);
             ptrs[i] = 0;
         } else {
             free_tree(ip, &ptrs[i], from > first ? from - first : 0, 1);
@@ -289,14 +297,14 @@ static int free_tree(struct inode *ip, uint32_t *slot, uint64_t from, int depth)
         changed = true;
     }
     if (from == 0) {
-        brelse(b);
-        bfree(ip->fs, *slot);
+        bcache_release(b);
+        block_free(ip->fs, *slot);
         *slot = 0;
         return 0;
     }
     if (changed)
         log_write(&ip->fs->log, b);
-    brelse(b);
+    bcache_release(b);
     return 0;
 }
 
@@ -306,16 +314,16 @@ static int zero_tail(struct inode *ip, uint64_t size)
     uint32_t blk;
     if (size % BS == 0 || bmap(ip, size / BS, false, &blk) || !blk)
         return 0;
-    struct buf *b = bread(ip->fs->dev, blk);
+    struct buf *b = bcache_read(ip->fs->dev, blk);
     if (!b)
         return -EIO;
     memset(b->data + size % BS, 0, BS - size % BS);
     log_write(&ip->fs->log, b);
-    brelse(b);
+    bcache_release(b);
     return 0;
 }
 
-int itrunc(struct inode *ip, uint64_t size)
+int inode_truncate(struct inode *ip, uint64_t size)
 {
     uint64_t keep = (size + BS - 1) / BS; /* file blocks to keep */
     if (size > QFS_MAX_FILE_BLOCKS * BS)
@@ -323,7 +331,7 @@ int itrunc(struct inode *ip, uint64_t size)
     if (size < ip->d.size) {
         for (uint64_t i = keep; i < QFS_NDIRECT; i++) {
             if (ip->d.direct[i]) {
-                bfree(ip->fs, ip->d.direct[i]);
+                block_free(ip->fs, ip->d.direct[i]);
                 ip->d.direct[i] = 0;
             }
         }
@@ -337,7 +345,7 @@ int itrunc(struct inode *ip, uint64_t size)
     }
     ip->d.size = size;
     ip->d.mtime = ip->d.ctime = fs_now();
-    return iupdate(ip);
+    return inode_update(ip);
 }
 
 /* Copy n bytes where one side may be user memory (dst_user / src_user). */
@@ -351,7 +359,7 @@ static int copy_chunk(bool user, bool to_user, void *dst, const void *src, size_
     return 0;
 }
 
-ssize_t readi(struct inode *ip, bool user, uintptr_t dst, uint64_t off, size_t n)
+ssize_t inode_read(struct inode *ip, bool user, uintptr_t dst, uint64_t off, size_t n)
 {
     if (off >= ip->d.size)
         return 0;
@@ -362,12 +370,12 @@ ssize_t readi(struct inode *ip, bool user, uintptr_t dst, uint64_t off, size_t n
         size_t m = MIN(n - done, BS - (off % BS));
         int err = bmap(ip, off / BS, false, &blk);
         if (!err && blk) {
-            struct buf *b = bread(ip->fs->dev, blk);
+            struct buf *b = bcache_read(ip->fs->dev, blk);
             if (!b)
                 err = -EIO;
             else {
                 err = copy_chunk(user, true, (void *)(dst + done), b->data + off % BS, m);
-                brelse(b);
+                bcache_release(b);
             }
         } else if (!err) {
             static const uint8_t zeros[BS];
@@ -381,7 +389,7 @@ ssize_t readi(struct inode *ip, bool user, uintptr_t dst, uint64_t off, size_t n
     return (ssize_t)done;
 }
 
-ssize_t writei(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t n)
+ssize_t inode_write(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t n)
 {
     if (off + n < off || off + n > QFS_MAX_FILE_BLOCKS * BS)
         return -EFBIG;
@@ -393,7 +401,7 @@ ssize_t writei(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t 
         err = bmap(ip, off / BS, true, &blk);
         if (err)
             break;
-        struct buf *b = bread(ip->fs->dev, blk);
+        struct buf *b = bcache_read(ip->fs->dev, blk);
         if (!b) {
             err = -EIO;
             break;
@@ -401,7 +409,7 @@ ssize_t writei(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t 
         err = copy_chunk(user, false, b->data + off % BS, (const void *)(src + done), m);
         if (!err)
             log_write(&ip->fs->log, b);
-        brelse(b);
+        bcache_release(b);
         if (err)
             break;
         done += m;
@@ -411,7 +419,7 @@ ssize_t writei(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t 
         ip->d.size = off; /* only what was written extends the file */
     if (done)
         ip->d.mtime = ip->d.ctime = fs_now();
-    int uerr = iupdate(ip); /* bmap may have changed pointers even on error */
+    int uerr = inode_update(ip); /* bmap may have changed pointers even on error */
     if (done)
         return (ssize_t)done;
     return err ? err : uerr;
@@ -422,7 +430,7 @@ ssize_t writei(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t 
  * so nobody else is using this file's pointer blocks. */
 static uint64_t count_tree(struct inode *ip, uint32_t blk, int depth)
 {
-    struct buf *b = bread(ip->fs->dev, blk);
+    struct buf *b = bcache_read(ip->fs->dev, blk);
     uint64_t n = 1;
     if (!b)
         return n;
@@ -430,7 +438,7 @@ static uint64_t count_tree(struct inode *ip, uint32_t blk, int depth)
     for (uint32_t i = 0; i < PPB; i++)
         if (ptrs[i])
             n += depth == 1 ? 1 : count_tree(ip, ptrs[i], 1);
-    brelse(b);
+    bcache_release(b);
     return n;
 }
 
@@ -447,7 +455,7 @@ static uint64_t blocks_in_use(struct inode *ip)
     return n;
 }
 
-void istat(struct inode *ip, struct kstat *st)
+void inode_stat(struct inode *ip, struct kstat *st)
 {
     static const unsigned type_bits[] = {0, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR};
     memset(st, 0, sizeof(*st));

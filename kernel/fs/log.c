@@ -20,7 +20,7 @@ static uint32_t header_checksum(struct log *log, uint32_t n, uint32_t seq)
 
 static int write_header(struct log *log, uint32_t n, uint32_t seq, uint32_t sum)
 {
-    struct buf *b = bget_nofill(log->dev, log->start);
+    struct buf *b = bcache_get_nofill(log->dev, log->start);
     struct qfs_log_header *h = (struct qfs_log_header *)b->data;
     memset(h, 0, sizeof(*h));
     h->magic = QFS_LOG_MAGIC;
@@ -29,15 +29,15 @@ static int write_header(struct log *log, uint32_t n, uint32_t seq, uint32_t sum)
     h->checksum = sum;
     for (uint32_t i = 0; i < n; i++)
         h->home[i] = log->home[i];
-    int err = bwrite(b);
-    brelse(b);
+    int err = bcache_write(b);
+    bcache_release(b);
     return err;
 }
 
 /* Copy home[from..n) into home[] from the on-disk header; 0, 1 (empty) or -EIO. */
 static int read_header(struct log *log, uint32_t *n, uint32_t *seq, uint32_t *sum)
 {
-    struct buf *b = bread(log->dev, log->start);
+    struct buf *b = bcache_read(log->dev, log->start);
     if (!b)
         return -EIO;
     struct qfs_log_header *h = (struct qfs_log_header *)b->data;
@@ -53,37 +53,37 @@ static int read_header(struct log *log, uint32_t *n, uint32_t *seq, uint32_t *su
         *sum = h->checksum;
         memcpy(log->home, h->home, h->n * sizeof(uint32_t));
     }
-    brelse(b);
+    bcache_release(b);
     return ret;
 }
 
 /* Write logged block i's cached contents to dest (log slot or home). */
 static int copy_block(struct log *log, uint32_t i, bool to_log, uint32_t *sum)
 {
-    struct buf *src = bread(log->dev, log->home[i]);
+    struct buf *src = bcache_read(log->dev, log->home[i]);
     if (!src)
         return -EIO;
     int err;
     if (to_log) {
-        struct buf *dst = bget_nofill(log->dev, log->start + 1 + i);
+        struct buf *dst = bcache_get_nofill(log->dev, log->start + 1 + i);
         memcpy(dst->data, src->data, QFS_BLOCK_SIZE);
         *sum = qfs_checksum(*sum, src->data, QFS_BLOCK_SIZE);
-        err = bwrite(dst);
-        brelse(dst);
+        err = bcache_write(dst);
+        bcache_release(dst);
     } else {
-        err = bwrite(src);
-        bunpin(src); /* installed: the cache may recycle it now */
+        err = bcache_write(src);
+        bcache_unpin(src); /* installed: the cache may recycle it now */
     }
-    brelse(src);
+    bcache_release(src);
     return err;
 }
 
 /* Drop the log's pin on logged block i without writing it. */
 static void unpin_block(struct log *log, uint32_t i)
 {
-    struct buf *b = bget_nofill_cached(log->dev, log->home[i]);
+    struct buf *b = bcache_get_cached(log->dev, log->home[i]);
     if (b)
-        bunpin(b), brelse(b);
+        bcache_unpin(b), bcache_release(b);
 }
 
 /*
@@ -131,25 +131,25 @@ static int recover(struct log *log)
         return r < 0 ? r : 0;
     uint32_t check = header_checksum(log, n, seq);
     for (uint32_t i = 0; i < n; i++) {
-        struct buf *b = bread(log->dev, log->start + 1 + i);
+        struct buf *b = bcache_read(log->dev, log->start + 1 + i);
         if (!b)
             return -EIO;
         check = qfs_checksum(check, b->data, QFS_BLOCK_SIZE);
-        brelse(b);
+        bcache_release(b);
     }
     if (check != sum) {
         printf("log: transaction %u is incomplete (checksum mismatch); discarded\n", seq);
         return write_header(log, 0, seq, 0);
     }
     for (uint32_t i = 0; i < n; i++) {
-        struct buf *lb = bread(log->dev, log->start + 1 + i);
+        struct buf *lb = bcache_read(log->dev, log->start + 1 + i);
         if (!lb)
             return -EIO;
-        struct buf *home = bget_nofill(log->dev, log->home[i]);
+        struct buf *home = bcache_get_nofill(log->dev, log->home[i]);
         memcpy(home->data, lb->data, QFS_BLOCK_SIZE);
-        int err = bwrite(home);
-        brelse(home);
-        brelse(lb);
+        int err = bcache_write(home);
+        bcache_release(home);
+        bcache_release(lb);
         if (err)
             return err;
     }
@@ -199,7 +199,7 @@ void log_write(struct log *log, struct buf *b)
         if (log->n >= log->cap)
             panic("log_write: transaction too big");
         log->home[log->n++] = b->blockno;
-        bpin(b);
+        bcache_pin(b);
     }
     spin_unlock(&log->lock);
 }

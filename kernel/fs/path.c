@@ -46,10 +46,10 @@ static int follow_link(struct inode *dir, struct inode **ip, int *depth)
     char *target = kmalloc(PATH_MAX + 1);
     if (!target)
         return -ENOMEM;
-    int err = ilock(*ip);
-    ssize_t n = err ? err : readi(*ip, false, (uintptr_t)target, 0, PATH_MAX);
+    int err = inode_lock(*ip);
+    ssize_t n = err ? err : inode_read(*ip, false, (uintptr_t)target, 0, PATH_MAX);
     if (!err)
-        iunlock(*ip);
+        inode_unlock(*ip);
     if (n < 0) {
         kfree(target);
         return (int)n;
@@ -60,9 +60,14 @@ static int follow_link(struct inode *dir, struct inode **ip, int *depth)
     kfree(target);
     if (err)
         return err;
-    iput(*ip);
+    inode_put(*ip);
     *ip = res;
     return 0;
+}
+
+struct fs *path_fs(struct inode *cwd, const char *path)
+{
+    return (path[0] == '/' || !cwd) ? root_fs : cwd->fs;
 }
 
 static int walk(struct inode *cwd, const char *path, bool follow, bool parent,
@@ -73,42 +78,43 @@ static int walk(struct inode *cwd, const char *path, bool follow, bool parent,
         return -ENOENT;
     if (strnlen(path, PATH_MAX + 1) > PATH_MAX)
         return -ENAMETOOLONG;
-    struct inode *ip = (path[0] == '/' || !cwd) ? iget(root_fs, QFS_ROOT_INUM) : idup(cwd);
+    struct inode *ip = (path[0] == '/' || !cwd) ? inode_get(path_fs(cwd, path), QFS_ROOT_INUM)
+                                                : inode_dup(cwd);
     if (!ip)
         return -ENOMEM;
     int err;
     while ((err = next_component(&path, name)) == 0) {
         bool is_last = *path == '\0';
-        if ((err = ilock(ip)) != 0)
+        if ((err = inode_lock(ip)) != 0)
             break;
         if (ip->d.type != QFS_T_DIR) {
-            iunlock(ip);
+            inode_unlock(ip);
             err = -ENOTDIR;
             break;
         }
         if (parent && is_last) {
-            iunlock(ip);
+            inode_unlock(ip);
             strlcpy(last, name, QFS_NAME_MAX + 1);
             *out = ip;
             return 0;
         }
         struct inode *next = dir_lookup(ip, name, NULL);
-        iunlock(ip);
+        inode_unlock(ip);
         if (!next) {
             err = -ENOENT;
             break;
         }
-        if ((err = ilock(next)) != 0) {
-            iput(next);
+        if ((err = inode_lock(next)) != 0) {
+            inode_put(next);
             break;
         }
         bool is_link = next->d.type == QFS_T_SYMLINK;
-        iunlock(next);
+        inode_unlock(next);
         if (is_link && (!is_last || follow) && (err = follow_link(ip, &next, depth)) != 0) {
-            iput(next);
+            inode_put(next);
             break;
         }
-        iput(ip);
+        inode_put(ip);
         ip = next;
     }
     if (err == 1 && parent)
@@ -117,7 +123,7 @@ static int walk(struct inode *cwd, const char *path, bool follow, bool parent,
         *out = ip;
         return 0;
     }
-    iput(ip);
+    inode_put(ip);
     return err;
 }
 

@@ -27,22 +27,22 @@ static void rename_lock_acquire(void)
 /* Is `a` (a directory) an ancestor of, or equal to, directory `b`? */
 static bool is_ancestor(struct inode *a, struct inode *b)
 {
-    struct inode *ip = idup(b);
+    struct inode *ip = inode_dup(b);
     for (int depth = 0; depth < 4096; depth++) {
         if (ip == a || ip->inum == a->inum) {
-            iput(ip);
+            inode_put(ip);
             return true;
         }
-        if (ip->inum == QFS_ROOT_INUM || ilock(ip) != 0)
+        if (ip->inum == QFS_ROOT_INUM || inode_lock(ip) != 0)
             break;
         struct inode *up = dir_lookup(ip, "..", NULL);
-        iunlock(ip);
-        iput(ip);
+        inode_unlock(ip);
+        inode_put(ip);
         if (!up)
             return false;
         ip = up;
     }
-    iput(ip);
+    inode_put(ip);
     return false;
 }
 
@@ -68,21 +68,23 @@ static int check_target(struct inode *src, struct inode *dst)
 static int rename_locked(struct rename_ctx *c, struct inode *src, uint64_t soff, struct inode *dst,
                          uint64_t doff)
 {
-    int err = ilock(src);
+    ASSERT_INODE_LOCKED(c->op);
+    ASSERT_INODE_LOCKED(c->np);
+    int err = inode_lock(src);
     if (err)
         return err;
     bool sdir = src->d.type == QFS_T_DIR;
     if (dst) {
-        if ((err = ilock(dst)) != 0)
+        if ((err = inode_lock(dst)) != 0)
             goto out_src;
         if ((err = check_target(src, dst)) == 0 && (err = dir_set_entry(c->np, doff, src->inum)) == 0) {
             dst->d.nlink = dst->d.type == QFS_T_DIR ? 0 : dst->d.nlink - 1;
             if (dst->d.type == QFS_T_DIR)
                 c->np->d.nlink--; /* the replaced directory's ".." */
             dst->d.ctime = fs_now();
-            iupdate(dst);
+            inode_update(dst);
         }
-        iunlock(dst);
+        inode_unlock(dst);
     } else {
         err = dir_link(c->np, c->nname, src->inum);
     }
@@ -94,18 +96,18 @@ static int rename_locked(struct rename_ctx *c, struct inode *src, uint64_t soff,
         uint64_t dotdot;
         struct inode *old = dir_lookup(src, "..", &dotdot);
         if (old)
-            iput(old);
+            inode_put(old);
         dir_set_entry(src, dotdot, c->np->inum);
         c->op->d.nlink--;
         c->np->d.nlink++;
     }
     src->d.ctime = c->op->d.mtime = c->np->d.mtime = fs_now();
-    iupdate(src);
-    iupdate(c->op);
+    inode_update(src);
+    inode_update(c->op);
     if (c->np != c->op)
-        iupdate(c->np);
+        inode_update(c->np);
 out_src:
-    iunlock(src);
+    inode_unlock(src);
     return err;
 }
 
@@ -116,21 +118,21 @@ out_src:
  */
 static int precheck(struct rename_ctx *c, uint32_t *inum)
 {
-    int err = ilock(c->op);
+    int err = inode_lock(c->op);
     if (err)
         return err;
     struct inode *src = dir_lookup(c->op, c->oname, NULL);
-    iunlock(c->op);
+    inode_unlock(c->op);
     if (!src)
         return -ENOENT;
-    if ((err = ilock(src)) == 0) {
+    if ((err = inode_lock(src)) == 0) {
         bool sdir = src->d.type == QFS_T_DIR;
-        iunlock(src);
+        inode_unlock(src);
         if (sdir && c->op != c->np && is_ancestor(src, c->np))
             err = -EINVAL; /* a directory cannot move below itself */
     }
     *inum = src->inum;
-    iput(src);
+    inode_put(src);
     return err;
 }
 
@@ -144,10 +146,10 @@ static int rename_in(struct rename_ctx *c)
     struct inode *first = c->op, *second = c->np;
     if (c->op != c->np && is_ancestor(c->np, c->op))
         first = c->np, second = c->op;
-    if ((err = ilock(first)) != 0)
+    if ((err = inode_lock(first)) != 0)
         return err;
-    if (second != first && (err = ilock(second)) != 0) {
-        iunlock(first);
+    if (second != first && (err = inode_lock(second)) != 0) {
+        inode_unlock(first);
         return err;
     }
     uint64_t soff, doff;
@@ -162,34 +164,35 @@ static int rename_in(struct rename_ctx *c)
     else
         err = rename_locked(c, src, soff, dst, doff);
     if (dst)
-        iput(dst);
+        inode_put(dst);
     if (src)
-        iput(src);
+        inode_put(src);
     if (second != first)
-        iunlock(second);
-    iunlock(first);
+        inode_unlock(second);
+    inode_unlock(first);
     return err;
 }
 
 int fs_rename(struct inode *olddir, const char *oldpath, struct inode *newdir, const char *newpath)
 {
     struct rename_ctx c;
+    struct fs *fs = path_fs(olddir, oldpath);
     rename_lock_acquire();
-    op_begin();
+    fs_op_begin(fs);
     int err = path_parent(olddir, oldpath, &c.op, c.oname);
     if (err)
         goto out;
     if ((err = path_parent(newdir, newpath, &c.np, c.nname)) != 0)
         goto out_op;
-    if (is_dot_or_dotdot(c.oname) || is_dot_or_dotdot(c.nname))
+    if (dir_is_dot_or_dotdot(c.oname) || dir_is_dot_or_dotdot(c.nname))
         err = -EINVAL;
-    else if ((err = name_check(c.nname)) == 0)
+    else if ((err = dir_name_check(c.nname)) == 0)
         err = c.op->fs != c.np->fs ? -EXDEV : rename_in(&c);
-    iput(c.np);
+    inode_put(c.np);
 out_op:
-    iput(c.op);
+    inode_put(c.op);
 out:
-    err = op_end(err);
+    err = fs_op_end(fs, err);
     sleeplock_release(&rename_lock);
     return err;
 }

@@ -39,7 +39,7 @@ static int reclaim_orphans(struct fs *fs)
     for (uint32_t blk = 0; blk < fs->sb.inode_blocks; blk++) {
         uint32_t orphans[QFS_INODES_PER_BLOCK];
         int n = 0;
-        struct buf *b = bread(fs->dev, fs->sb.inode_start + blk);
+        struct buf *b = bcache_read(fs->dev, fs->sb.inode_start + blk);
         if (!b)
             return -EIO;
         for (uint32_t i = 0; i < QFS_INODES_PER_BLOCK; i++) {
@@ -48,16 +48,16 @@ static int reclaim_orphans(struct fs *fs)
             if (inum && inum < fs->sb.ninodes && d->type != 0 && d->nlink == 0)
                 orphans[n++] = inum;
         }
-        brelse(b);
+        bcache_release(b);
         for (int i = 0; i < n; i++) {
-            struct inode *ip = iget(fs, orphans[i]);
+            struct inode *ip = inode_get(fs, orphans[i]);
             if (!ip)
                 return -ENOMEM;
-            fs_begin_op(fs);
-            if (ilock(ip) == 0)
-                iunlock(ip); /* read it, so that iput sees nlink 0 and frees it */
-            iput(ip);
-            fs_end_op(fs);
+            fs_op_begin(fs);
+            if (inode_lock(ip) == 0)
+                inode_unlock(ip); /* read it, so that inode_put sees nlink 0 and frees it */
+            inode_put(ip);
+            fs_op_end(fs, 0);
             freed++;
         }
     }
@@ -73,12 +73,12 @@ int fs_mount(struct blockdev *dev, struct fs **out)
         return -ENOMEM;
     fs->dev = dev;
     spin_init(&fs->alloc_lock, "fs alloc");
-    struct buf *b = bread(dev, QFS_SUPER_BLOCK);
+    struct buf *b = bcache_read(dev, QFS_SUPER_BLOCK);
     int err = -EIO;
     if (!b)
         goto out_free;
     memcpy(&fs->sb, b->data, sizeof(fs->sb));
-    brelse(b);
+    bcache_release(b);
     err = -EINVAL;
     if (!super_is_sane(&fs->sb, dev->nsectors / (QFS_BLOCK_SIZE / SECTOR_SIZE))) {
         printf("qfs: %s does not hold a valid file system\n", dev->name);
@@ -101,12 +101,13 @@ out_free:
     return err;
 }
 
-void fs_begin_op(struct fs *fs)
+void fs_op_begin(struct fs *fs)
 {
     log_begin_op(&fs->log);
 }
 
-int fs_end_op(struct fs *fs)
+int fs_op_end(struct fs *fs, int err)
 {
-    return log_end_op(&fs->log);
+    int e = log_end_op(&fs->log);
+    return err ? err : e;
 }

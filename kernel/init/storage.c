@@ -50,7 +50,7 @@ void storage_init(void)
     struct page_stats st;
     rtc_init(boot_fdt.rtc.base);
     virtio_blk_init_all();
-    icache_init();
+    inode_cache_init();
     file_init();
     page_stats(&st);
     bcache_init(MAX(st.total / 32, (size_t)512));

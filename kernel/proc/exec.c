@@ -77,7 +77,7 @@ static int copy_vector(struct args *a, uintptr_t uvec, int *count)
 
 static int read_exact(struct inode *ip, void *dst, uint64_t off, size_t n)
 {
-    ssize_t r = readi(ip, false, (uintptr_t)dst, off, n);
+    ssize_t r = inode_read(ip, false, (uintptr_t)dst, off, n);
     return r == (ssize_t)n ? 0 : (r < 0 ? (int)r : -ENOEXEC);
 }
 
@@ -192,16 +192,17 @@ static int exec_args(const char *path, struct args *a)
     struct mm *mm = mm_create();
     if (!mm)
         return -ENOMEM;
-    op_begin();
+    struct fs *fs = path_fs(p->cwd, path);
+    fs_op_begin(fs);
     int err = path_lookup(p->cwd, path, true, &ip);
     if (!err) {
-        if ((err = ilock(ip)) == 0) {
+        if ((err = inode_lock(ip)) == 0) {
             err = load_elf(mm, ip, &entry, &brk);
-            iunlock(ip);
+            inode_unlock(ip);
         }
-        iput(ip);
+        inode_put(ip);
     }
-    op_end(0);
+    fs_op_end(fs, 0);
     if (!err)
         err = mm_add_vma(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP, PTE_R | PTE_W,
                          VMA_STACK);

@@ -105,9 +105,7 @@ static void proc_free(struct proc *p)
     kfree(p->fds);
     kfree(p->cloexec);
     if (p->cwd) {
-        op_begin();
-        iput(p->cwd);
-        op_end(0);
+        inode_put_op(p->cwd);
     }
     kmem_cache_free(proc_cache, p);
 }
@@ -145,7 +143,7 @@ bool proc_start_init(void)
         return false;
     st.p = p;
     strlcpy(p->name, "init", sizeof(p->name));
-    p->cwd = iget(root_fs, QFS_ROOT_INUM);
+    p->cwd = inode_get(root_fs, QFS_ROOT_INUM);
     /* fds 0, 1, 2 on the console, if the image has /dev/console. */
     struct file *con;
     if (file_open(NULL, "/dev/console", O_RDWR, 0, &con) == 0) {
@@ -190,7 +188,7 @@ int proc_fork(void)
     child->fp = parent->fp;
     if ((err = mm_fork(parent->mm, &child->mm)) != 0 || (err = fd_copy_table(parent, child)) != 0)
         goto out_free;
-    child->cwd = parent->cwd ? idup(parent->cwd) : NULL;
+    child->cwd = parent->cwd ? inode_dup(parent->cwd) : NULL;
 
     struct trapframe tf = *proc_trapframe(parent);
     tf.x[10] = 0; /* fork returns 0 in the child */
@@ -218,9 +216,7 @@ void proc_exit(int status)
         panic("proc_exit: init exited with status 0x%x", status);
     fd_close_all(p);
     if (p->cwd) {
-        op_begin();
-        iput(p->cwd);
-        op_end(0);
+        inode_put_op(p->cwd);
         p->cwd = NULL;
     }
     /* Unpublish the address space before freeing it: if this thread is

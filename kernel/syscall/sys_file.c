@@ -2,7 +2,7 @@
  * File-system system calls: descriptors, paths and the *at() family.  A
  * dirfd of AT_FDCWD means the working directory; any other must be an open
  * directory.  Paths are copied in with arg_path; buffers are moved with the
- * user-copy routines by the layers below (readi/writei, getdents).
+ * user-copy routines by the layers below (inode_read/inode_write, getdents).
  */
 #include "syscall/syscall.h"
 #include "abi/errno.h"
@@ -344,9 +344,7 @@ long sys_chdir(const struct sysargs *args)
     kfree(path);
     if (err)
         return err;
-    op_begin();
-    iput(p->cwd);
-    op_end(0);
+    inode_put_op(p->cwd);
     p->cwd = dir;
     return 0;
 }

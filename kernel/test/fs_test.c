@@ -115,13 +115,14 @@ static int dirs_paths(const char *T)
     CHECK(T, fs_stat(NULL, "/t_dirs/a", true, &st) == 0 && st.st_nlink == 3,
           "nlink of a directory with one subdirectory is %u, not 3", st.st_nlink);
     CHECK(T, fs_chdir_lookup(NULL, "/t_dirs/a", &ip) == 0, "lookup for chdir failed");
-    op_begin();
+    fs_op_begin(ip->fs);
     struct inode *rel;
     int err = path_lookup(ip, "b/c", true, &rel);
     if (!err)
-        iput(rel);
-    iput(ip);
-    op_end(0);
+        inode_put(rel);
+    struct fs *fs = ip->fs;
+    inode_put(ip);
+    fs_op_end(fs, 0);
     CHECK(T, err == 0, "relative lookup from a directory failed");
     CHECK(T, put_file("/t_dirs/f", "x", 1) == 0, "create file failed");
     CHECK(T, fs_mkdir(NULL, "/t_dirs/f/sub", 0755) == -ENOTDIR, "file as directory: not ENOTDIR");
