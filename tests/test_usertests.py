@@ -1,5 +1,5 @@
 """
-usertests, the in-guest test program (user/tests/usertests.c), run from the
+usertests, the in-guest test program (user/tests/usertests/), run from the
 shell: boot with a private copy of the root image, wait for the shell's `$ `
 prompt, run `usertests -q` (quick set) on 1 and 4 harts and the full set on 4
 harts (marked slow), and require `ALL TESTS PASSED`.  Then power off and fsck

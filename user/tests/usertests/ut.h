@@ -1,18 +1,21 @@
 /*
- * ut.h: the scaffolding of usertests (user/tests/usertests.c includes it; nothing
- * else does).  Three parts:
+ * ut.h: what every file of usertests (user/tests/usertests/) includes.
  *
  *   1. Portability.  usertests is a Quill program, but it also builds with the
- *      host's gcc on Linux (`gcc -O2 -o ut user/tests/usertests.c`) so that the
- *      tests themselves can be debugged where a debugger and a sane kernel are at
- *      hand.  QUILL is 1 on Quill; Quill-only checks are written `if (QUILL)`.
+ *      host's gcc on Linux (`gcc -O2 -o ut user/tests/usertests/[a-z]*.c`) so that
+ *      the tests themselves can be debugged where a debugger and a sane kernel
+ *      are at hand.  QUILL is 1 on Quill; Quill-only checks are written
+ *      `if (QUILL)`.
  *   2. Raw system calls (r_*): they return the kernel's result (-E on error)
  *      without the C library in between.  The bad-pointer tests need them: a
  *      library wrapper that converts a structure (stat, timespec, utsname) would
  *      itself fault on the bad pointer instead of passing it to the kernel.
  *      On Quill they are the generated __sys_<name> stubs (kernel/abi/syscalls.def).
- *   3. Helpers: fail() and the CHECK macros, fork/wait/file wrappers that fail
- *      the test on any unexpected error, a clock, and rmtree.
+ *   3. Tests and groups: struct ut_test and UT_REGISTER, with which a group
+ *      file (proc.c, fs.c, ...) hands its table of tests to the runner (main.c).
+ *   4. Helpers: fail() and the CHECK macros, fork/wait/file wrappers that fail
+ *      the test on any unexpected error, a clock, rmtree, addresses that must
+ *      not work (ut.c holds the ones that are not inline).
  *
  * A test runs in a child of the runner.  fail() appends its reason to the
  * runner's reason file (inherited descriptor ut_reason_fd) and exits 1, from
@@ -151,97 +154,90 @@ static inline long r_clock_monotonic(void *ts) { return hr(syscall(SYS_clock_get
 static inline long r_uname(void *buf) { return hr(syscall(SYS_uname, buf)); }
 #endif
 
+/* ---- tests and groups --------------------------------------------------------- */
+
+enum { UT_QUICK = 0, UT_SLOW = 1 };        /* -q runs the quick ones only */
+enum { UT_ANY = 0, UT_QUILL_ONLY = 1 };    /* UT_QUILL_ONLY: skipped on a Linux host */
+
+struct ut_test {
+    const char *name; /* unique across all groups: `usertests NAME` runs it */
+    void (*fn)(void); /* runs in a child, in the test's own scratch directory */
+    int speed;        /* UT_QUICK or UT_SLOW */
+    int sig;          /* the signal that must end the test, or 0: it must exit 0 */
+    int where;        /* UT_ANY or UT_QUILL_ONLY */
+};
+
+/* One group file's table, as the runner sees it. */
+struct ut_group {
+    const struct ut_test *tests;
+    int count;
+    const char *file;
+};
+
+/*
+ * UT_REGISTER(array): make a group file's table of tests known to the runner.
+ * It puts a struct ut_group in the section ut_groups; the linker gathers the
+ * section from every object and defines __start_ut_groups and __stop_ut_groups
+ * around it, so the runner finds every group without a list.  Groups come in
+ * link order (the files' names, sorted), tests in their table's order.
+ */
+#define UT_REGISTER(array)                                                      \
+    static const struct ut_group ut_group_##array                               \
+        __attribute__((used, section("ut_groups"), aligned(sizeof(void *)))) = { \
+            array, (int)(sizeof(array) / sizeof((array)[0])), __FILE__}
+
+/* ---- shared state (ut.c) ------------------------------------------------------ */
+
+extern char self_path[PATH_MAX]; /* this program, to exec it */
+extern int ut_reason_fd; /* the runner's reason file (O_APPEND), in a test's processes */
+extern const char *ut_current; /* the running test's name */
+
+/* exec.c: the modes of this program when a test execs it (argv[1] "--exec-..."). */
+int ut_exec_mode(int argc, char **argv);
+
 /* ---- failing a test ------------------------------------------------------------ */
 
-static int ut_reason_fd = -1; /* the runner's reason file, O_APPEND */
-static const char *ut_test = "?";
+/* Append the reason to the reason file and exit 1 (from any process of the test). */
+void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* fail("FILE.c:LINE: ...") with the base name of file: where a check is. */
+void fail_at(const char *file, int line, const char *fmt, ...) __attribute__((noreturn, format(printf, 3, 4)));
+/* E2BIG, ENOENT...: the name of an errno value. */
+const char *errname(int e);
 
-static void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-static void fail(const char *fmt, ...)
-{
-    char buf[300];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        n = 0;
-    if (n > (int)sizeof(buf) - 2)
-        n = sizeof(buf) - 2;
-    buf[n++] = '\n';
-    if (ut_reason_fd < 0 || write(ut_reason_fd, buf, n) != n) {
-        char line[400];
-        int m = snprintf(line, sizeof(line), "  %s: %.*s", ut_test, n, buf);
-        if (write(1, line, m) < 0)
-            _exit(1);
-    }
-    _exit(1);
-}
-
-static inline const char *errname(int e)
-{
-    static const struct { int e; const char *name; } names[] = {
-        {EPERM, "EPERM"}, {ENOENT, "ENOENT"}, {ESRCH, "ESRCH"}, {EINTR, "EINTR"},
-        {EIO, "EIO"}, {E2BIG, "E2BIG"}, {ENOEXEC, "ENOEXEC"}, {EBADF, "EBADF"},
-        {ECHILD, "ECHILD"}, {EAGAIN, "EAGAIN"}, {ENOMEM, "ENOMEM"}, {EACCES, "EACCES"},
-        {EFAULT, "EFAULT"}, {EBUSY, "EBUSY"}, {EEXIST, "EEXIST"}, {EXDEV, "EXDEV"},
-        {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"}, {EINVAL, "EINVAL"}, {ENFILE, "ENFILE"},
-        {EMFILE, "EMFILE"}, {EFBIG, "EFBIG"}, {ENOSPC, "ENOSPC"}, {ESPIPE, "ESPIPE"},
-        {EMLINK, "EMLINK"}, {EPIPE, "EPIPE"}, {ERANGE, "ERANGE"}, {ENOSYS, "ENOSYS"},
-        {ENOTEMPTY, "ENOTEMPTY"}, {ENAMETOOLONG, "ENAMETOOLONG"}, {ELOOP, "ELOOP"},
-    };
-    static char other[16];
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (names[i].e == e)
-            return names[i].name;
-    snprintf(other, sizeof(other), "errno %d", e);
-    return other;
-}
-
-/* CHECK(condition, "format", ...): fail with the line number unless it holds. */
+/* CHECK(condition, "format", ...): fail with the file and line unless it holds. */
 #define CHECK(cond, ...)                        \
     do {                                        \
         if (!(cond))                            \
-            fail_line(__LINE__, __VA_ARGS__);   \
+            fail_at(__FILE__, __LINE__, __VA_ARGS__); \
     } while (0)
-static void fail_line(int line, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
-static void fail_line(int line, const char *fmt, ...)
-{
-    char buf[240];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    fail("line %d: %s", line, buf);
-}
 
 /* A libc call must return -1 with errno e (one of two accepted values). */
-#define EXPECT_ERR(call, e) expect_err(__LINE__, #call, (long)(call), e, e)
-#define EXPECT_ERR2(call, e1, e2) expect_err(__LINE__, #call, (long)(call), e1, e2)
-static inline void expect_err(int line, const char *what, long r, int e1, int e2)
+#define EXPECT_ERR(call, e) expect_err(__FILE__, __LINE__, #call, (long)(call), e, e)
+#define EXPECT_ERR2(call, e1, e2) expect_err(__FILE__, __LINE__, #call, (long)(call), e1, e2)
+static inline void expect_err(const char *file, int line, const char *what, long r, int e1, int e2)
 {
     int e = errno;
     if (r != -1)
-        fail("line %d: %s returned %ld, expected -1/%s", line, what, r, errname(e1));
+        fail_at(file, line, "%s returned %ld, expected -1/%s", what, r, errname(e1));
     if (e != e1 && e != e2)
-        fail("line %d: %s failed with %s, expected %s", line, what, errname(e), errname(e1));
+        fail_at(file, line, "%s failed with %s, expected %s", what, errname(e), errname(e1));
 }
 
 /* A raw call must return -e. */
-#define EXPECT_RAW(call, e) expect_raw(__LINE__, #call, (call), e)
-static inline void expect_raw(int line, const char *what, long r, int e)
+#define EXPECT_RAW(call, e) expect_raw(__FILE__, __LINE__, #call, (call), e)
+static inline void expect_raw(const char *file, int line, const char *what, long r, int e)
 {
     if (r != -e)
-        fail("line %d: %s returned %ld (%s), expected -%s", line, what, r,
-             r < 0 ? errname((int)-r) : "success", errname(e));
+        fail_at(file, line, "%s returned %ld (%s), expected -%s", what, r,
+                r < 0 ? errname((int)-r) : "success", errname(e));
 }
 
 /* A libc call must succeed (not return -1). */
-#define OK(call) ok_at(__LINE__, #call, (long)(call))
-static inline long ok_at(int line, const char *what, long r)
+#define OK(call) ok_at(__FILE__, __LINE__, #call, (long)(call))
+static inline long ok_at(const char *file, int line, const char *what, long r)
 {
     if (r == -1)
-        fail("line %d: %s failed: %s", line, what, errname(errno));
+        fail_at(file, line, "%s failed: %s", what, errname(errno));
     return r;
 }
 
@@ -380,45 +376,20 @@ static inline int dir_count(const char *path)
 
 /*
  * Remove path and everything below it.  Returns 0, or -1 with errno and the
- * failing path in bad.  Reads each directory a name at a time and restarts it
- * after every removal, so it never holds a DIR across a change to it.
+ * failing path in bad.
  */
-static inline int rmtree(const char *path, char *bad, size_t badlen)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        goto out_err;
-    if (!S_ISDIR(st.st_mode)) {
-        if (unlink(path) != 0)
-            goto out_err;
-        return 0;
-    }
-    for (;;) {
-        char child[PATH_MAX];
-        DIR *d = opendir(path);
-        if (!d)
-            goto out_err;
-        struct dirent *e;
-        child[0] = 0;
-        while ((e = readdir(d)) != 0) {
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                snprintf(child, sizeof(child), "%s/%s", path, e->d_name);
-                break;
-            }
-        }
-        closedir(d);
-        if (!child[0])
-            break;
-        if (rmtree(child, bad, badlen) != 0)
-            return -1;
-    }
-    if (rmdir(path) != 0)
-        goto out_err;
-    return 0;
-out_err:
-    snprintf(bad, badlen, "%s", path);
-    return -1;
-}
+int rmtree(const char *path, char *bad, size_t badlen);
+
+/* ---- addresses that must not work ------------------------------------------ */
+
+/* An address nothing is mapped at: far above the heap, far below the stack. */
+char *unmapped_addr(void);
+/*
+ * Grow the heap to a page boundary plus one page and return the end: the bytes
+ * below it are mapped, the page at it is not.  Nothing may grow the heap again
+ * while the caller relies on that (no malloc in between).
+ */
+char *region_end(void);
 
 /* Fill buf with a pattern that depends on the position (and a seed). */
 static inline void pattern(unsigned char *buf, long n, long pos, int seed)
