@@ -1,8 +1,8 @@
 /*
- * The console: a line discipline over the UART.  Input is cooked: typed
- * characters are echoed, backspace erases one, Ctrl-U erases the line,
- * Enter ends it, Ctrl-D ends input without a newline.  Readers sleep until
- * a whole line is there.
+ * The console: a terminal over the UART.  A line discipline (canonical or
+ * raw, echo, ^C ^\ ^Z as signals to the foreground process group), the
+ * terminal modes of abi/termios.h, and job control (SIGTTIN for background
+ * readers).  See console.c.
  */
 #ifndef DEV_CONSOLE_H
 #define DEV_CONSOLE_H
@@ -11,8 +11,11 @@
 
 /* A character from the UART (interrupt context). */
 void console_input(int c);
-/* Read up to n bytes of the next line (with its '\n'); 0 at Ctrl-D.  May sleep. */
+/* Read up to n bytes (one line in canonical mode); 0 at Ctrl-D; -ERESTARTSYS or
+ * -EIO for a background reader.  May sleep. */
 ssize_t console_read(char *buf, size_t n);
 ssize_t console_write(const char *buf, size_t n);
+/* ioctl on the console (TCGETS, TCSETS[WF], TIOC[GS]PGRP, TIOCGSID); arg: user pointer. */
+int console_ioctl(unsigned long req, uintptr_t uarg);
 
 #endif

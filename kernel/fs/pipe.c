@@ -3,6 +3,10 @@
  * readers and writers sleep on one wait queue.  Data is copied to and from
  * user memory outside the lock (a copy may fault and sleep), through a small
  * kernel bounce buffer.
+ *
+ * A write with no reader left raises SIGPIPE in the writer and fails with
+ * EPIPE (seen if SIGPIPE is caught or ignored).  A sleep is interrupted by
+ * a signal: -ERESTARTSYS, which becomes EINTR or a restart (proc/signal.h).
  */
 #include "fs/pipe.h"
 #include "fs/file.h"
@@ -11,6 +15,7 @@
 #include "mm/slab.h"
 #include "mm/usercopy.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 #include "sync/spinlock.h"
 #include "sync/waitq.h"
 
@@ -71,9 +76,9 @@ ssize_t pipe_read(struct pipe *p, bool user, uintptr_t dst, size_t n)
     size_t done = 0;
     spin_lock(&p->lock);
     while (p->nread == p->nwrite && p->writers > 0) {
-        if (proc_killed()) {
+        if (sig_pending()) {
             spin_unlock(&p->lock);
-            return -EINTR;
+            return -ERESTARTSYS;
         }
         waitq_sleep(&p->wq, &p->lock);
     }
@@ -103,9 +108,11 @@ ssize_t pipe_write(struct pipe *p, bool user, uintptr_t src, size_t n)
             return done ? (ssize_t)done : -EFAULT;
         spin_lock(&p->lock);
         for (size_t i = 0; i < m;) {
-            if (p->readers == 0 || proc_killed()) {
-                int err = p->readers == 0 ? -EPIPE : -EINTR;
+            if (p->readers == 0 || sig_pending()) {
+                int err = p->readers == 0 ? -EPIPE : -ERESTARTSYS;
                 spin_unlock(&p->lock);
+                if (err == -EPIPE && user)
+                    sig_send_kernel(proc_current(), SIGPIPE);
                 return done + i ? (ssize_t)(done + i) : err;
             }
             if (p->nwrite - p->nread == PIPE_SIZE) {

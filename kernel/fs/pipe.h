@@ -2,9 +2,9 @@
  * Pipes: a 4 KiB ring buffer between a read end and a write end, each an
  * open-file object.  A reader sleeps while the pipe is empty and a writer
  * while it is full.  Read returns 0 (EOF) once the pipe is empty and every
- * write end is closed; a write with no read end open fails with EPIPE.
- * A blocked read or write returns early (EINTR, or what it moved so far)
- * when its process is killed.
+ * write end is closed; a write with no read end open raises SIGPIPE and
+ * fails with EPIPE.  A blocked read or write returns early (what it moved so
+ * far, or -ERESTARTSYS) when a signal is pending for its process.
  */
 #ifndef FS_PIPE_H
 #define FS_PIPE_H

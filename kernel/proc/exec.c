@@ -223,6 +223,7 @@ static int exec_args(const char *path, struct args *a)
     if (old)
         mm_destroy(old);
     fd_close_on_exec(p);
+    sig_exec(p);
     strlcpy(p->name, basename(path), sizeof(p->name));
     struct trapframe *tf = proc_trapframe(p);
     memset(tf, 0, sizeof(*tf));

@@ -1,6 +1,7 @@
 /*
- * Process lifecycle: creation of init, fork, exit, wait4, kill, faults.
- * See proc.h for the states and the locking rules.
+ * Process lifecycle: creation of init, fork, exit, wait4 (with stop and
+ * continue reports), SIGCHLD.  Signals themselves are in signal.c, process
+ * groups and kill in group.c.  See proc.h for the states and the locks.
  */
 #include "proc/proc.h"
 #include "proc/thread.h"
@@ -19,13 +20,13 @@
 #include "mm/usercopy.h"
 #include "mm/uvm.h"
 #include "sync/spinlock.h"
-#include "proc/cpu.h"
+#include "proc/itimer.h"
 
 int max_procs = 64;
 char init_path[64] = "/bin/init";
 
-static struct spinlock proc_lock = SPINLOCK_INIT("proc");
-static struct list_head all_procs = LIST_HEAD_INIT(all_procs); /* (proc_lock) */
+struct spinlock proc_lock = SPINLOCK_INIT("proc");
+struct list_head all_procs = LIST_HEAD_INIT(all_procs); /* (proc_lock) */
 static int nprocs;                                              /* (proc_lock) */
 static int next_pid = 1;                                        /* (proc_lock) */
 static struct proc *init_proc;
@@ -49,12 +50,6 @@ struct trapframe *proc_trapframe(struct proc *p)
     return (struct trapframe *)(p->thread->kstack_top - sizeof(struct trapframe));
 }
 
-bool proc_killed(void)
-{
-    struct proc *p = proc_current();
-    return p && p->killed;
-}
-
 static bool pid_in_use_locked(int pid)
 {
     struct list_head *e;
@@ -73,7 +68,9 @@ static struct proc *proc_alloc(int *err)
     memset(p, 0, sizeof(*p));
     list_init(&p->children);
     list_init(&p->sibling);
+    list_init(&p->itimer_link);
     waitq_init(&p->child_wq, "wait");
+    sig_init_proc(p);
     spin_lock(&proc_lock);
     if (nprocs >= max_procs) {
         spin_unlock(&proc_lock);
@@ -143,6 +140,7 @@ bool proc_start_init(void)
         return false;
     st.p = p;
     strlcpy(p->name, "init", sizeof(p->name));
+    p->pgid = p->sid = p->pid;
     p->cwd = inode_get(root_fs, QFS_ROOT_INUM);
     /* fds 0, 1, 2 on the console, if the image has /dev/console. */
     struct file *con;
@@ -186,6 +184,7 @@ int proc_fork(void)
         return err;
     memcpy(child->name, parent->name, sizeof(child->name));
     child->fp = parent->fp;
+    sig_fork(parent, child);
     if ((err = mm_fork(parent->mm, &child->mm)) != 0 || (err = fd_copy_table(parent, child)) != 0)
         goto out_free;
     child->cwd = parent->cwd ? inode_dup(parent->cwd) : NULL;
@@ -193,6 +192,8 @@ int proc_fork(void)
     struct trapframe tf = *proc_trapframe(parent);
     tf.x[10] = 0; /* fork returns 0 in the child */
     spin_lock(&proc_lock);
+    child->pgid = parent->pgid;
+    child->sid = parent->sid;
     child->parent = parent;
     list_push_back(&parent->children, &child->sibling);
     spin_unlock(&proc_lock);
@@ -214,6 +215,7 @@ void proc_exit(int status)
     struct proc *p = proc_current();
     if (p == init_proc)
         panic("proc_exit: init exited with status 0x%x", status);
+    itimer_disarm(p);
     fd_close_all(p);
     if (p->cwd) {
         inode_put_op(p->cwd);
@@ -241,24 +243,51 @@ void proc_exit(int status)
         waitq_wake_all(&init_proc->child_wq);
     p->exit_status = status;
     p->state = P_ZOMBIE;
+    p->wait_report = 0;
     waitq_wake_all(&p->parent->child_wq);
+    struct ksiginfo info = {.si_code = (status & 0x7f) ? CLD_KILLED : CLD_EXITED,
+                            .si_pid = p->pid,
+                            .si_status = (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff};
+    sig_send(p->parent, SIGCHLD, &info);
     spin_unlock(&proc_lock);
     thread_exit(0);
 }
 
-/* A zombie child matching pid (-1: any), taken off the tree; or NULL. */
-static struct proc *take_zombie_locked(struct proc *p, int pid, bool *have_match)
+/* Does child c match wait4's pid argument (-1 any, >0 that pid, <=0 a group)? */
+static bool wait_matches(struct proc *c, int pid, int pgid)
 {
+    return pid == -1 || (pid > 0 && c->pid == pid) || (pid <= 0 && c->pgid == pgid);
+}
+
+/*
+ * A child matching pid with something to report: a zombie (taken off the
+ * tree, *zombie set), or with WUNTRACED/WCONTINUED a stop or a continue
+ * (report cleared).  NULL if none; *have_match says whether any child matched.
+ */
+static struct proc *wait_find_locked(struct proc *p, int pid, int options, int *status,
+                                     bool *have_match, bool *zombie)
+{
+    ASSERT_HELD(&proc_lock);
     struct list_head *e;
-    *have_match = false;
+    int pgid = pid == 0 ? p->pgid : -pid;
+    *have_match = *zombie = false;
     list_for_each(e, &p->children)
     {
         struct proc *c = list_entry(e, struct proc, sibling);
-        if (pid != -1 && c->pid != pid)
+        if (!wait_matches(c, pid, pgid))
             continue;
         *have_match = true;
         if (c->state == P_ZOMBIE) {
             list_remove(&c->sibling);
+            *zombie = true;
+            *status = c->exit_status;
+            return c;
+        }
+        int r = c->wait_report;
+        if ((r == W_CONTINUED && (options & WCONTINUED)) ||
+            (r && r != W_CONTINUED && (options & WUNTRACED))) {
+            c->wait_report = 0;
+            *status = r;
             return c;
         }
     }
@@ -267,54 +296,50 @@ static struct proc *take_zombie_locked(struct proc *p, int pid, bool *have_match
 
 int proc_wait4(int pid, uintptr_t ustatus, int options)
 {
-    struct proc *p = proc_current(), *z;
-    bool match;
-    if (pid == 0 || pid < -1)
-        pid = -1; /* no process groups: any child */
+    struct proc *p = proc_current(), *c;
+    bool match, zombie;
+    int status;
+    if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
+        return -EINVAL;
     spin_lock(&proc_lock);
-    while ((z = take_zombie_locked(p, pid, &match)) == NULL) {
-        if (!match || (options & WNOHANG) || p->killed) {
+    while ((c = wait_find_locked(p, pid, options, &status, &match, &zombie)) == NULL) {
+        if (!match || (options & WNOHANG) || sig_pending()) {
             spin_unlock(&proc_lock);
-            return !match ? -ECHILD : (options & WNOHANG) ? 0 : -EINTR;
+            return !match ? -ECHILD : (options & WNOHANG) ? 0 : -ERESTARTSYS;
         }
         waitq_sleep(&p->child_wq, &proc_lock);
     }
-    int zpid = z->pid, status = z->exit_status;
-    struct thread *t = z->thread;
-    z->thread = NULL; /* getprocs must not look at it any more */
+    int cpid = c->pid;
+    struct thread *t = zombie ? c->thread : NULL;
+    if (zombie)
+        c->thread = NULL; /* getprocs must not look at it any more */
     spin_unlock(&proc_lock);
-    thread_join(t); /* wait until it is off its hart, then free the thread */
-    proc_free(z);
+    if (zombie) {
+        thread_join(t); /* wait until it is off its hart, then free the thread */
+        proc_free(c);
+    }
     if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
         return -EFAULT;
-    return zpid;
+    return cpid;
 }
 
-/* ---- kill and faults ---- */
-
-int proc_kill(int pid, int sig)
+void proc_notify_parent(struct proc *p, int why, int sig)
 {
-    struct list_head *e;
-    if (sig < 0 || sig >= NSIG)
-        return -EINVAL;
-    if (pid == 1)
-        return -EPERM;
     spin_lock(&proc_lock);
-    list_for_each(e, &all_procs)
-    {
-        struct proc *p = list_entry(e, struct proc, all);
-        if (p->pid != pid || p->state != P_ALIVE)
-            continue;
-        if (sig) {
-            p->killed = sig;
-            sched_kick(p->thread); /* interrupt a sleep so it notices */
-        }
-        spin_unlock(&proc_lock);
-        return 0;
+    struct proc *parent = p->parent;
+    p->wait_report = why == CLD_STOPPED ? W_STOPCODE(sig) : W_CONTINUED;
+    waitq_wake_all(&parent->child_wq);
+    spin_lock(&parent->sig.lock);
+    bool quiet = parent->sig.action[SIGCHLD].flags & SA_NOCLDSTOP;
+    spin_unlock(&parent->sig.lock);
+    if (!quiet) {
+        struct ksiginfo info = {.si_code = why, .si_pid = p->pid, .si_status = sig};
+        sig_send(parent, SIGCHLD, &info);
     }
     spin_unlock(&proc_lock);
-    return -ESRCH;
 }
+
+/* ---- power-off ---- */
 
 /* Alive processes other than the caller and init; kill them too if `kill`. */
 static int others_alive(bool kill)
@@ -329,10 +354,8 @@ static int others_alive(bool kill)
         if (p == self || p == init_proc || p->state != P_ALIVE)
             continue;
         n++;
-        if (kill) {
-            p->killed = SIGKILL;
-            sched_kick(p->thread);
-        }
+        if (kill)
+            sig_send_kernel(p, SIGKILL);
     }
     spin_unlock(&proc_lock);
     return n;
@@ -343,14 +366,6 @@ void proc_stop_all(void)
     others_alive(true);
     for (int i = 0; i < 200 && others_alive(false); i++)
         sched_sleep_ticks(1);
-}
-
-void proc_fault(int sig, const char *what, uintptr_t pc, uintptr_t addr)
-{
-    struct proc *p = proc_current();
-    printf("pid %d (%s): %s at pc %p, address %p: killed (signal %d)\n", p->pid, p->name, what,
-           (void *)pc, (void *)addr, sig);
-    proc_exit(W_EXITCODE(0, sig));
 }
 
 int proc_parent_pid(struct proc *p)
@@ -383,7 +398,9 @@ int proc_list(uintptr_t ubuf, int max)
         memcpy(pi->name, p->name, sizeof(pi->name));
         pi->size = p->mm ? p->mm->pages * PAGE_SIZE : 0;
         pi->ticks = p->thread ? p->thread->ticks_run : 0;
-        pi->state = p->state == P_ZOMBIE ? 'Z' : thread_state_letter(p->thread);
+        pi->state = p->state == P_ZOMBIE ? 'Z'
+                    : sig_is_stopped(p)  ? 'T'
+                                         : thread_state_letter(p->thread);
     }
     spin_unlock(&proc_lock);
     int err = copy_to_user(ubuf, info, n * sizeof(*info));

@@ -11,8 +11,9 @@
  * Locks: proc_lock (in proc.c) guards the fields marked (p): the process
  * tree, states, exit statuses and the list of all processes.  Fields marked
  * (o) belong to the process's own thread and are touched only by it (or by
- * the parent once the process is a zombie).  `killed` is atomic.
- * Lock order: proc_lock -> scheduler lock.
+ * the parent once the process is a zombie).  Signal state has its own lock
+ * (proc/signal.h).
+ * Lock order: proc_lock -> sigstate.lock -> scheduler lock.
  */
 #ifndef PROC_PROC_H
 #define PROC_PROC_H
@@ -21,6 +22,7 @@
 #include "lib/list.h"
 #include "sync/waitq.h"
 #include "arch/riscv/trap.h"
+#include "proc/signal.h"
 
 #define PROC_NAME_MAX 16
 #define FD_MAX 1024 /* descriptors per process (tables grow up to this) */
@@ -50,8 +52,18 @@ struct proc {
     struct list_head sibling;  /* (p) in parent->children */
     struct list_head all;      /* (p) in the list of all processes */
     struct waitq child_wq;     /* the parent sleeps here in wait4 */
-    volatile int killed;       /* signal number to die of at the next chance */
+    int wait_report;           /* (p) stop/continue status not yet seen by wait4, or 0 */
+    int pgid;                  /* (p) process group */
+    int sid;                   /* (p) session */
+    struct sigstate sig;       /* signals (proc/signal.h) */
+    /* (i) the interval timer (proc/itimer.c) */
+    struct list_head itimer_link; /* (itimer lock) on the armed list */
+    uint64_t itimer_at, itimer_interval; /* (itimer lock) in ticks; 0: disarmed */
 };
+
+/* For the files of kernel/proc/ only: the lock and list behind (p). */
+extern struct spinlock proc_lock;
+extern struct list_head all_procs;
 
 extern int max_procs;
 extern char init_path[64]; /* bootargs init=<path>, default /bin/init */
@@ -65,10 +77,18 @@ struct trapframe *proc_trapframe(struct proc *p);
 int proc_fork(void);                                   /* child pid or -errno */
 void proc_exit(int status) __attribute__((noreturn));  /* status: wait status */
 int proc_wait4(int pid, uintptr_t ustatus, int options); /* pid, 0 (WNOHANG) or -errno */
-int proc_kill(int pid, int sig);
-/* Terminate the current process because of a fault in user mode. */
-void proc_fault(int sig, const char *what, uintptr_t pc, uintptr_t addr) __attribute__((noreturn));
-bool proc_killed(void); /* should the current process stop what it is doing? */
+/* Tell p's parent that p stopped or continued (CLD_STOPPED/CLD_CONTINUED):
+ * a report for wait4 and SIGCHLD unless the parent asked SA_NOCLDSTOP. */
+void proc_notify_parent(struct proc *p, int why, int sig);
+
+/* Signals to processes and groups (group.c). */
+int proc_kill(int pid, int sig);            /* kill(2): pid >0, 0, -1, <-1 */
+int proc_kill_pgrp(int pgid, int sig);      /* from the kernel (the terminal); -ESRCH if empty */
+int proc_setpgid(int pid, int pgid);
+int proc_getpgid(int pid);
+int proc_setsid(void);
+int proc_getsid(int pid);
+bool proc_pgrp_in_session(int pgid, int sid); /* some process of group pgid is in session sid */
 /* Kill every process but the caller and init, and wait (up to ~2 s) until they
  * have exited and released their files (before power-off). */
 void proc_stop_all(void);

@@ -245,12 +245,12 @@ void sched_for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg)
 }
 
 /* Sleep until the global tick count reaches `until`; with `interruptible`,
- * return -EINTR early if the thread's process is killed. */
+ * return -EINTR early if the thread's process has a signal to act on. */
 static int sleep_until(uint64_t until, bool interruptible)
 {
     while (READ_ONCE(ticks) < until) {
         struct thread *t = thread_current();
-        if (interruptible && t->proc && t->proc->killed)
+        if (interruptible && t->proc && sig_pending_proc(t->proc))
             return -EINTR;
         waitq_sleep(&tick_wq, NULL);
     }

@@ -49,7 +49,7 @@ void sched_preempt(void); /* from the timer path, at the end of a slice */
 void sched_tick(void);    /* from the timer interrupt */
 /* Sleep for n timer ticks (at least); may sleep. */
 void sched_sleep_ticks(uint64_t n);
-/* Sleep ns nanoseconds (rounded up to ticks); -EINTR if the process is killed. */
+/* Sleep ns nanoseconds (rounded up to ticks); -EINTR if a signal is pending. */
 int sched_sleep_ns(uint64_t ns);
 
 /* For thread.c: give up the hart for good. */

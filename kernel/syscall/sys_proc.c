@@ -46,11 +46,6 @@ long sys_getppid(const struct sysargs *args)
     return proc_parent_pid(proc_current());
 }
 
-long sys_kill(const struct sysargs *args)
-{
-    return proc_kill(arg_int(args, 0), arg_int(args, 1));
-}
-
 long sys_sched_yield(const struct sysargs *args)
 {
     sched_yield();
@@ -79,6 +74,29 @@ long sys_getprocs(const struct sysargs *args)
     return proc_list(arg_ptr(args, 0), arg_int(args, 1));
 }
 
+/*
+ * Sleep until `until` (timer_now_ns); if a signal interrupts it, store the
+ * time left in *urem (if given) and ask for a restart through
+ * restart_syscall, which sleeps only what is left when no handler ran.
+ */
+static long nanosleep_until(uint64_t until, uintptr_t urem)
+{
+    uint64_t now = timer_now_ns();
+    if (now >= until || sched_sleep_ns(until - now) == 0)
+        return 0;
+    now = timer_now_ns();
+    uint64_t left = now < until ? until - now : 0;
+    struct sigstate *s = &proc_current()->sig;
+    s->restart_until_ns = until;
+    s->restart_rem = urem;
+    if (urem) {
+        struct ktimespec rem = {(long)(left / 1000000000UL), (long)(left % 1000000000UL)};
+        if (copy_to_user(urem, &rem, sizeof(rem)))
+            return -EFAULT;
+    }
+    return -ERESTART_RESTARTBLOCK;
+}
+
 long sys___nanosleep(const struct sysargs *args)
 {
     struct ktimespec req;
@@ -87,15 +105,18 @@ long sys___nanosleep(const struct sysargs *args)
     if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
         return -EINVAL;
     uint64_t ns = (uint64_t)req.tv_sec * 1000000000UL + req.tv_nsec;
-    uint64_t start = timer_now_ns(), until = start + ns;
-    int err = sched_sleep_ns(ns);
-    if (err && arg_ptr(args, 1)) {
-        uint64_t now = timer_now_ns(), left = now < until ? until - now : 0;
-        struct ktimespec rem = {(long)(left / 1000000000UL), (long)(left % 1000000000UL)};
-        if (copy_to_user(arg_ptr(args, 1), &rem, sizeof(rem)))
-            return -EFAULT;
-    }
-    return err;
+    return nanosleep_until(timer_now_ns() + ns, arg_ptr(args, 1));
+}
+
+/* The continuation of a nanosleep interrupted by a signal that ran no handler. */
+long sys_restart_syscall(const struct sysargs *args)
+{
+    struct sigstate *s = &proc_current()->sig;
+    if (!s->restart_until_ns)
+        return -EINTR;
+    uint64_t until = s->restart_until_ns;
+    s->restart_until_ns = 0;
+    return nanosleep_until(until, s->restart_rem);
 }
 
 long sys___clock_gettime(const struct sysargs *args)

@@ -1,6 +1,6 @@
 /*
- * Odds and ends: getcwd, uname, and the few symbols picolibc itself needs
- * that Quill cannot provide yet (getentropy, sigprocmask).
+ * Odds and ends: getcwd, uname, and getentropy (which picolibc itself needs
+ * and Quill cannot provide yet).
  */
 #include "kabi.h" /* first: see kabi.h */
 
@@ -68,16 +68,6 @@ int getentropy(void *buf, size_t len)
     (void)len;
     errno = ENOSYS;
     return -1;
-}
-
-/* For picolibc's hash tables: no signal masks yet; nothing is blocked. */
-int sigprocmask(int how, const sigset_t *set, sigset_t *old)
-{
-    (void)how;
-    (void)set;
-    if (old)
-        sigemptyset(old);
-    return 0;
 }
 
 _Static_assert(KUTS_LEN == _UTSNAME_LENGTH, "struct utsname and struct kutsname differ");

@@ -1,5 +1,5 @@
 /*
- * stat, lstat, fstat, fstatat, isatty: the kernel fills a fixed-layout
+ * stat, lstat, fstat, fstatat: the kernel fills a fixed-layout
  * struct kstat (kernel/abi/stat.h); we copy it field by field into
  * picolibc's struct stat, whose layout and field types are the C library's
  * business.
@@ -63,21 +63,4 @@ int stat(const char *restrict path, struct stat *restrict st)
 int lstat(const char *restrict path, struct stat *restrict st)
 {
     return fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
-}
-
-/* A terminal is a character device: the console is the only one we have. */
-int isatty(int fd)
-{
-    struct kstat k;
-    long r = __sys___fstat(fd, &k);
-
-    if (r < 0) {
-        errno = (int)-r;
-        return 0;
-    }
-    if ((k.st_mode & 0170000) != 0020000) {
-        errno = ENOTTY;
-        return 0;
-    }
-    return 1;
 }

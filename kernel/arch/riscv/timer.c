@@ -4,6 +4,7 @@
 #include "arch/riscv/sbi.h"
 #include "proc/cpu.h"
 #include "proc/sched.h"
+#include "proc/itimer.h"
 
 #define CSR_STIMECMP 0x14D
 
@@ -76,6 +77,6 @@ void timer_interrupt(void)
     set_next(rdtime() + interval);
     c->ticks++;
     if (c->id == 0)
-        __atomic_fetch_add(&ticks, 1, __ATOMIC_RELAXED);
+        itimer_tick(__atomic_add_fetch(&ticks, 1, __ATOMIC_RELAXED));
     sched_tick();
 }

@@ -24,6 +24,8 @@
 #include "proc/cpu.h"
 #include "arch/riscv/smp.h"
 #include "proc/sched.h"
+#include "proc/signal.h"
+#include "abi/errno.h"
 
 extern char kernel_vec[];
 extern const struct extable_entry _extable_start[], _extable_end[];
@@ -166,35 +168,98 @@ void kernel_trap(struct trapframe *tf)
 
 /* ---- traps from user mode ---- */
 
-/* A fault in user mode: map the page if the region allows it, else end the process. */
+/*
+ * A fault in user mode.  A page fault goes to vm_fault first (demand paging,
+ * stack growth, copy-on-write...); what it cannot fix, and every other
+ * exception, becomes a signal with the address in si_addr:
+ *
+ *     vm_fault -EFAULT (no region)            SIGSEGV  SEGV_MAPERR
+ *     vm_fault -EACCES (region forbids it)    SIGSEGV  SEGV_ACCERR
+ *     vm_fault -EIO/-ENXIO (file mapping      SIGBUS   BUS_OBJERR
+ *              beyond its end / unreadable)
+ *     vm_fault -ENOMEM (no memory, no swap)   SIGKILL
+ *     illegal or privileged instruction       SIGILL   ILL_ILLOPC  (address = pc)
+ *     misaligned access                       SIGBUS   BUS_ADRALN
+ *     ebreak                                  SIGTRAP  TRAP_BRKPT  (address = pc)
+ *     access fault (PMP)                      SIGSEGV  SEGV_ACCERR
+ *
+ * If a handler returns, the faulting instruction runs again.
+ */
+static void user_page_fault(struct trapframe *tf, bool write, bool exec)
+{
+    int err = vm_fault(proc_current()->mm, tf->stval, write, exec);
+    switch (err) {
+    case 0:
+        return;
+    case -EACCES:
+        sig_force_fault(SIGSEGV, SEGV_ACCERR, tf->stval);
+        return;
+    case -EIO:
+    case -ENXIO:
+        sig_force_fault(SIGBUS, BUS_OBJERR, tf->stval);
+        return;
+    case -ENOMEM:
+        sig_send_kernel(proc_current(), SIGKILL);
+        return;
+    default:
+        sig_force_fault(SIGSEGV, SEGV_MAPERR, tf->stval);
+    }
+}
+
 static void user_fault(struct trapframe *tf)
 {
     uint64_t code = tf->scause;
-    struct proc *p = proc_current();
-    bool write = code == EXC_STORE_PAGE_FAULT, exec = code == EXC_INST_PAGE_FAULT;
     switch (code) {
     case EXC_LOAD_PAGE_FAULT:
     case EXC_STORE_PAGE_FAULT:
     case EXC_INST_PAGE_FAULT:
-        if (vm_fault(p->mm, tf->stval, write, exec) == 0)
-            return;
-        proc_fault(SIGSEGV, trap_cause_name(code), tf->sepc, tf->stval);
+        user_page_fault(tf, code == EXC_STORE_PAGE_FAULT, code == EXC_INST_PAGE_FAULT);
+        break;
     case EXC_ILLEGAL_INST:
-        proc_fault(SIGILL, trap_cause_name(code), tf->sepc, tf->stval);
+        sig_force_fault(SIGILL, ILL_ILLOPC, tf->sepc);
+        break;
     case EXC_INST_MISALIGNED:
     case EXC_LOAD_MISALIGNED:
     case EXC_STORE_MISALIGNED:
-        proc_fault(SIGBUS, trap_cause_name(code), tf->sepc, tf->stval);
+        sig_force_fault(SIGBUS, BUS_ADRALN, tf->stval);
+        break;
     case EXC_BREAKPOINT:
-        proc_fault(SIGTRAP, trap_cause_name(code), tf->sepc, tf->stval);
+        sig_force_fault(SIGTRAP, TRAP_BRKPT, tf->sepc);
+        break;
     default:
-        proc_fault(SIGSEGV, trap_cause_name(code), tf->sepc, tf->stval);
+        sig_force_fault(SIGSEGV, SEGV_ACCERR, tf->stval);
     }
+}
+
+/* Back to user mode: signals first (they may stop or end the process, or
+ * redirect it to a handler), then a reschedule if the slice is over. */
+static void __attribute__((noreturn)) user_trap_finish(struct trapframe *tf, bool from_syscall,
+                                                       uint64_t orig_a0)
+{
+    struct proc *p = proc_current();
+    for (;;) {
+        intr_on();
+        sig_deliver(tf, from_syscall, orig_a0);
+        from_syscall = false;
+        intr_off();
+        if (this_cpu()->need_resched)
+            sched_preempt();
+        else if (!sig_pending_proc(p))
+            break;
+    }
+    mm_activate(p->mm);
+    csr_set(sstatus, SSTATUS_FS); /* let the kernel touch the FP registers */
+    fp_restore(&p->fp);
+    tf->sstatus &= ~(SSTATUS_SPP | SSTATUS_SUM | SSTATUS_FS);
+    tf->sstatus |= SSTATUS_SPIE | SSTATUS_FS_CLEAN;
+    user_return(tf);
 }
 
 void user_trap(struct trapframe *tf)
 {
     struct proc *p = proc_current();
+    bool from_syscall = false;
+    uint64_t orig_a0 = 0;
     if ((tf->sstatus & SSTATUS_FS) == SSTATUS_FS) { /* FS dirty: save the user's FP state */
         fp_save(&p->fp);
         tf->sstatus &= ~SSTATUS_FS;
@@ -203,30 +268,19 @@ void user_trap(struct trapframe *tf)
         handle_interrupt(tf->scause & ~SCAUSE_INTR);
     } else if (tf->scause == EXC_ECALL_U) {
         tf->sepc += 4;
+        orig_a0 = tf->x[10];
+        /* sigreturn's result is the restored a0, never a call to restart. */
+        from_syscall = tf->x[17] != SYSCALL_NR_SIGRETURN;
         intr_on();
         tf->x[10] = syscall_dispatch(tf);
     } else {
         intr_on();
         user_fault(tf);
     }
-    user_trap_return(tf);
+    user_trap_finish(tf, from_syscall, orig_a0);
 }
 
 void user_trap_return(struct trapframe *tf)
 {
-    struct proc *p = proc_current();
-    for (;;) {
-        if (p->killed)
-            proc_exit(W_EXITCODE(0, p->killed));
-        intr_off();
-        if (!this_cpu()->need_resched)
-            break;
-        sched_preempt();
-    }
-    mm_activate(p->mm);
-    csr_set(sstatus, SSTATUS_FS); /* let the kernel touch the FP registers */
-    fp_restore(&p->fp);
-    tf->sstatus &= ~(SSTATUS_SPP | SSTATUS_SUM | SSTATUS_FS);
-    tf->sstatus |= SSTATUS_SPIE | SSTATUS_FS_CLEAN;
-    user_return(tf);
+    user_trap_finish(tf, false, 0);
 }

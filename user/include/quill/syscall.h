@@ -36,6 +36,8 @@ struct kdirent;
 struct ktimespec;
 struct kutsname;
 struct procinfo;
+struct ksigaction;
+struct kitimerval;
 
 #define SYSCALL(nr, name, ret, params) \
     ret name params;                   \
