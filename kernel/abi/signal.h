@@ -61,10 +61,11 @@
 #define KSIG_DFL 0UL
 #define KSIG_IGN 1UL
 
-/* si_code values: who or what sent the signal. */
-#define SI_USER 1   /* kill, raise */
-#define SI_KERNEL 6 /* the kernel (SIGPIPE, a stop from the terminal...) */
-#define SI_TIMER 3  /* alarm / setitimer */
+/* si_code values: who or what sent the signal (Linux's values; the
+ * per-signal codes of faults and SIGCHLD are small positive numbers). */
+#define SI_USER 0       /* kill, raise */
+#define SI_KERNEL 0x80  /* the kernel (SIGPIPE, the terminal...) */
+#define SI_TIMER (-2)   /* alarm / setitimer */
 #define ILL_ILLOPC 1 /* illegal opcode */
 #define ILL_PRVOPC 5 /* privileged opcode */
 #define TRAP_BRKPT 1

@@ -1,10 +1,11 @@
 /*
  * Signals in the C library: sigaction and signal over rt_sigaction (every
  * handler returns through __sigtramp, sigtramp.S), the mask calls, raise,
- * abort, killpg, the sigset_t operations, and signal names (sig2str,
+ * abort, killpg, siglongjmp, the sigset_t operations, and signal names (sig2str,
  * str2sig; picolibc supplies strsignal and psignal).
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,4 +201,11 @@ int str2sig(const char *restrict name, int *restrict sig)
         }
     }
     return -1;
+}
+
+void siglongjmp(sigjmp_buf env, int val)
+{
+    if (env[0].savemask)
+        sigprocmask(SIG_SETMASK, &env[0].mask, NULL);
+    longjmp(env[0].jb, val);
 }
