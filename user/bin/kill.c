@@ -1,76 +1,73 @@
 /*
- * kill: send a signal to processes.
+ * kill: send a signal to processes or process groups.
  *
- * Usage: kill [-SIGNAL] PID...
- *        kill -l              list the signal names
+ * Usage: kill [-s NAME | -NAME | -NUM] PID...
+ *        kill -l [STATUS]     list the signals (or name the one a status 128+N means)
  *
- * SIGNAL is a number (kill -9 PID) or a name with or without "SIG"
- * (kill -KILL PID, kill -SIGTERM PID).  The default is TERM.  Until Quill
- * has signal handlers every signal simply ends the target process; the shell
- * then reports it as "Killed", "Terminated", ... with status 128+N.
+ * NAME may have "SIG" or not, in any case (KILL, SIGKILL, kill); the default
+ * is TERM.  A PID of -N means process group N, -1 every process the caller
+ * may signal (write "kill -TERM -- -N" or "kill -s TERM -N").  The shell's
+ * built-in kill also takes %JOB.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-static const struct {
-    const char *name;
-    int sig;
-} signals[] = {
-    {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"ILL", SIGILL},
-    {"TRAP", SIGTRAP}, {"ABRT", SIGABRT}, {"FPE", SIGFPE},   {"KILL", SIGKILL},
-    {"BUS", SIGBUS},   {"SEGV", SIGSEGV}, {"SYS", SIGSYS},   {"PIPE", SIGPIPE},
-    {"ALRM", SIGALRM}, {"TERM", SIGTERM}, {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},
-    {"CONT", SIGCONT}, {"CHLD", SIGCHLD},
-};
-#define NSIGNALS (int)(sizeof signals / sizeof signals[0])
-
-/* "9", "KILL", "SIGKILL" (any case) -> 9; -1 if unknown. */
-static int parse_signal(const char *s)
-{
-    if (isdigit((unsigned char)s[0])) {
-        char *end;
-        long n = strtol(s, &end, 10);
-        return (*end == '\0' && n >= 0 && n < 64) ? (int)n : -1;
-    }
-    if (strncasecmp(s, "SIG", 3) == 0)
-        s += 3;
-    for (int i = 0; i < NSIGNALS; i++)
-        if (strcasecmp(s, signals[i].name) == 0)
-            return signals[i].sig;
-    return -1;
-}
 
 static void list_signals(void)
 {
-    for (int i = 0; i < NSIGNALS; i++)
-        printf("%2d %s\n", signals[i].sig, signals[i].name);
+    char name[SIG2STR_MAX];
+    int col = 0;
+    for (int s = 1; s < NSIG; s++) {
+        if (sig2str(s, name) < 0)
+            continue;
+        printf("%2d) SIG%-8s%s", s, name, ++col % 5 == 0 ? "\n" : " ");
+    }
+    if (col % 5)
+        printf("\n");
+}
+
+/* kill -l 130 -> INT; kill -l 2 -> INT */
+static int name_of(const char *arg)
+{
+    char name[SIG2STR_MAX];
+    int n = atoi(arg);
+    if (n > 128)
+        n -= 128;
+    if (sig2str(n, name) < 0) {
+        fprintf(stderr, "kill: %s: unknown signal\n", arg);
+        return 1;
+    }
+    printf("%s\n", name);
+    return 0;
 }
 
 int main(int argc, char *argv[])
 {
     int sig = SIGTERM, i = 1, status = 0;
     if (i < argc && strcmp(argv[i], "-l") == 0) {
+        if (i + 1 < argc)
+            return name_of(argv[i + 1]);
         list_signals();
         return 0;
     }
-    if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
+    if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0' && strcmp(argv[i], "--") != 0) {
         const char *name = argv[i] + 1;
         if (strcmp(name, "s") == 0 && i + 1 < argc)
             name = argv[++i]; /* kill -s KILL PID */
-        sig = parse_signal(name);
-        if (sig < 0) {
-            fprintf(stderr, "kill: %s: unknown signal\n", name);
+        if (str2sig(name, &sig) < 0 && strcmp(name, "0") != 0) {
+            fprintf(stderr, "kill: %s: unknown signal (kill -l lists them)\n", name);
             return 1;
         }
+        if (strcmp(name, "0") == 0)
+            sig = 0;
         i++;
     }
+    if (i < argc && strcmp(argv[i], "--") == 0)
+        i++;
     if (i == argc) {
-        fprintf(stderr, "usage: kill [-SIGNAL] PID...\n");
+        fprintf(stderr, "usage: kill [-s NAME | -NAME | -NUM] PID...\n       kill -l\n");
         return 1;
     }
     for (; i < argc; i++) {

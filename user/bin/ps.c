@@ -10,6 +10,7 @@
  *
  * S is the state: R running (on a CPU now), r runnable (ready, waiting for
  * a CPU), S sleeping (blocked), Z zombie (exited, not yet waited for),
+ * T stopped (by SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU until SIGCONT),
  * E embryo (being created).  SIZE is the user memory mapped, TICKS the CPU
  * time used, in timer ticks.
  */
