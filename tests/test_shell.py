@@ -224,21 +224,21 @@ def test_script_file(qemu, tmp_path):
 
 @pytest.mark.parametrize("cpus", [1, 4])
 def test_background_job_reaped(qemu, tmp_path, cpus):
-    """`cmd &` prints [pid]; the shell reaps it later and prints [pid] Done."""
+    """`cmd &` prints [job] pid; the shell reaps it later and prints [job]+  Done  cmd."""
     sh = boot_shell(qemu, tmp_path, cpus)
     out = sh.run("sleep 1 &")
-    m = re.search(r"\[(\d+)\]", out)
-    assert m, f"no [pid] after a background command:\n{out}"
-    pid = m.group(1)
+    m = re.search(r"\[(\d+)\] (\d+)", out)
+    assert m, f"no [job] pid after a background command:\n{out}"
+    job, pid = m.group(1), m.group(2)
     # The prompt came back at once; sleep is still there.
     assert re.search(rf"^\s*{pid}\s+\d+\s+\w\b.*sleep", sh.run("ps"), re.M)
     sh.run("sleep 2")
     out = sh.run("echo next")
-    assert f"[{pid}] Done" in sh.vm.log
+    assert re.search(rf"\[{job}\][+-]? +Done +sleep 1", sh.vm.log)
     assert not re.search(rf"^\s*{pid}\s", sh.run("ps"), re.M), "the job was not reaped"
     # wait: waits for every background job.
     sh.run("sleep 2 & sleep 2 &")
-    assert len(re.findall(r"\] Done", sh.run("wait"))) == 2
+    assert len(re.findall(r"\][+-]? +Done +sleep 2", sh.run("wait"))) == 2
 
 
 def test_ps_and_kill(qemu, tmp_path):
@@ -247,23 +247,23 @@ def test_ps_and_kill(qemu, tmp_path):
     assert header.split()[:3] == ["PID", "PPID", "S"] and header.split()[-1] == "NAME"
     names = {ln.split()[-1] for ln in procs}
     assert {"init", "sh", "ps"} <= names, procs
-    assert all(ln.split()[2] in "RrSZE" for ln in procs), procs
+    assert all(ln.split()[2] in "RrSTZE" for ln in procs), procs
     me = [ln.split() for ln in procs if ln.split()[-1] == "ps"][0]
     assert me[2] == "R", "ps itself must be running"
-    m = re.search(r"\[(\d+)\]", sh.run("sleep 100 &"))
-    pid = m.group(1)
+    m = re.search(r"\[(\d+)\] (\d+)", sh.run("sleep 100 &"))
+    job, pid = m.group(1), m.group(2)
     row = [ln.split() for ln in sh.lines("ps") if ln.split()[0] == pid]
     assert row and row[0][2] == "S", "a sleeping process shows S"
     out, rc = sh.status(f"kill -9 {pid}")
     assert rc == 0
     sh.run("wait")  # reaps it (the builtin waits for all background jobs)
-    assert f"[{pid}] Killed" in sh.vm.log
+    assert re.search(rf"\[{job}\][+-]? +Killed +sleep 100", sh.vm.log)
     out, rc = sh.status("kill 99999")
     assert rc == 1 and "kill: 99999" in out
-    m = re.search(r"\[(\d+)\]", sh.run("sleep 100 &"))
-    sh.run(f"kill {m.group(1)}")
+    m = re.search(r"\[(\d+)\] (\d+)", sh.run("sleep 100 &"))
+    sh.run(f"kill {m.group(2)}")
     sh.run("wait")
-    assert f"[{m.group(1)}] Terminated" in sh.vm.log
+    assert re.search(rf"\[{m.group(1)}\][+-]? +Terminated +sleep 100", sh.vm.log)
 
 
 # ---- the utilities --------------------------------------------------------------

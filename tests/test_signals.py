@@ -1,0 +1,141 @@
+"""
+Signals, process groups and job control (docs/signals.md), at CPUS=1 and 4.
+
+- `sigtest` (user/tests/sigtest.c), the in-guest test of the kernel side:
+  handlers, frames, sigreturn, masks, faults, EINTR/SA_RESTART, SIGCHLD,
+  stop/continue, SIGPIPE, alarms, groups, other harts.
+- The terminal and the shell's job control, typed at the prompt: ^C of a
+  sleeping and of a spinning program ($? 130), ^\\ ($? 131), ^Z, jobs, bg,
+  fg, a background reader stopped by SIGTTIN, kill %N, kill -l, fault
+  messages; the shell survives all of it.
+"""
+
+import re
+
+import pytest
+
+from test_shell import boot_shell, PROMPT
+
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_sigtest(qemu, tmp_path, cpus):
+    sh = boot_shell(qemu, tmp_path, cpus)
+    sh.vm.sendline("sigtest")
+    m = sh.vm.expect([r"sigtest: (ALL PASSED|\d+ FAILED)", r"panic: "], timeout=240)
+    assert sh.vm.last_index == 0, "the kernel panicked during sigtest"
+    failed = re.findall(r"^sigtest (\S+): .*FAILED.*$", sh.vm.log, re.M)
+    assert m.group(1) == "ALL PASSED", f"sigtest failed: {failed}"
+    assert len(re.findall(r"^sigtest \S+: .*OK", sh.vm.log, re.M)) >= 25
+    sh.vm.expect(PROMPT)
+    sh.sync()
+
+
+def interrupt(sh, key="\x03", echo="^C"):
+    """Type a signal key while a command runs; back at the prompt."""
+    sh.vm.drain(0.5)
+    sh.vm.send(key)
+    sh.vm.expect(re.escape(echo), timeout=10)
+    sh.vm.expect(PROMPT, timeout=10)
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_ctrl_c(qemu, tmp_path, cpus):
+    """^C ends the foreground job (sleeping or spinning), never the shell: $? 130."""
+    sh = boot_shell(qemu, tmp_path, cpus)
+    for cmd in ("sleep 100", "spin", "sleep 100 | cat"):
+        sh.vm.sendline(cmd)
+        sh.vm.expect(re.escape(cmd) + r"\r\n")
+        interrupt(sh)
+        assert sh.lines("echo $?") == ["130"], cmd
+    sh.vm.sendline("spin")
+    sh.vm.expect("spin\r\n")
+    interrupt(sh, "\x1c", "^\\")
+    assert sh.lines("echo $?") == ["131"]
+    # ^C at the prompt drops the line being typed; the shell is still there.
+    sh.vm.send("echo never")
+    sh.vm.send("\x03")
+    sh.vm.expect(r"\^C\r\n")
+    sh.vm.expect(PROMPT)
+    assert sh.lines("echo alive") == ["alive"]
+    assert "Interrupt" not in sh.vm.log
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_ctrl_z_jobs_bg_fg(qemu, tmp_path, cpus):
+    sh = boot_shell(qemu, tmp_path, cpus)
+    sh.vm.sendline("sleep 100")
+    sh.vm.expect("sleep 100\r\n")
+    sh.vm.drain(0.5)
+    sh.vm.send("\x1a")
+    sh.vm.expect(r"\^Z")
+    sh.vm.expect(r"\[1\]\+ +Stopped +sleep 100")
+    sh.vm.expect(PROMPT)
+    assert sh.lines("echo $?") == ["148"]  # 128 + SIGTSTP
+    out = sh.lines("jobs")
+    assert re.match(r"\[1\]\+ +Stopped +sleep 100", out[0]), out
+    pid = re.search(r"^\s*(\d+)\s+\d+\s+T\s.*sleep", sh.run("ps"), re.M)
+    assert pid, "a stopped process shows T in ps"
+    assert re.search(r"\[1\]\+ sleep 100 &", sh.run("bg"))
+    assert re.match(r"\[1\]\+ +Running +sleep 100", sh.lines("jobs")[0])
+    sh.vm.sendline("fg %1")
+    sh.vm.expect(r"fg %1\r\n")
+    sh.vm.expect(r"sleep 100\r\n")
+    interrupt(sh)
+    assert sh.lines("echo $?") == ["130"]
+    assert sh.lines("jobs") == []
+    # kill %N on a stopped job ends it (the shell continues it to let it die).
+    sh.vm.sendline("spin")
+    sh.vm.expect("spin\r\n")
+    sh.vm.drain(0.3)
+    sh.vm.send("\x1a")
+    sh.vm.expect(r"Stopped +spin")
+    sh.vm.expect(PROMPT)
+    sh.run("kill %1")
+    sh.run("wait")
+    assert re.search(r"\[1\][+-]? +Terminated +spin", sh.vm.log)
+    assert sh.lines("echo still here") == ["still here"]
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_background_reader_stopped(qemu, tmp_path, cpus):
+    """A background job that reads the terminal is stopped (SIGTTIN); fg lets it read."""
+    sh = boot_shell(qemu, tmp_path, cpus)
+    out = sh.run("cat &")
+    assert re.search(r"\[1\] \d+", out), out
+    sh.vm.drain(0.5)
+    out = sh.run("echo next")
+    if "Stopped" not in out:
+        out = sh.run("echo again")
+    assert re.search(r"\[1\]\+ +Stopped \(tty input\) +cat", sh.vm.log)
+    sh.vm.sendline("fg")
+    sh.vm.expect(r"fg\r\ncat\r\n")
+    sh.vm.sendline("hello there")
+    sh.vm.expect(r"hello there\r\nhello there\r\n")
+    sh.vm.send("\x04")
+    sh.vm.expect(PROMPT)
+    assert sh.lines("echo $?") == ["0"]
+
+
+def test_kill_list_and_fault_messages(qemu, tmp_path):
+    sh = boot_shell(qemu, tmp_path)
+    out = sh.run("kill -l")
+    assert re.search(r"\b2\) SIGINT\b", out) and re.search(r"\b9\) SIGKILL\b", out), out
+    assert re.search(r"\b19\) SIGCONT\b", out) and re.search(r"\b18\) SIGTSTP\b", out), out
+    assert sh.lines("kill -l 130") == ["INT"]
+    for how, msg, sig in [("segv", "Segmentation fault", 11), ("ill", "Illegal instruction", 4),
+                          ("bus", "Bus error", 10), ("trap", "Trace/breakpoint trap", 5),
+                          ("abort", "Aborted", 6)]:
+        out, rc = sh.status(f"fault {how}")
+        assert msg in out and rc == 128 + sig, (how, out, rc)
+    m = re.search(r"\[(\d+)\] (\d+)", sh.run("sleep 100 &"))
+    job, pid = m.group(1), m.group(2)
+    for form in (f"kill -s STOP {pid}", f"kill -CONT {pid}", f"kill -19 {pid}"):
+        out, rc = sh.status(form)
+        assert rc == 0, (form, out)
+    out, rc = sh.status(f"kill -NOSUCH {pid}")
+    assert rc == 1 and "unknown signal" in out
+    sh.run(f"kill -KILL %{job}")
+    sh.run("wait")
+    assert re.search(rf"\[{job}\][+-]? +Killed +sleep 100", sh.vm.log)
+    assert sh.lines("echo ok") == ["ok"]
