@@ -298,8 +298,7 @@ int job_wait_fg(struct job *j)
     if (job_stopped(j)) {
         j->seq = ++seq;
         j->notified = true;
-        fputc('\n', stderr);
-        print_job(j, stderr);
+        print_job(j, stderr); /* the terminal echoed ^Z and a newline */
         for (int i = 0; i < j->n; i++)
             if (j->state[i] == P_STOPPED)
                 return shell_status(j->wstatus[i]);

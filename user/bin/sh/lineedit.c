@@ -1,17 +1,37 @@
 /*
  * Reading command lines.  The console's line discipline does the editing
  * (Backspace, ^U, ^D; kernel/dev/console.c); the shell prints the prompt
- * and takes one line.
+ * and takes one line.  ^C while a line is typed makes the terminal drop it
+ * (and send SIGINT, which an interactive shell catches here): the read is
+ * interrupted and the shell prompts again.
  *
  * We read one byte at a time on purpose: a child that reads the same input
  * (e.g. `sh < script` running `cat`) must find it exactly where the shell
  * stopped, so the shell may not read ahead.
  */
 #include <errno.h>
+#include <signal.h>
+#include <string.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "sh.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+void lineedit_init(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sigint; /* no SA_RESTART: the read must end */
+    sigaction(SIGINT, &sa, NULL);
+}
 
 void prompt(void)
 {
@@ -25,8 +45,13 @@ int read_line(int fd, char *buf, int size)
     char c;
     for (;;) {
         ssize_t r = read(fd, &c, 1);
-        if (r < 0 && errno == EINTR)
-            continue;
+        if (r < 0 && errno == EINTR) {
+            if (!interrupted)
+                continue;
+            interrupted = 0; /* ^C: the line is gone, start a new one */
+            n = too_long = 0;
+            break;
+        }
         if (r <= 0) {
             if (n == 0 && !too_long)
                 return -1;

@@ -74,6 +74,7 @@ extern pid_t shell_pgid;  /* the shell's own process group */
 int sh_error(const char *msg, const char *arg);
 
 /* ---- lineedit.c ---- */
+void lineedit_init(void); /* interactive: catch SIGINT to drop the line */
 void prompt(void);
 /* One line from fd without its newline: length, or -1 at end of input. */
 int read_line(int fd, char *buf, int size);
