@@ -1,35 +1,36 @@
-/* User address spaces: regions, page population, fork copies, brk, faults, ASIDs. */
+/*
+ * User address spaces: creation and destruction, the frames they map
+ * (reference counted, see uvm.h), writes into a not-yet-active image, TLB
+ * flushes and ASIDs.  Regions are in vma.c, faults in fault.c, fork in
+ * fork.c, brk in brk.c.
+ */
 #include "mm/uvm.h"
 #include "mm/layout.h"
 #include "mm/page.h"
 #include "mm/slab.h"
 #include "abi/errno.h"
 #include "arch/riscv/riscv.h"
+#include "arch/riscv/sbi.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "proc/cpu.h"
 #include "sync/spinlock.h"
 
-static struct kmem_cache *mm_cache, *vma_cache;
+static struct kmem_cache *mm_cache;
 static struct spinlock asid_lock = SPINLOCK_INIT("asid");
 static unsigned asid_bits;
 static uint64_t asid_gen = 1;       /* (asid_lock) */
 static uint32_t asid_next = 1;      /* (asid_lock) ASID 0 is the kernel's */
 static uint64_t cpu_asid_gen[NCPU_MAX]; /* generation each hart last flushed for */
+static struct mm *cpu_mm[NCPU_MAX];      /* user mm in each hart's satp (that hart) */
 
 void uvm_init(void)
 {
-    uint64_t satp = csr_read(satp);
-    csr_write(satp, satp | (0xffffUL << SATP_ASID_SHIFT));
-    uint64_t probe = (csr_read(satp) >> SATP_ASID_SHIFT) & 0xffff;
-    csr_write(satp, satp);
-    sfence_vma_all();
-    while (probe & 1)
-        asid_bits++, probe >>= 1;
+    asid_bits = satp_probe_asid_bits();
     mm_cache = kmem_cache_create("mm", sizeof(struct mm), 16);
-    vma_cache = kmem_cache_create("vma", sizeof(struct vma), 16);
-    if (!mm_cache || !vma_cache)
+    if (!mm_cache)
         panic("uvm_init: no memory");
+    vma_init();
     printf("uvm: %u ASID bits\n", asid_bits);
 }
 
@@ -51,95 +52,71 @@ struct mm *mm_create(void)
     sleeplock_init(&mm->lock, "mm");
     list_init(&mm->vmas);
     mm->last_cpu = -1;
+    mm->active_cpu = -1;
     return mm;
-}
-
-static struct vma *find_vma(struct mm *mm, uintptr_t addr)
-{
-    struct list_head *e;
-    list_for_each(e, &mm->vmas)
-    {
-        struct vma *v = list_entry(e, struct vma, link);
-        if (addr >= v->start && addr < v->end)
-            return v;
-    }
-    return NULL;
-}
-
-int mm_add_vma(struct mm *mm, uintptr_t start, uintptr_t end, uint64_t prot, enum vma_kind kind)
-{
-    struct list_head *e;
-    if (start >= end || start < USER_BASE || end > USER_TOP || (start | end) % PAGE_SIZE)
-        return -EINVAL;
-    list_for_each(e, &mm->vmas)
-    {
-        struct vma *v = list_entry(e, struct vma, link);
-        if (start < v->end && v->start < end)
-            return -EINVAL;
-        if (v->start >= end)
-            break; /* insert before v: keeps the list sorted */
-    }
-    struct vma *v = kmem_cache_alloc(vma_cache);
-    if (!v)
-        return -ENOMEM;
-    *v = (struct vma){.start = start, .end = end, .prot = prot, .kind = kind};
-    list_insert_between(&v->link, e->prev, e);
-    return 0;
-}
-
-/* Map one fresh zeroed page at va with the region's protection. */
-static int map_zero_page(struct mm *mm, struct vma *v, uintptr_t va)
-{
-    pte_t *pte = pt_walk(mm->root, va, true);
-    if (!pte)
-        return -ENOMEM;
-    if (*pte & PTE_V)
-        return 0;
-    void *page = page_alloc_zeroed(0);
-    if (!page)
-        return -ENOMEM;
-    *pte = PA_TO_PTE(kva_to_pa(page)) | v->prot | PTE_U | PTE_V | PTE_A | PTE_D;
-    mm->pages++;
-    return 0;
-}
-
-int mm_populate(struct mm *mm, uintptr_t start, uintptr_t end)
-{
-    for (uintptr_t va = ALIGN_DOWN(start, PAGE_SIZE); va < end; va += PAGE_SIZE) {
-        struct vma *v = find_vma(mm, va);
-        if (!v)
-            return -EFAULT;
-        int err = map_zero_page(mm, v, va);
-        if (err)
-            return err;
-    }
-    return 0;
 }
 
 int mm_write(struct mm *mm, uintptr_t va, const void *src, size_t n)
 {
     const uint8_t *s = src;
+    int err = 0;
+    sleeplock_acquire(&mm->lock);
     while (n) {
-        pte_t *pte = pt_walk(mm->root, ALIGN_DOWN(va, PAGE_SIZE), false);
-        if (!pte || !(*pte & PTE_V))
-            return -EFAULT;
+        uintptr_t page = ALIGN_DOWN(va, PAGE_SIZE);
+        if (vm_fault_locked(mm, page, true, false) != VM_FAULT_OK) {
+            err = -EFAULT;
+            break;
+        }
+        pte_t *pte = pt_walk(mm->root, page, false);
         size_t m = MIN(n, PAGE_SIZE - va % PAGE_SIZE);
         memcpy((uint8_t *)pa_to_kva(PTE_TO_PA(*pte)) + va % PAGE_SIZE, s, m);
         va += m, s += m, n -= m;
     }
-    return 0;
+    sleeplock_release(&mm->lock);
+    return err;
 }
 
-/* Unmap and free the pages of [start, end); the caller flushes the TLB. */
-static void unmap_range(struct mm *mm, uintptr_t start, uintptr_t end)
+void mm_page_put(paddr_t pa)
 {
-    for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
+    struct page *pg = pa_to_page(pa);
+    if (page_ref_dec(pg) == 0) {
+        pg->refcount = 1; /* page_free takes the block as allocated */
+        page_free(pa_to_kva(pa), 0);
+    }
+}
+
+void mm_flush_page(struct mm *mm, uintptr_t va)
+{
+    int cpu = mm->active_cpu;
+    if (cpu == this_cpu()->id)
+        sfence_vma_page_asid(va, mm->asid);
+    else if (cpu >= 0)
+        sbi_remote_sfence_vma_asid(1, cpus[cpu].hartid, va, PAGE_SIZE, mm->asid);
+    /* Not active anywhere: the next hart to run it flushes its ASID first
+     * unless it was the last to run it, and then it flushed here already
+     * (a change made while it ran elsewhere is covered by that hart's
+     * flush when it moved there). */
+}
+
+/* Unmap [start, end), skipping 2 MiB at a time where no level-0 table exists. */
+void mm_unmap_range_locked(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+    ASSERT(sleeplock_is_held(&mm->lock));
+    const uintptr_t MB2 = 2UL << 20;
+    for (uintptr_t va = start; va < end;) {
         pte_t *pte = pt_walk(mm->root, va, false);
-        if (!pte || !(*pte & PTE_V))
+        if (!pte) {
+            va = ALIGN_DOWN(va, MB2) + MB2;
             continue;
-        page_free(pa_to_kva(PTE_TO_PA(*pte)), 0);
-        *pte = 0;
-        mm->pages--;
+        }
+        if (*pte & PTE_V) {
+            paddr_t pa = PTE_TO_PA(*pte);
+            *pte = 0;
+            mm_flush_page(mm, va);
+            mm_page_put(pa);
+            mm->st.resident--;
+        }
+        va += PAGE_SIZE;
     }
 }
 
@@ -159,148 +136,24 @@ static void free_tables(pagetable_t pt, int level)
 
 void mm_destroy(struct mm *mm)
 {
-    struct list_head *e;
+    struct list_head dead = LIST_HEAD_INIT(dead), *e;
+    sleeplock_acquire(&mm->lock);
     while ((e = list_pop_front(&mm->vmas)) != NULL) {
         struct vma *v = list_entry(e, struct vma, link);
-        unmap_range(mm, v->start, v->end);
-        kmem_cache_free(vma_cache, v);
+        mm_unmap_range_locked(mm, v->start, v->end);
+        list_push_back(&dead, &v->link);
     }
+    sleeplock_release(&mm->lock);
+    while ((e = list_pop_front(&dead)) != NULL)
+        vma_free(list_entry(e, struct vma, link));
     free_tables(mm->root, 2);
     page_free(mm->root, 0);
     kmem_cache_free(mm_cache, mm);
 }
 
-static int copy_vmas(struct mm *src, struct mm *dst)
-{
-    struct list_head *e;
-    list_for_each(e, &src->vmas)
-    {
-        struct vma *v = list_entry(e, struct vma, link);
-        int err = mm_add_vma(dst, v->start, v->end, v->prot, v->kind);
-        if (err)
-            return err;
-        for (uintptr_t va = v->start; va < v->end; va += PAGE_SIZE) {
-            pte_t *spte = pt_walk(src->root, va, false);
-            if (!spte || !(*spte & PTE_V))
-                continue;
-            pte_t *dpte = pt_walk(dst->root, va, true);
-            void *page = page_alloc(0);
-            if (!dpte || !page) {
-                if (page)
-                    page_free(page, 0);
-                return -ENOMEM;
-            }
-            memcpy(page, pa_to_kva(PTE_TO_PA(*spte)), PAGE_SIZE);
-            *dpte = PA_TO_PTE(kva_to_pa(page)) | (*spte & 0x3ff);
-            dst->pages++;
-        }
-    }
-    return 0;
-}
-
-int mm_fork(struct mm *src, struct mm **out)
-{
-    struct mm *dst = mm_create();
-    if (!dst)
-        return -ENOMEM;
-    sleeplock_acquire(&src->lock);
-    int err = copy_vmas(src, dst);
-    dst->brk_base = src->brk_base;
-    dst->brk = src->brk;
-    sleeplock_release(&src->lock);
-    if (err) {
-        mm_destroy(dst);
-        return err;
-    }
-    *out = dst;
-    return 0;
-}
-
-static struct vma *heap_vma(struct mm *mm)
-{
-    struct list_head *e;
-    list_for_each(e, &mm->vmas)
-    {
-        struct vma *v = list_entry(e, struct vma, link);
-        if (v->kind == VMA_HEAP)
-            return v;
-    }
-    return NULL;
-}
-
-/* Would [start, end) run into a region other than skip (or the stack's gap)? */
-static bool collides(struct mm *mm, uintptr_t start, uintptr_t end, struct vma *skip)
-{
-    struct list_head *e;
-    list_for_each(e, &mm->vmas)
-    {
-        struct vma *v = list_entry(e, struct vma, link);
-        uintptr_t lo = v->kind == VMA_STACK ? v->start - USER_STACK_GAP : v->start;
-        if (v != skip && start < v->end && lo < end)
-            return true;
-    }
-    return false;
-}
-
-uintptr_t mm_brk(struct mm *mm, uintptr_t addr)
-{
-    sleeplock_acquire(&mm->lock);
-    uintptr_t old = mm->brk, oldtop = ALIGN_UP(old, PAGE_SIZE);
-    if (addr < mm->brk_base || addr >= USER_TOP)
-        goto out;
-    uintptr_t top = ALIGN_UP(addr, PAGE_SIZE);
-    struct vma *heap = heap_vma(mm);
-    if (top > oldtop) {
-        if (collides(mm, oldtop, top, heap))
-            goto out;
-        if (!heap && mm_add_vma(mm, ALIGN_UP(mm->brk_base, PAGE_SIZE), top,
-                                PTE_R | PTE_W, VMA_HEAP))
-            goto out;
-        heap = heap_vma(mm);
-        heap->end = top;
-        if (mm_populate(mm, oldtop, top)) { /* out of memory: undo */
-            unmap_range(mm, oldtop, top);
-            heap->end = oldtop;
-            goto out;
-        }
-    } else if (top < oldtop && heap) {
-        unmap_range(mm, top, oldtop);
-        heap->end = top;
-        sfence_vma_all(); /* this hart; others flush when the process moves */
-    }
-    mm->brk = addr;
-out:
-    addr = mm->brk;
-    sleeplock_release(&mm->lock);
-    return addr;
-}
-
-int vm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec)
-{
-    int err = -EFAULT;
-    if (!mm || addr >= USER_TOP)
-        return -EFAULT;
-    sleeplock_acquire(&mm->lock);
-    struct vma *v = find_vma(mm, addr);
-    if (!v || (write && !(v->prot & PTE_W)) || (exec && !(v->prot & PTE_X)) ||
-        (!write && !exec && !(v->prot & PTE_R)))
-        goto out;
-    pte_t *pte = pt_walk(mm->root, ALIGN_DOWN(addr, PAGE_SIZE), false);
-    if (pte && (*pte & PTE_V)) {
-        err = 0; /* mapped meanwhile (or a stale TLB entry): just retry */
-        sfence_vma_page(ALIGN_DOWN(addr, PAGE_SIZE));
-        goto out;
-    }
-    /* Demand-zero: only the stack grows this way for now. */
-    if (v->kind == VMA_STACK)
-        err = map_zero_page(mm, v, ALIGN_DOWN(addr, PAGE_SIZE));
-out:
-    sleeplock_release(&mm->lock);
-    return err;
-}
-
 void mm_activate(struct mm *mm)
 {
+    intr_push(); /* stay on this hart while its state changes */
     struct cpu *c = this_cpu();
     bool flush_all = false, flush_asid = false;
     spin_lock(&asid_lock);
@@ -319,15 +172,26 @@ void mm_activate(struct mm *mm)
     spin_unlock(&asid_lock);
     flush_asid = mm->last_cpu != c->id;
     mm->last_cpu = c->id;
-    csr_write(satp, SATP_MODE_SV39 | ((uint64_t)mm->asid << SATP_ASID_SHIFT) |
-                        (kva_to_pa(mm->root) >> 12));
+    if (cpu_mm[c->id] && cpu_mm[c->id] != mm)
+        cpu_mm[c->id]->active_cpu = -1;
+    cpu_mm[c->id] = mm;
+    mm->active_cpu = c->id;
+    satp_load(kva_to_pa(mm->root), mm->asid);
     if (!asid_bits || flush_all)
         sfence_vma_all();
     else if (flush_asid)
-        __asm__ volatile("sfence.vma zero, %0" ::"r"((uint64_t)mm->asid) : "memory");
+        sfence_vma_asid(mm->asid);
+    intr_pop();
 }
 
 void mm_deactivate(void)
 {
-    csr_write(satp, kernel_satp());
+    intr_push();
+    struct cpu *c = this_cpu();
+    if (cpu_mm[c->id]) {
+        cpu_mm[c->id]->active_cpu = -1;
+        cpu_mm[c->id] = NULL;
+    }
+    satp_load_kernel(kernel_satp());
+    intr_pop();
 }

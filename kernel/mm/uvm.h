@@ -1,28 +1,47 @@
 /*
- * User address spaces.  A struct mm is a page table plus a list of regions
- * (VMAs) that say what each part of the lower half is: text, data, heap,
- * stack.  The page table's upper half is the kernel's (root entries copied
- * at creation); every user PTE has U set.
+ * User address spaces.  A struct mm is a page table plus a sorted list of
+ * regions (VMAs) that say what each part of the lower half is and where its
+ * pages come from.  The page table's upper half is the kernel's (root
+ * entries copied at creation); every user PTE has U set.
  *
- *   0x0000000000010000   program text and data (from the ELF file)
- *   brk_base .. brk      heap (grown and shrunk by brk; pages allocated eagerly)
- *   USER_STACK_TOP - 8M  stack (pages allocated on first touch); below it an
- *   .. USER_STACK_TOP    unmapped gap, so an overflow faults (SIGSEGV)
+ *   0x0000000000010000   program text and data: file-backed regions over the
+ *                        ELF's PT_LOAD segments, read in page by page on the
+ *                        first touch (text R-X, data RW- private)
+ *   brk_base .. brk      heap: anonymous, reserved by brk, zero-filled on touch
+ *   below the stack      stack: starts at STACK_INITIAL and grows down on a
+ *   .. USER_STACK_TOP    fault, up to USER_STACK_MAX; below that limit an
+ *                        unmapped gap (USER_STACK_GAP), so an overflow faults
  *   USER_TOP             end of user space (Sv39 lower half)
  *
- * Locking: mm->lock (a sleep lock) guards the VMA list, brk and the page
- * table's user half.  Never hold it across a user copy (which may fault and
- * take it).
+ * Frames and sharing: every user frame has a reference count (struct page)
+ * equal to the number of PTEs that map it.  fork shares all of them; a page
+ * of a private writable region is then mapped read-only with PTE_COW in both
+ * processes and the first write copies it (or, with one reference left,
+ * simply makes it writable again).  Pages of read-only regions (text) stay
+ * shared and are never copied.
  *
- * The scheduler loads a user thread's mm before switching to it (system
- * calls touch user memory after sleeping too) and the kernel's table after.
+ * Locking: mm->lock (a sleep lock) guards the VMA list, brk, the statistics
+ * and the page table's user half.  It may be held across disk reads (file
+ * read-in) but never across a user copy (which may fault and take it).
+ * Lock order: mm->lock -> inode lock (file read-in) -> page allocator.
+ * (A fault during read() into a file-backed page of the file being read
+ * would reverse that; the read-in path sees the inode lock already held by
+ * this thread and reads without taking it again.)
+ *
+ * TLB rule.  A process has one thread, which runs on one hart at a time:
+ *   - A PTE of the mm that is active on this hart is changed, then flushed
+ *     here with `sfence.vma va, asid` (mm_flush_page); downgrades and unmaps
+ *     are flushed before the frame is freed or reused.
+ *   - Other harts may still hold stale entries of this ASID from when the
+ *     process last ran there; they flush the whole ASID when it next runs on
+ *     them (mm_activate: last_cpu != this hart), so they never use them.
+ *   - A change to an mm that is active on another hart right now (future:
+ *     swap eviction, shared mappings) must shoot that hart down
+ *     (mm_flush_page sends an SBI remote sfence.vma for the ASID) before the
+ *     old frame is reused.  mm->active_cpu says where it runs (-1: nowhere).
+ *   - ASIDs are reused only in a new generation, after which every hart
+ *     flushes its whole TLB before loading any user table.
  * asid_lock may be taken under the scheduler lock: it is the innermost lock.
- *
- * TLB: each mm has an ASID, allocated in generations: when the ASIDs run
- * out, a new generation starts and each hart flushes its whole TLB the next
- * time it activates an mm.  A process runs on one hart at a time; when it
- * moves to another hart, that hart flushes the process's ASID first, so
- * changes made elsewhere (unmapped or downgraded pages) are never seen stale.
  */
 #ifndef MM_UVM_H
 #define MM_UVM_H
@@ -38,14 +57,41 @@
 #define USER_STACK_TOP (USER_TOP - PAGE_SIZE)
 #define USER_STACK_MAX (8UL << 20)
 #define USER_STACK_GAP (64UL << 10) /* unmapped below the stack's limit */
+#define STACK_INITIAL (64UL << 10)  /* the stack region at exec; grows on faults */
 
-enum vma_kind { VMA_TEXT, VMA_DATA, VMA_HEAP, VMA_STACK };
+struct inode;
+
+/* Where a region's pages come from. */
+enum vma_kind {
+    VMA_ANON,  /* zero-filled on first touch */
+    VMA_FILE,  /* read from ip on first touch (bytes outside the file part: zero) */
+    VMA_HEAP,  /* anonymous, moved by brk */
+    VMA_STACK, /* anonymous, grows down on a fault below its start */
+};
+
+#define VMA_SHARED (1u << 0) /* writes are seen by every mapping (no copy-on-write) */
 
 struct vma {
     uintptr_t start, end; /* [start, end), page aligned */
     uint64_t prot;        /* PTE_R | PTE_W | PTE_X */
     enum vma_kind kind;
+    unsigned flags;       /* VMA_SHARED */
+    /* VMA_FILE: user bytes [file_va, file_va + file_len) hold the file's bytes
+     * from file_off on; the rest of the region is zero (a segment's bss). */
+    struct inode *ip;     /* referenced while the region exists */
+    uint64_t file_off;
+    uintptr_t file_va;
+    uint64_t file_len;
     struct list_head link; /* in mm->vmas, sorted by start */
+};
+
+/* Per-address-space counters (mm->lock); read by vminfo. */
+struct mm_stats {
+    size_t resident;   /* user pages mapped */
+    size_t minflt;     /* faults served without disk I/O */
+    size_t majflt;     /* faults that read a page from disk */
+    size_t cow_copies; /* write faults that copied a shared page */
+    size_t cow_reuse;  /* write faults that found the page no longer shared */
 };
 
 struct mm {
@@ -54,30 +100,70 @@ struct mm {
     struct list_head vmas; /* (lock) */
     uintptr_t brk_base;    /* (lock) start of the heap */
     uintptr_t brk;         /* (lock) current break */
-    size_t pages;          /* (lock) user pages mapped */
+    struct mm_stats st;    /* (lock) */
     uint16_t asid;         /* (asid lock) */
     uint64_t asid_gen;     /* (asid lock) */
-    int last_cpu;          /* hart that last ran it, -1: none */
+    int last_cpu;          /* hart that last ran it, -1: none (its thread) */
+    volatile int active_cpu; /* hart whose satp holds it now, -1: none (that hart) */
+};
+
+/* How a fault ended; trap.c turns it into a retry or a signal. */
+enum vm_fault_result {
+    VM_FAULT_OK,   /* the page is mapped: retry the access */
+    VM_FAULT_SEGV,   /* no region there (SIGSEGV, SEGV_MAPERR) */
+    VM_FAULT_ACCESS, /* the region forbids this access (SIGSEGV, SEGV_ACCERR) */
+    VM_FAULT_BUS,  /* the region's file has no byte there (truncated) or I/O error (SIGBUS) */
+    VM_FAULT_OOM,  /* no frame for it (the process is killed) */
 };
 
 void uvm_init(void); /* probe ASID bits; boot hart, after vm_init */
 struct mm *mm_create(void);
-void mm_destroy(struct mm *mm); /* must not be active on any hart */
-/* Add a region; 0, -EINVAL (overlap / out of range) or -ENOMEM. */
-int mm_add_vma(struct mm *mm, uintptr_t start, uintptr_t end, uint64_t prot, enum vma_kind kind);
-/* Allocate zeroed pages for [start, end) inside a region; 0 or -ENOMEM. */
-int mm_populate(struct mm *mm, uintptr_t start, uintptr_t end);
-/* Copy bytes into mm's memory through the direct map (mm need not be active). */
+void mm_destroy(struct mm *mm); /* must not be active on any hart; may sleep */
+
+/* ---- regions (vma.c) ---- */
+void vma_init(void); /* from uvm_init */
+/* Add a region; 0, -EINVAL (overlap / out of range) or -ENOMEM.  For VMA_FILE
+ * fill the file fields of *proto; it takes its own reference on proto->ip. */
+int mm_add_vma(struct mm *mm, const struct vma *proto);
+int vma_add_locked(struct mm *mm, const struct vma *proto);
+struct vma *vma_find_locked(struct mm *mm, uintptr_t addr);
+/* Would [start, end) run into a region other than skip (or a stack's gap)? */
+bool vma_collides_locked(struct mm *mm, uintptr_t start, uintptr_t end, const struct vma *skip);
+void vma_unlink_locked(struct mm *mm, struct vma *v); /* off the list (no unmapping) */
+void vma_free(struct vma *v); /* an unlinked region; call without mm->lock; may sleep */
+struct vma *vma_dup(const struct vma *v);             /* a copy, not linked; NULL: no memory */
+
+/* ---- pages (uvm.c) ---- */
+/* Copy bytes into mm's memory, faulting pages in (mm need not be active). */
 int mm_write(struct mm *mm, uintptr_t va, const void *src, size_t n);
-/* A copy of src (every page copied now; copy-on-write comes later). */
-int mm_fork(struct mm *src, struct mm **out);
-/* Set the break (0: query); returns the new break or the old one on failure. */
-uintptr_t mm_brk(struct mm *mm, uintptr_t addr);
-/* A user page fault: 0 if the page is now mapped (retry), -EFAULT if not allowed. */
-int vm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
+/* Unmap [start, end), dropping each frame's reference and flushing; mm->lock held. */
+void mm_unmap_range_locked(struct mm *mm, uintptr_t start, uintptr_t end);
+/* Drop one mapping's reference on a user frame (frees it at zero). */
+void mm_page_put(paddr_t pa);
+/* Flush va of mm from every TLB that may hold it (see the TLB rule). */
+void mm_flush_page(struct mm *mm, uintptr_t va);
 /* Load mm's page table on this hart (and its ASID, flushing as needed). */
 void mm_activate(struct mm *mm);
 /* Switch this hart back to the kernel page table. */
 void mm_deactivate(void);
+
+/* ---- faults (fault.c) ---- */
+/* A user page fault at addr (kind of access: write / exec / read). */
+enum vm_fault_result vm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
+enum vm_fault_result vm_fault_locked(struct mm *mm, uintptr_t addr, bool write, bool exec);
+
+/* ---- fork (fork.c) ---- */
+/* A copy-on-write copy of src (the calling process's mm). */
+int mm_fork(struct mm *src, struct mm **out);
+
+/* ---- brk (brk.c) ---- */
+/* Set the break (0: query); returns the new break or the old one on failure. */
+uintptr_t mm_brk(struct mm *mm, uintptr_t addr);
+
+/* ---- file-backed pages (vm_file.c): the mm's only door into the fs ---- */
+/* Read up to n bytes of ip at off into kernel memory; bytes read or -errno. */
+long vm_file_read(struct inode *ip, uint64_t off, void *dst, size_t n);
+struct inode *vm_file_get(struct inode *ip); /* another reference */
+void vm_file_put(struct inode *ip);          /* drop a reference; may sleep */
 
 #endif

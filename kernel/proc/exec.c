@@ -3,9 +3,15 @@
  *
  * Everything that can fail happens before the old program is touched: the
  * arguments are copied into the kernel, the ELF header and program headers
- * are checked (a bad file gives ENOEXEC), the new address space is built
- * and filled, and only then is it swapped in and the old one freed.  So a
- * failed exec returns an error to a process that is still intact.
+ * are checked (a bad file gives ENOEXEC), the new address space is built,
+ * and only then is it swapped in and the old one freed.  So a failed exec
+ * returns an error to a process that is still intact.
+ *
+ * Nothing of the program is read here: each PT_LOAD segment becomes a
+ * file-backed region (mm/uvm.h) whose pages are read in on their first
+ * touch, the part of a page past p_filesz zero (bss).  The stack region
+ * starts at STACK_INITIAL and grows on faults; only the pages holding the
+ * arguments are made now.  So exec costs the same for a huge image.
  *
  * The new stack (top of user space), as the C runtime (user/lib/crt0.S)
  * expects it:
@@ -34,7 +40,6 @@
 #define ARG_MAX (64 * 1024) /* bytes of argument and environment strings */
 #define ARGC_MAX 4096
 #define PHNUM_MAX 32
-#define STACK_INITIAL (64 * 1024) /* mapped at exec; the rest grows on demand */
 
 /* Arguments gathered in the kernel: strings back to back, then the vectors. */
 struct args {
@@ -91,37 +96,35 @@ static int check_header(const struct elf64_ehdr *eh)
     return 0;
 }
 
-/* Map and fill one PT_LOAD segment; updates *brk to the end of the highest one. */
+/* Map one PT_LOAD segment as a file-backed region (read in on first touch);
+ * updates *brk to the end of the highest one.  ip is locked. */
 static int load_segment(struct mm *mm, struct inode *ip, const struct elf64_phdr *ph, uintptr_t *brk)
 {
     uintptr_t start = ALIGN_DOWN(ph->vaddr, PAGE_SIZE);
     uintptr_t end = ph->vaddr + ph->memsz;
     if (ph->memsz < ph->filesz || end < ph->vaddr || end > USER_STACK_TOP - USER_STACK_MAX ||
-        ph->vaddr < USER_BASE || ph->offset + ph->filesz < ph->offset)
+        ph->vaddr < USER_BASE || ph->offset + ph->filesz < ph->offset ||
+        ph->offset + ph->filesz > ip->d.size)
         return -ENOEXEC;
-    end = ALIGN_UP(end, PAGE_SIZE);
     uint64_t prot = (ph->flags & PF_R ? PTE_R : 0) | (ph->flags & PF_W ? PTE_W : 0) |
                     (ph->flags & PF_X ? PTE_X : 0);
     if (!prot)
         return -ENOEXEC;
-    int err = mm_add_vma(mm, start, end, prot | PTE_R, ph->flags & PF_X ? VMA_TEXT : VMA_DATA);
+    struct vma seg = {
+        .start = start,
+        .end = ALIGN_UP(end, PAGE_SIZE),
+        .prot = prot | PTE_R,
+        .kind = VMA_FILE,
+        .ip = ip,
+        .file_off = ph->offset,
+        .file_va = ph->vaddr,
+        .file_len = ph->filesz,
+    };
+    int err = mm_add_vma(mm, &seg);
     if (err)
         return err == -EINVAL ? -ENOEXEC : err;
-    if ((err = mm_populate(mm, start, end)) != 0)
-        return err;
-    /* Copy the file's bytes in page-sized pieces through a kernel buffer. */
-    char *buf = kmalloc(PAGE_SIZE);
-    if (!buf)
-        return -ENOMEM;
-    for (uint64_t done = 0; done < ph->filesz && !err; done += PAGE_SIZE) {
-        size_t n = MIN((uint64_t)PAGE_SIZE, ph->filesz - done);
-        err = read_exact(ip, buf, ph->offset + done, n);
-        if (!err)
-            err = mm_write(mm, ph->vaddr + done, buf, n);
-    }
-    kfree(buf);
-    *brk = MAX(*brk, end);
-    return err;
+    *brk = MAX(*brk, ALIGN_UP(end, PAGE_SIZE));
+    return 0;
 }
 
 static int load_elf(struct mm *mm, struct inode *ip, uintptr_t *entry, uintptr_t *brk)
@@ -188,7 +191,7 @@ static int exec_args(const char *path, struct args *a)
 {
     struct proc *p = proc_current();
     struct inode *ip;
-    uintptr_t entry, brk, sp;
+    uintptr_t entry = 0, brk = 0, sp = 0;
     struct mm *mm = mm_create();
     if (!mm)
         return -ENOMEM;
@@ -203,11 +206,12 @@ static int exec_args(const char *path, struct args *a)
         inode_put(ip);
     }
     fs_op_end(fs, 0);
+    struct vma stack = {.start = USER_STACK_TOP - STACK_INITIAL,
+                        .end = USER_STACK_TOP,
+                        .prot = PTE_R | PTE_W,
+                        .kind = VMA_STACK};
     if (!err)
-        err = mm_add_vma(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP, PTE_R | PTE_W,
-                         VMA_STACK);
-    if (!err)
-        err = mm_populate(mm, USER_STACK_TOP - STACK_INITIAL, USER_STACK_TOP);
+        err = mm_add_vma(mm, &stack);
     if (!err)
         err = build_stack(mm, a, &sp);
     if (err) {

@@ -21,6 +21,7 @@
 #include "mm/uvm.h"
 #include "sync/spinlock.h"
 #include "proc/itimer.h"
+#include "proc/signal.h"
 
 int max_procs = 64;
 char init_path[64] = "/bin/init";
@@ -368,6 +369,14 @@ void proc_stop_all(void)
         sched_sleep_ticks(1);
 }
 
+void proc_oom_kill_self(uintptr_t addr)
+{
+    struct proc *p = proc_current();
+    printf("out of memory: killed pid %d (%s), %lu KiB resident, faulting at %p\n", p->pid,
+           p->name, p->mm->st.resident * (PAGE_SIZE / 1024), (void *)addr);
+    sig_send_kernel(p, SIGKILL);
+}
+
 int proc_parent_pid(struct proc *p)
 {
     spin_lock(&proc_lock);
@@ -396,7 +405,7 @@ int proc_list(uintptr_t ubuf, int max)
         pi->pid = p->pid;
         pi->ppid = p->parent ? p->parent->pid : 0;
         memcpy(pi->name, p->name, sizeof(pi->name));
-        pi->size = p->mm ? p->mm->pages * PAGE_SIZE : 0;
+        pi->size = p->mm ? p->mm->st.resident * PAGE_SIZE : 0;
         pi->ticks = p->thread ? p->thread->ticks_run : 0;
         pi->state = p->state == P_ZOMBIE ? 'Z'
                     : sig_is_stopped(p)  ? 'T'

@@ -94,6 +94,9 @@ bool proc_pgrp_in_session(int pgid, int sid); /* some process of group pgid is i
 void proc_stop_all(void);
 int proc_list(uintptr_t ubuf, int max); /* getprocs */
 int proc_parent_pid(struct proc *p);     /* getppid */
+/* No frame for a page of the current process: say so on the console and send
+ * it SIGKILL (it dies on its way back to user mode). */
+void proc_oom_kill_self(uintptr_t addr);
 
 /* Descriptors (fdtable.c). */
 int fd_alloc(struct proc *p, struct file *f, int min); /* lowest free >= min, or -EMFILE */

@@ -96,5 +96,42 @@ static inline void sfence_vma_page(uintptr_t va)
     __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
 }
 
+/* One page of one address space (the narrowest flush after a PTE change). */
+static inline void sfence_vma_page_asid(uintptr_t va, uint64_t asid)
+{
+    __asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"(asid) : "memory");
+}
+
+/* Every non-global translation of one address space. */
+static inline void sfence_vma_asid(uint64_t asid)
+{
+    __asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
+}
+
+/* Load a user page table (root's physical address) with its ASID. */
+static inline void satp_load(paddr_t root_pa, uint64_t asid)
+{
+    csr_write(satp, SATP_MODE_SV39 | (asid << SATP_ASID_SHIFT) | (root_pa >> 12));
+}
+
+static inline void satp_load_kernel(uint64_t satp)
+{
+    csr_write(satp, satp);
+}
+
+/* How many ASID bits satp implements (write all ones, read back). */
+static inline unsigned satp_probe_asid_bits(void)
+{
+    uint64_t satp = csr_read(satp);
+    csr_write(satp, satp | (0xffffUL << SATP_ASID_SHIFT));
+    uint64_t probe = (csr_read(satp) >> SATP_ASID_SHIFT) & 0xffff;
+    csr_write(satp, satp);
+    sfence_vma_all();
+    unsigned bits = 0;
+    while (probe & 1)
+        bits++, probe >>= 1;
+    return bits;
+}
+
 #endif /* __ASSEMBLY__ */
 #endif

@@ -60,3 +60,20 @@ void sbi_system_reset(uint32_t type, uint32_t reason)
     for (;;)
         wfi();
 }
+
+long sbi_remote_sfence_vma_asid(unsigned long hart_mask, unsigned long hart_mask_base,
+                                uintptr_t start, size_t size, unsigned long asid)
+{
+    register long r_a0 __asm__("a0") = (long)hart_mask;
+    register long r_a1 __asm__("a1") = (long)hart_mask_base;
+    register long r_a2 __asm__("a2") = (long)start;
+    register long r_a3 __asm__("a3") = (long)size;
+    register long r_a4 __asm__("a4") = (long)asid;
+    register long r_a6 __asm__("a6") = 2; /* sbi_remote_sfence_vma_asid */
+    register long r_a7 __asm__("a7") = SBI_EXT_RFENCE;
+    __asm__ volatile("ecall"
+                     : "+r"(r_a0), "+r"(r_a1)
+                     : "r"(r_a2), "r"(r_a3), "r"(r_a4), "r"(r_a6), "r"(r_a7)
+                     : "memory");
+    return r_a0;
+}

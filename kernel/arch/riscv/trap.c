@@ -150,9 +150,11 @@ void kernel_trap(struct trapframe *tf)
         if (p && page_fault && tf->stval < USER_TOP) {
             if (tf->sstatus & SSTATUS_SPIE)
                 intr_on();
-            int err = vm_fault(p->mm, tf->stval, write, false);
+            enum vm_fault_result r = vm_fault(p->mm, tf->stval, write, false);
+            if (r == VM_FAULT_OOM)
+                proc_oom_kill_self(tf->stval); /* the copy fails; it dies on the way out */
             intr_off();
-            if (err == 0)
+            if (r == VM_FAULT_OK)
                 return; /* retry the access */
         }
         tf->sepc = fix->fixup;
@@ -173,11 +175,11 @@ void kernel_trap(struct trapframe *tf)
  * stack growth, copy-on-write...); what it cannot fix, and every other
  * exception, becomes a signal with the address in si_addr:
  *
- *     vm_fault -EFAULT (no region)            SIGSEGV  SEGV_MAPERR
- *     vm_fault -EACCES (region forbids it)    SIGSEGV  SEGV_ACCERR
- *     vm_fault -EIO/-ENXIO (file mapping      SIGBUS   BUS_OBJERR
- *              beyond its end / unreadable)
- *     vm_fault -ENOMEM (no memory, no swap)   SIGKILL
+ *     VM_FAULT_SEGV (no region)               SIGSEGV  SEGV_MAPERR
+ *     VM_FAULT_ACCESS (region forbids it)     SIGSEGV  SEGV_ACCERR
+ *     VM_FAULT_BUS (file mapping beyond       SIGBUS   BUS_OBJERR
+ *              its end / unreadable)
+ *     VM_FAULT_OOM (no frame)                 SIGKILL, "out of memory" line
  *     illegal or privileged instruction       SIGILL   ILL_ILLOPC  (address = pc)
  *     misaligned access                       SIGBUS   BUS_ADRALN
  *     ebreak                                  SIGTRAP  TRAP_BRKPT  (address = pc)
@@ -187,23 +189,22 @@ void kernel_trap(struct trapframe *tf)
  */
 static void user_page_fault(struct trapframe *tf, bool write, bool exec)
 {
-    int err = vm_fault(proc_current()->mm, tf->stval, write, exec);
-    switch (err) {
-    case 0:
+    switch (vm_fault(proc_current()->mm, tf->stval, write, exec)) {
+    case VM_FAULT_OK:
         return;
-    case -EACCES:
+    case VM_FAULT_ACCESS:
         sig_force_fault(SIGSEGV, SEGV_ACCERR, tf->stval);
         return;
-    case -EIO:
-    case -ENXIO:
+    case VM_FAULT_BUS:
         sig_force_fault(SIGBUS, BUS_OBJERR, tf->stval);
         return;
-    case -ENOMEM:
-        sig_send_kernel(proc_current(), SIGKILL);
+    case VM_FAULT_OOM:
+        proc_oom_kill_self(tf->stval);
         return;
-    default:
-        sig_force_fault(SIGSEGV, SEGV_MAPERR, tf->stval);
+    case VM_FAULT_SEGV:
+        break;
     }
+    sig_force_fault(SIGSEGV, SEGV_MAPERR, tf->stval);
 }
 
 static void user_fault(struct trapframe *tf)

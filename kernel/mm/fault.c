@@ -1,0 +1,155 @@
+/*
+ * The one page-fault path.  Every fault on a user address, from user mode
+ * or from a user copy in the kernel (copy_from_user & co.), comes here and
+ * is decided by the region that covers the address:
+ *
+ *   no region ........................ below the stack, within its limit:
+ *                                      grow the stack; else SEGV
+ *   region forbids the access ........ ACCESS (write to text, PROT_NONE, ...)
+ *   PTE present, write, PTE_COW ...... copy-on-write: copy the frame, or
+ *                                      take it over if no one else maps it
+ *   PTE present and allows it ........ another path mapped it / stale TLB:
+ *                                      flush the entry and retry
+ *   PTE absent, anonymous/heap/stack . demand-zero: a fresh zeroed frame
+ *   PTE absent, file ................. read the file's bytes into a zeroed
+ *                                      frame (bss part stays zero); a page
+ *                                      past the end of the file: BUS
+ *
+ * A fault runs with mm->lock held (it may sleep reading the file) and
+ * changes only the faulting mm's PTEs, each followed by mm_flush_page.
+ */
+#include "mm/uvm.h"
+#include "mm/page.h"
+#include "abi/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+static bool region_allows(const struct vma *v, bool write, bool exec)
+{
+    if (write)
+        return v->prot & PTE_W;
+    if (exec)
+        return v->prot & PTE_X;
+    return v->prot & PTE_R;
+}
+
+static bool pte_allows(pte_t pte, bool write, bool exec)
+{
+    return write ? (pte & PTE_W) : exec ? (pte & PTE_X) : (pte & PTE_R);
+}
+
+static pte_t region_pte(const struct vma *v, paddr_t pa)
+{
+    return PA_TO_PTE(pa) | v->prot | PTE_U | PTE_V | PTE_A | PTE_D;
+}
+
+/* The stack region, if page lies below it within the stack's limit. */
+static struct vma *stack_below_locked(struct mm *mm, uintptr_t page)
+{
+    struct list_head *e;
+    if (page < USER_STACK_TOP - USER_STACK_MAX)
+        return NULL;
+    list_for_each(e, &mm->vmas)
+    {
+        struct vma *v = list_entry(e, struct vma, link);
+        if (v->kind == VMA_STACK && page < v->start)
+            return vma_collides_locked(mm, page, v->start, v) ? NULL : v;
+    }
+    return NULL;
+}
+
+/* Fill a zeroed frame for page of file region v; VM_FAULT_OK or BUS.  *read:
+ * did it read the file (a major fault)? */
+static enum vm_fault_result file_fill(struct vma *v, uintptr_t page, void *frame, bool *read)
+{
+    uintptr_t lo = MAX(page, v->file_va), hi = MIN(page + PAGE_SIZE, v->file_va + v->file_len);
+    if (lo >= hi)
+        return VM_FAULT_OK; /* all bss */
+    *read = true;
+    long r = vm_file_read(v->ip, v->file_off + (lo - v->file_va), (char *)frame + (lo - page),
+                          hi - lo);
+    return r > 0 ? VM_FAULT_OK : VM_FAULT_BUS; /* 0: the file ends before this page */
+}
+
+/* Map a new frame at page: zeroed, or read from the region's file. */
+static enum vm_fault_result map_new_locked(struct mm *mm, struct vma *v, pte_t *pte,
+                                           uintptr_t page)
+{
+    bool read = false;
+    void *frame = page_alloc_zeroed(0);
+    if (!frame)
+        return VM_FAULT_OOM;
+    if (v->kind == VMA_FILE) {
+        enum vm_fault_result r = file_fill(v, page, frame, &read);
+        if (r != VM_FAULT_OK) {
+            page_free(frame, 0);
+            return r;
+        }
+    }
+    if (read)
+        mm->st.majflt++;
+    else
+        mm->st.minflt++;
+    *pte = region_pte(v, kva_to_pa(frame));
+    mm->st.resident++;
+    return VM_FAULT_OK; /* was invalid: no TLB holds it */
+}
+
+/* A write to a copy-on-write page: copy it, or keep it if no one shares it. */
+static enum vm_fault_result cow_break_locked(struct mm *mm, struct vma *v, pte_t *pte,
+                                             uintptr_t page)
+{
+    paddr_t old = PTE_TO_PA(*pte);
+    mm->st.minflt++;
+    if (__atomic_load_n(&pa_to_page(old)->refcount, __ATOMIC_ACQUIRE) == 1) {
+        /* Only this PTE maps it (and only this process could add one). */
+        *pte = (*pte | PTE_W) & ~PTE_COW;
+        mm_flush_page(mm, page);
+        mm->st.cow_reuse++;
+        return VM_FAULT_OK;
+    }
+    void *copy = page_alloc(0);
+    if (!copy)
+        return VM_FAULT_OOM;
+    memcpy(copy, pa_to_kva(old), PAGE_SIZE);
+    *pte = region_pte(v, kva_to_pa(copy));
+    mm_flush_page(mm, page); /* before the old frame can go to anyone */
+    mm_page_put(old);
+    mm->st.cow_copies++;
+    return VM_FAULT_OK;
+}
+
+enum vm_fault_result vm_fault_locked(struct mm *mm, uintptr_t addr, bool write, bool exec)
+{
+    ASSERT(sleeplock_is_held(&mm->lock));
+    uintptr_t page = ALIGN_DOWN(addr, PAGE_SIZE);
+    struct vma *v = vma_find_locked(mm, addr);
+    if (!v && (v = stack_below_locked(mm, page)) != NULL)
+        v->start = page; /* the stack grows down to the faulting page */
+    if (!v)
+        return VM_FAULT_SEGV;
+    if (!region_allows(v, write, exec))
+        return VM_FAULT_ACCESS;
+    pte_t *pte = pt_walk(mm->root, page, true);
+    if (!pte)
+        return VM_FAULT_OOM;
+    if (!(*pte & PTE_V))
+        return map_new_locked(mm, v, pte, page);
+    if (write && !(*pte & PTE_W) && (*pte & PTE_COW))
+        return cow_break_locked(mm, v, pte, page);
+    if (pte_allows(*pte, write, exec)) {
+        mm_flush_page(mm, page); /* a stale entry in this hart's TLB */
+        return VM_FAULT_OK;
+    }
+    return VM_FAULT_ACCESS;
+}
+
+enum vm_fault_result vm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec)
+{
+    if (!mm || addr >= USER_TOP)
+        return VM_FAULT_SEGV;
+    sleeplock_acquire(&mm->lock);
+    enum vm_fault_result r = vm_fault_locked(mm, addr, write, exec);
+    sleeplock_release(&mm->lock);
+    return r;
+}

@@ -1,0 +1,87 @@
+/*
+ * Copy-on-write fork.  The child gets a copy of every region and of every
+ * present PTE, and each frame gains a reference; no page is copied here.
+ * A page of a private writable region is made read-only with PTE_COW in
+ * both page tables (the parent's entry is flushed: it runs on this hart),
+ * and the first write in either process copies it (fault.c).  Pages of
+ * read-only regions (text) and of shared regions keep their permissions and
+ * are simply shared.  The cost is the page-table pages plus one PTE per
+ * resident page; untouched reservations (a big lazy heap) cost nothing.
+ */
+#include "mm/uvm.h"
+#include "mm/page.h"
+#include "abi/errno.h"
+#include "lib/printf.h"
+
+/* Map the frame of *spte at va in dst too, downgrading a private writable page. */
+static int share_pte_locked(struct mm *src, struct mm *dst, const struct vma *v, uintptr_t va,
+                            pte_t *spte)
+{
+    pte_t *dpte = pt_walk(dst->root, va, true);
+    if (!dpte)
+        return -ENOMEM;
+    if ((*spte & PTE_W) && !(v->flags & VMA_SHARED)) {
+        *spte = (*spte & ~PTE_W) | PTE_COW;
+        mm_flush_page(src, va);
+    }
+    page_ref_inc(pa_to_page(PTE_TO_PA(*spte)));
+    *dpte = *spte;
+    dst->st.resident++;
+    return 0;
+}
+
+/* Share every present page of region v; skips 2 MiB where no table exists. */
+static int share_region_locked(struct mm *src, struct mm *dst, const struct vma *v)
+{
+    const uintptr_t MB2 = 2UL << 20;
+    for (uintptr_t va = v->start; va < v->end;) {
+        pte_t *spte = pt_walk(src->root, va, false);
+        if (!spte) {
+            va = ALIGN_DOWN(va, MB2) + MB2;
+            continue;
+        }
+        if (*spte & PTE_V) {
+            int err = share_pte_locked(src, dst, v, va, spte);
+            if (err)
+                return err;
+        }
+        va += PAGE_SIZE;
+    }
+    return 0;
+}
+
+static int fork_regions_locked(struct mm *src, struct mm *dst)
+{
+    struct list_head *e;
+    list_for_each(e, &src->vmas)
+    {
+        struct vma *n = vma_dup(list_entry(e, struct vma, link));
+        if (!n)
+            return -ENOMEM;
+        list_push_back(&dst->vmas, &n->link); /* same order: stays sorted */
+        int err = share_region_locked(src, dst, n);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+int mm_fork(struct mm *src, struct mm **out)
+{
+    struct mm *dst = mm_create();
+    if (!dst)
+        return -ENOMEM;
+    sleeplock_acquire(&src->lock);
+    sleeplock_acquire(&dst->lock); /* no one else knows dst: never contended */
+    int err = fork_regions_locked(src, dst);
+    dst->brk_base = src->brk_base;
+    dst->brk = src->brk;
+    sleeplock_release(&dst->lock);
+    sleeplock_release(&src->lock);
+    if (err) {
+        mm_destroy(dst);
+        return err;
+    }
+    *out = dst;
+    return 0;
+}
