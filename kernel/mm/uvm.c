@@ -8,6 +8,7 @@
 #include "mm/layout.h"
 #include "mm/page.h"
 #include "mm/slab.h"
+#include "abi/vminfo.h"
 #include "abi/errno.h"
 #include "arch/riscv/riscv.h"
 #include "arch/riscv/sbi.h"
@@ -194,4 +195,14 @@ void mm_deactivate(void)
     }
     satp_load_kernel(kernel_satp());
     intr_pop();
+}
+
+void mm_vminfo(struct mm *mm, struct vminfo *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->resident = __atomic_load_n(&mm->st.resident, __ATOMIC_RELAXED);
+    out->minflt = __atomic_load_n(&mm->st.minflt, __ATOMIC_RELAXED);
+    out->majflt = __atomic_load_n(&mm->st.majflt, __ATOMIC_RELAXED);
+    out->cow_copies = __atomic_load_n(&mm->st.cow_copies, __ATOMIC_RELAXED);
+    out->cow_reuse = __atomic_load_n(&mm->st.cow_reuse, __ATOMIC_RELAXED);
 }

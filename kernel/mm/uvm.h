@@ -142,6 +142,10 @@ void mm_unmap_range_locked(struct mm *mm, uintptr_t start, uintptr_t end);
 void mm_page_put(paddr_t pa);
 /* Flush va of mm from every TLB that may hold it (see the TLB rule). */
 void mm_flush_page(struct mm *mm, uintptr_t va);
+/* Fill a struct vminfo (abi/vminfo.h) from mm->st without mm->lock: a
+ * snapshot of word-sized counters (the caller keeps mm alive). */
+struct vminfo;
+void mm_vminfo(struct mm *mm, struct vminfo *out);
 /* Load mm's page table on this hart (and its ASID, flushing as needed). */
 void mm_activate(struct mm *mm);
 /* Switch this hart back to the kernel page table. */

@@ -377,6 +377,27 @@ void proc_oom_kill_self(uintptr_t addr)
     sig_send_kernel(p, SIGKILL);
 }
 
+int proc_vminfo(int pid, struct vminfo *out)
+{
+    struct list_head *e;
+    struct proc *self = proc_current();
+    int err = -ESRCH;
+    if (pid == 0)
+        pid = self->pid;
+    spin_lock(&proc_lock);
+    list_for_each(e, &all_procs)
+    {
+        struct proc *p = list_entry(e, struct proc, all);
+        if (p->pid == pid && p->state == P_ALIVE && p->mm) {
+            mm_vminfo(p->mm, out); /* word-sized counters: a snapshot */
+            err = 0;
+            break;
+        }
+    }
+    spin_unlock(&proc_lock);
+    return err;
+}
+
 int proc_parent_pid(struct proc *p)
 {
     spin_lock(&proc_lock);

@@ -97,6 +97,8 @@ int proc_parent_pid(struct proc *p);     /* getppid */
 /* No frame for a page of the current process: say so on the console and send
  * it SIGKILL (it dies on its way back to user mode). */
 void proc_oom_kill_self(uintptr_t addr);
+struct vminfo;
+int proc_vminfo(int pid, struct vminfo *out); /* pid 0: the caller; 0 or -ESRCH */
 
 /* Descriptors (fdtable.c). */
 int fd_alloc(struct proc *p, struct file *f, int min); /* lowest free >= min, or -EMFILE */

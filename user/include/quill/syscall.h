@@ -38,6 +38,7 @@ struct kutsname;
 struct procinfo;
 struct ksigaction;
 struct kitimerval;
+struct vminfo;
 
 #define SYSCALL(nr, name, ret, params) \
     ret name params;                   \

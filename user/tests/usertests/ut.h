@@ -53,6 +53,7 @@
 /* The records of getprocs and uname, from the one definition the kernel uses. */
 #include "abi/procinfo.h"
 #include "abi/utsname.h"
+#include "abi/vminfo.h"
 #if __has_include(<sys/utsname.h>)
 #include <sys/utsname.h>
 #endif
