@@ -20,6 +20,7 @@
  */
 #include "mm/uvm.h"
 #include "mm/page.h"
+#include "mm/reclaim.h"
 #include "abi/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -76,7 +77,7 @@ static enum vm_fault_result map_new_locked(struct mm *mm, struct vma *v, pte_t *
                                            uintptr_t page)
 {
     bool read = false;
-    void *frame = page_alloc_zeroed(0);
+    void *frame = mm_alloc_user_frame(true);
     if (!frame)
         return VM_FAULT_OOM;
     if (v->kind == VMA_FILE) {
@@ -108,7 +109,7 @@ static enum vm_fault_result cow_break_locked(struct mm *mm, struct vma *v, pte_t
         mm->st.cow_reuse++;
         return VM_FAULT_OK;
     }
-    void *copy = page_alloc(0);
+    void *copy = mm_alloc_user_frame(false);
     if (!copy)
         return VM_FAULT_OOM;
     memcpy(copy, pa_to_kva(old), PAGE_SIZE);
@@ -131,8 +132,11 @@ enum vm_fault_result vm_fault_locked(struct mm *mm, uintptr_t addr, bool write, 
     if (!region_allows(v, write, exec))
         return VM_FAULT_ACCESS;
     pte_t *pte = pt_walk(mm->root, page, true);
-    if (!pte)
-        return VM_FAULT_OOM;
+    if (!pte) {
+        mm_reclaim_caches(); /* for the page-table pages */
+        if (!(pte = pt_walk(mm->root, page, true)))
+            return VM_FAULT_OOM;
+    }
     if (!(*pte & PTE_V))
         return map_new_locked(mm, v, pte, page);
     if (write && !(*pte & PTE_W) && (*pte & PTE_COW))

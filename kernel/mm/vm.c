@@ -10,13 +10,17 @@
  * Kernel stacks live in their own area, one 32 KiB slot each: 16 KiB of
  * unmapped guard, then the 16 KiB stack.  A freed stack keeps its frames and
  * mappings and goes on a free list for reuse, so no other hart can hold a
- * stale translation to a frame that was given to someone else.
+ * stale translation to a frame that was given to someone else.  Under
+ * memory pressure kstack_reclaim() unmaps the cached stacks, shoots their
+ * translations down on every hart (SBI RFENCE), and only then frees the
+ * frames and lets the slots be mapped again.
  */
 #include "mm/vm.h"
 #include "mm/layout.h"
 #include "mm/page.h"
 #include "abi/errno.h"
 #include "arch/riscv/riscv.h"
+#include "arch/riscv/sbi.h"
 #include "lib/fdt.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -30,6 +34,7 @@ static struct spinlock kpt_lock = SPINLOCK_INIT("kpt");
 static uint32_t kstack_next_slot;   /* slots [0, next) have been used (k) */
 static uintptr_t kstack_free_list;  /* freed stack tops, linked through the stack (k) */
 static size_t kstack_nfree;         /* stacks on the free list (k) */
+static uint64_t kstack_unmapped[KSTACK_SLOTS / 64]; /* used slots given back, reusable (k) */
 
 pte_t *pt_walk(pagetable_t root, uintptr_t va, bool alloc)
 {
@@ -250,6 +255,17 @@ static int kstack_map_slot(uintptr_t lo)
     return 0;
 }
 
+/* A slot to map a new stack in (a given-back one first); -1 if none is left. */
+static long kstack_pick_slot_locked(void)
+{
+    ASSERT_HELD(&kpt_lock);
+    for (size_t w = 0; w < ARRAY_SIZE(kstack_unmapped); w++)
+        for (int b = 0; kstack_unmapped[w] && b < 64; b++)
+            if (kstack_unmapped[w] & (1UL << b))
+                return (long)(w * 64 + b);
+    return kstack_next_slot < KSTACK_SLOTS ? (long)kstack_next_slot : -1;
+}
+
 uintptr_t kstack_alloc(void)
 {
     uintptr_t top = 0;
@@ -258,15 +274,65 @@ uintptr_t kstack_alloc(void)
         top = kstack_free_list;
         kstack_free_list = *(uintptr_t *)(top - sizeof(uintptr_t));
         kstack_nfree--;
-    } else if (kstack_next_slot < KSTACK_SLOTS) {
-        uintptr_t lo = KSTACK_AREA + kstack_next_slot * KSTACK_SLOT + (KSTACK_SLOT - KSTACK_SIZE);
-        if (kstack_map_slot(lo) == 0) {
-            kstack_next_slot++;
+    } else {
+        long slot = kstack_pick_slot_locked();
+        uintptr_t lo = KSTACK_AREA + slot * KSTACK_SLOT + (KSTACK_SLOT - KSTACK_SIZE);
+        if (slot >= 0 && kstack_map_slot(lo) == 0) {
+            if ((uint32_t)slot == kstack_next_slot)
+                kstack_next_slot++;
+            else
+                kstack_unmapped[slot / 64] &= ~(1UL << (slot % 64));
             top = lo + KSTACK_SIZE;
         }
     }
     spin_unlock(&kpt_lock);
     return top;
+}
+
+/* Unmap one cached stack; its frames go on *frames (linked through their
+ * first word, the first frame also holding slot + 1 in its second). */
+static void kstack_unmap_cached_locked(uintptr_t top, void **frames)
+{
+    uintptr_t lo = top - KSTACK_SIZE;
+    for (uintptr_t va = lo; va < top; va += PAGE_SIZE) {
+        pte_t *pte = pt_walk(kpt, va, false);
+        uintptr_t *frame = pa_to_kva(PTE_TO_PA(*pte));
+        *pte = 0;
+        frame[0] = (uintptr_t)*frames;
+        frame[1] = va == lo ? (lo - KSTACK_AREA) / KSTACK_SLOT + 1 : 0;
+        *frames = frame;
+    }
+}
+
+size_t kstack_reclaim(void)
+{
+    void *frames = NULL;
+    size_t n = 0;
+    spin_lock(&kpt_lock);
+    while (kstack_free_list) {
+        uintptr_t top = kstack_free_list;
+        kstack_free_list = *(uintptr_t *)(top - sizeof(uintptr_t));
+        kstack_nfree--;
+        kstack_unmap_cached_locked(top, &frames);
+        n += KSTACK_SIZE / PAGE_SIZE;
+    }
+    spin_unlock(&kpt_lock);
+    if (!n)
+        return 0;
+    /* No hart may still translate the old stacks before their frames go. */
+    sbi_remote_sfence_vma(0, -1UL, KSTACK_AREA, KSTACK_AREA_SIZE);
+    sfence_vma_all();
+    spin_lock(&kpt_lock);
+    for (uintptr_t *f = frames; f; f = (uintptr_t *)f[0])
+        if (f[1])
+            kstack_unmapped[(f[1] - 1) / 64] |= 1UL << ((f[1] - 1) % 64);
+    spin_unlock(&kpt_lock);
+    while (frames) {
+        void *next = *(void **)frames;
+        page_free(frames, 0);
+        frames = next;
+    }
+    return n;
 }
 
 void kstack_free(uintptr_t top)

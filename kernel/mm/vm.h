@@ -62,5 +62,8 @@ void kstack_free(uintptr_t top);
 bool kstack_is_guard(uintptr_t va);
 /* Frames held by freed kernel stacks kept for reuse (free memory in effect). */
 size_t kstack_cached_frames(void);
+/* Give the cached stacks' frames back to the allocator (after a shootdown on
+ * every hart); returns how many frames.  May spin briefly; no locks held. */
+size_t kstack_reclaim(void);
 
 #endif

@@ -61,6 +61,14 @@ void sbi_system_reset(uint32_t type, uint32_t reason)
         wfi();
 }
 
+long sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long hart_mask_base, uintptr_t start,
+                           size_t size)
+{
+    return sbi_call(SBI_EXT_RFENCE, 1, (long)hart_mask, (long)hart_mask_base, (long)start,
+                    (long)size)
+        .error;
+}
+
 long sbi_remote_sfence_vma_asid(unsigned long hart_mask, unsigned long hart_mask_base,
                                 uintptr_t start, size_t size, unsigned long asid)
 {

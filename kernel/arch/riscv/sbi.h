@@ -38,6 +38,10 @@ long sbi_hart_start(unsigned long hartid, paddr_t start, unsigned long opaque);
 long sbi_hart_status(unsigned long hartid);
 void sbi_system_reset(uint32_t type, uint32_t reason) __attribute__((noreturn));
 long sbi_spec_version(void);
+/* RFENCE: the harts in the mask (base -1: all harts) flush [start, start+size)
+ * of every address space, global mappings included. */
+long sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long hart_mask_base, uintptr_t start,
+                           size_t size);
 /* RFENCE: the harts in the mask flush [start, start+size) of ASID asid. */
 long sbi_remote_sfence_vma_asid(unsigned long hart_mask, unsigned long hart_mask_base,
                                 uintptr_t start, size_t size, unsigned long asid);

@@ -5,6 +5,7 @@
  * sets itself up in secondary_main() and enters the scheduler loop.
  */
 #include "arch/riscv/smp.h"
+#include "mm/page.h"
 #include "arch/riscv/sbi.h"
 #include "arch/riscv/riscv.h"
 #include "arch/riscv/trap.h"
@@ -43,6 +44,7 @@ void ipi_interrupt(void)
         /* Safe here: interrupts are on only when this hart holds no spinlock. */
         uint64_t gen = drain_gen;
         kmem_drain_local();
+        page_drain_local();
         drained_gen[c->id] = gen;
     }
 }
