@@ -3,22 +3,20 @@
  * moves the region's end (no frame is allocated: pages are zero-filled on
  * first touch, fault.c), so a break far beyond RAM is fine as long as it
  * runs into no other region.  Shrinking unmaps and frees the pages above
- * the new end.  The region exists only while it is non-empty.  A refused
- * request changes nothing.
+ * the new end.  The region exists only while it is non-empty; mprotect or
+ * munmap may cut it in pieces, and brk then moves the piece that ends at the
+ * break.  A refused request changes nothing.
  */
 #include "mm/uvm.h"
 #include "abi/errno.h"
+#include "lib/printf.h"
 
-static struct vma *heap_vma_locked(struct mm *mm)
+/* The heap region that ends at the break (mprotect/munmap may have cut the
+ * heap into pieces: brk moves the top one). */
+static struct vma *heap_top_locked(struct mm *mm, uintptr_t oldtop)
 {
-    struct list_head *e;
-    list_for_each(e, &mm->vmas)
-    {
-        struct vma *v = list_entry(e, struct vma, link);
-        if (v->kind == VMA_HEAP)
-            return v;
-    }
-    return NULL;
+    struct vma *v = oldtop > PAGE_SIZE ? vma_find_locked(mm, oldtop - 1) : NULL;
+    return v && v->kind == VMA_HEAP && v->end == oldtop ? v : NULL;
 }
 
 static int heap_grow_locked(struct mm *mm, struct vma *heap, uintptr_t oldtop, uintptr_t top)
@@ -33,37 +31,27 @@ static int heap_grow_locked(struct mm *mm, struct vma *heap, uintptr_t oldtop, u
     return vma_add_locked(mm, &proto);
 }
 
-/* Shrink to top; returns the region if it became empty (unlinked, to free). */
-static struct vma *heap_shrink_locked(struct mm *mm, struct vma *heap, uintptr_t top)
-{
-    uintptr_t from = MAX(top, heap->start);
-    mm_unmap_range_locked(mm, from, heap->end);
-    if (from == heap->start) {
-        vma_unlink_locked(mm, heap);
-        return heap;
-    }
-    heap->end = top;
-    return NULL;
-}
 
 uintptr_t mm_brk(struct mm *mm, uintptr_t addr)
 {
-    struct vma *dead = NULL;
+    struct list_head dead = LIST_HEAD_INIT(dead), *e;
     sleeplock_acquire(&mm->lock);
     uintptr_t oldtop = ALIGN_UP(mm->brk, PAGE_SIZE);
     if (addr < mm->brk_base || addr >= USER_STACK_TOP)
         goto out;
     uintptr_t top = ALIGN_UP(addr, PAGE_SIZE);
-    struct vma *heap = heap_vma_locked(mm);
-    if (top > oldtop && heap_grow_locked(mm, heap, oldtop, top))
+    if (top > oldtop && heap_grow_locked(mm, heap_top_locked(mm, oldtop), oldtop, top))
         goto out;
-    if (top < oldtop && heap)
-        dead = heap_shrink_locked(mm, heap, top);
+    if (top < oldtop) {
+        if (mm_split_at_locked(mm, top, oldtop))
+            goto out;
+        mm_unmap_regions_locked(mm, top, oldtop, &dead); /* the pages above the new break */
+    }
     mm->brk = addr;
 out:
     addr = mm->brk;
     sleeplock_release(&mm->lock);
-    if (dead)
-        vma_free(dead);
+    while ((e = list_pop_front(&dead)) != NULL)
+        vma_free(list_entry(e, struct vma, link));
     return addr;
 }

@@ -40,7 +40,7 @@ static int share_region_locked(struct mm *src, struct mm *dst, const struct vma 
             va = ALIGN_DOWN(va, MB2) + MB2;
             continue;
         }
-        if (*spte & PTE_V) {
+        if (pte_has_frame(*spte)) {
             int err = share_pte_locked(src, dst, v, va, spte);
             if (err)
                 return err;

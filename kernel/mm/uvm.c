@@ -110,7 +110,7 @@ void mm_unmap_range_locked(struct mm *mm, uintptr_t start, uintptr_t end)
             va = ALIGN_DOWN(va, MB2) + MB2;
             continue;
         }
-        if (*pte & PTE_V) {
+        if (pte_has_frame(*pte)) {
             paddr_t pa = PTE_TO_PA(*pte);
             *pte = 0;
             mm_flush_page(mm, va);
@@ -141,6 +141,7 @@ void mm_destroy(struct mm *mm)
     sleeplock_acquire(&mm->lock);
     while ((e = list_pop_front(&mm->vmas)) != NULL) {
         struct vma *v = list_entry(e, struct vma, link);
+        mm_writeback_locked(mm, v, v->start, v->end);
         mm_unmap_range_locked(mm, v->start, v->end);
         list_push_back(&dead, &v->link);
     }

@@ -69,7 +69,14 @@ enum vma_kind {
     VMA_STACK, /* anonymous, grows down on a fault below its start */
 };
 
-#define VMA_SHARED (1u << 0) /* writes are seen by every mapping (no copy-on-write) */
+#define VMA_SHARED (1u << 0)   /* writes are seen by every mapping (no copy-on-write) */
+#define VMA_NOWRITE (1u << 1) /* never writable: shared mapping of a file not open for writing */
+
+/* Does this user PTE hold a frame (mapped, or kept under PROT_NONE)? */
+static inline bool pte_has_frame(pte_t pte)
+{
+    return (pte & PTE_V) || (pte & PTE_PROTNONE);
+}
 
 struct vma {
     uintptr_t start, end; /* [start, end), page aligned */
@@ -156,6 +163,21 @@ void mm_deactivate(void);
 enum vm_fault_result vm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
 enum vm_fault_result vm_fault_locked(struct mm *mm, uintptr_t addr, bool write, bool exec);
 
+/* ---- mappings (mmap.c): the system calls' work; 0/address or -errno ---- */
+struct file;
+long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, struct file *f,
+             uint64_t off);
+int mm_munmap(struct mm *mm, uintptr_t addr, size_t len);
+int mm_mprotect(struct mm *mm, uintptr_t addr, size_t len, int prot);
+int mm_msync(struct mm *mm, uintptr_t addr, size_t len, int flags);
+/* Make start and end region boundaries (splitting); 0 or -ENOMEM. */
+int mm_split_at_locked(struct mm *mm, uintptr_t start, uintptr_t end);
+/* Take the regions inside [start, end) (split there first) out, unmapping their
+ * pages; they go on dead, for vma_free after mm->lock is released. */
+void mm_unmap_regions_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct list_head *dead);
+/* Write a shared file region's resident pages in [start, end) back; mm->lock held. */
+void mm_writeback_locked(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t end);
+
 /* ---- fork (fork.c) ---- */
 /* A copy-on-write copy of src (the calling process's mm). */
 int mm_fork(struct mm *src, struct mm **out);
@@ -167,6 +189,8 @@ uintptr_t mm_brk(struct mm *mm, uintptr_t addr);
 /* ---- file-backed pages (vm_file.c): the mm's only door into the fs ---- */
 /* Read up to n bytes of ip at off into kernel memory; bytes read or -errno. */
 long vm_file_read(struct inode *ip, uint64_t off, void *dst, size_t n);
+/* Write n bytes at off, never past the file's current end; may sleep. */
+long vm_file_write(struct inode *ip, uint64_t off, const void *src, size_t n);
 struct inode *vm_file_get(struct inode *ip); /* another reference */
 void vm_file_put(struct inode *ip);          /* drop a reference; may sleep */
 

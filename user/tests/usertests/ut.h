@@ -48,6 +48,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #if QUILL
 #include <quill/syscall.h>
 /* The records of getprocs and uname, from the one definition the kernel uses. */
