@@ -16,6 +16,7 @@ GDB     ?= gdb-multiarch
 
 CPUS     ?= 2
 MEM      ?= 128M
+SWAP_MB  ?= 64
 BOOTARGS ?=
 GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
 
@@ -88,14 +89,24 @@ $(B)/ksyms.o: $(B)/ksyms.S
 QEMUOPTS = -machine virt -bios default -kernel $(B)/kernel.elf -m $(MEM) -smp $(CPUS) \
 	-nographic -global virtio-mmio.force-legacy=false \
 	-drive file=$(B)/fs.img,if=none,format=raw,id=root -device virtio-blk-device,drive=root
+# The swap disk (vdb): build/swap.img, SWAP_MB MiB with the swap magic in its
+# first page (kernel/mm/swap.h).  SWAP_MB=0 boots without swap.
+ifneq ($(SWAP_MB),0)
+QEMUOPTS += -drive file=$(B)/swap.img,if=none,format=raw,id=swap -device virtio-blk-device,drive=swap
+SWAP_IMG := $(B)/swap.img
+endif
 ifneq ($(strip $(BOOTARGS)),)
 QEMUOPTS += -append "$(BOOTARGS)"
 endif
 
-qemu: kernel $(B)/fs.img
+qemu: kernel $(B)/fs.img $(SWAP_IMG)
 	$(QEMU) $(QEMUOPTS)
 
-qemu-gdb: kernel $(B)/fs.img
+$(B)/swap.img:
+	@mkdir -p $(B)
+	printf 'QUILLSWAP1' > $@.tmp && truncate -s $(SWAP_MB)M $@.tmp && mv $@.tmp $@
+
+qemu-gdb: kernel $(B)/fs.img $(SWAP_IMG)
 	@echo "*** QEMU is waiting for GDB on port $(GDBPORT): run 'make gdb' in another terminal"
 	@sed "s/:1234/:$(GDBPORT)/" .gdbinit > $(B)/gdbinit
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)

@@ -15,6 +15,7 @@
 #include "lib/fdt.h"
 #include "lib/printf.h"
 #include "mm/page.h"
+#include "mm/swap.h"
 #include "mm/usercopy.h"
 #include "abi/errno.h"
 
@@ -61,6 +62,7 @@ void storage_mount_root(void)
 {
     char name[8] = "vda";
     bootarg_get(boot_fdt.bootargs, "root", name, sizeof(name));
+    swap_init(); /* the swap disk, if one is attached (mm/swap.h) */
     struct blockdev *dev = blockdev_find(name);
     if (!dev) {
         printf("qfs: no root disk %s; running without a file system\n", name);

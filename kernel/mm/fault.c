@@ -14,6 +14,10 @@
  *   PTE absent, file ................. read the file's bytes into a zeroed
  *                                      frame (bss part stays zero); a page
  *                                      past the end of the file: BUS
+ *   PTE holds a swap slot ............ swap-in: read the slot (evict.c)
+ *
+ * A page brought in for a process with a resident-set limit may first push
+ * another of its pages out (rset.c).
  *
  * A fault runs with mm->lock held (it may sleep reading the file) and
  * changes only the faulting mm's PTEs, each followed by mm_flush_page.
@@ -21,6 +25,7 @@
 #include "mm/uvm.h"
 #include "mm/page.h"
 #include "mm/reclaim.h"
+#include "mm/swap.h"
 #include "abi/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -39,9 +44,11 @@ static bool pte_allows(pte_t pte, bool write, bool exec)
     return write ? (pte & PTE_W) : exec ? (pte & PTE_X) : (pte & PTE_R);
 }
 
-static pte_t region_pte(const struct vma *v, paddr_t pa)
+/* A PTE for a new frame: accessed, and dirty only if a write made it (a clean
+ * file page can be dropped instead of written out). */
+static pte_t region_pte(const struct vma *v, paddr_t pa, bool write)
 {
-    return PA_TO_PTE(pa) | v->prot | PTE_U | PTE_V | PTE_A | PTE_D;
+    return PA_TO_PTE(pa) | v->prot | PTE_U | PTE_V | PTE_A | (write ? PTE_D : 0);
 }
 
 /* The stack region, if page lies below it within the stack's limit. */
@@ -74,7 +81,7 @@ static enum vm_fault_result file_fill(struct vma *v, uintptr_t page, void *frame
 
 /* Map a new frame at page: zeroed, or read from the region's file. */
 static enum vm_fault_result map_new_locked(struct mm *mm, struct vma *v, pte_t *pte,
-                                           uintptr_t page)
+                                           uintptr_t page, bool write)
 {
     bool read = false;
     void *frame = mm_alloc_user_frame(true);
@@ -91,8 +98,9 @@ static enum vm_fault_result map_new_locked(struct mm *mm, struct vma *v, pte_t *
         mm->st.majflt++;
     else
         mm->st.minflt++;
-    *pte = region_pte(v, kva_to_pa(frame));
+    *pte = region_pte(v, kva_to_pa(frame), write);
     mm->st.resident++;
+    mm_rset_mapped_locked(mm, v, page);
     return VM_FAULT_OK; /* was invalid: no TLB holds it */
 }
 
@@ -113,7 +121,7 @@ static enum vm_fault_result cow_break_locked(struct mm *mm, struct vma *v, pte_t
     if (!copy)
         return VM_FAULT_OOM;
     memcpy(copy, pa_to_kva(old), PAGE_SIZE);
-    *pte = region_pte(v, kva_to_pa(copy));
+    *pte = region_pte(v, kva_to_pa(copy), true);
     mm_flush_page(mm, page); /* before the old frame can go to anyone */
     mm_page_put(old);
     mm->st.cow_copies++;
@@ -137,12 +145,20 @@ enum vm_fault_result vm_fault_locked(struct mm *mm, uintptr_t addr, bool write, 
         if (!(pte = pt_walk(mm->root, page, true)))
             return VM_FAULT_OOM;
     }
+    if (pte_is_swap(*pte)) {
+        enum vm_fault_result r = mm_swap_in_locked(mm, v, pte, page);
+        if (r == VM_FAULT_OK)
+            mm_rset_mapped_locked(mm, v, page);
+        return r;
+    }
     if (!(*pte & PTE_V))
-        return map_new_locked(mm, v, pte, page);
+        return map_new_locked(mm, v, pte, page, write);
     if (write && !(*pte & PTE_W) && (*pte & PTE_COW))
         return cow_break_locked(mm, v, pte, page);
     if (pte_allows(*pte, write, exec)) {
-        mm_flush_page(mm, page); /* a stale entry in this hart's TLB */
+        /* A stale TLB entry, or A/D bits this hart does not set itself. */
+        *pte |= PTE_A | (write ? PTE_D : 0);
+        mm_flush_page(mm, page);
         return VM_FAULT_OK;
     }
     return VM_FAULT_ACCESS;

@@ -5,11 +5,13 @@
  * both page tables (the parent's entry is flushed: it runs on this hart),
  * and the first write in either process copies it (fault.c).  Pages of
  * read-only regions (text) and of shared regions keep their permissions and
- * are simply shared.  The cost is the page-table pages plus one PTE per
+ * are simply shared.  A swapped-out page's slot gains a reference instead.
+ * The cost is the page-table pages plus one PTE per
  * resident page; untouched reservations (a big lazy heap) cost nothing.
  */
 #include "mm/uvm.h"
 #include "mm/page.h"
+#include "mm/swap.h"
 #include "abi/errno.h"
 #include "lib/printf.h"
 
@@ -20,6 +22,12 @@ static int share_pte_locked(struct mm *src, struct mm *dst, const struct vma *v,
     pte_t *dpte = pt_walk(dst->root, va, true);
     if (!dpte)
         return -ENOMEM;
+    if (pte_is_swap(*spte)) { /* the child holds the slot too */
+        swap_slot_dup(PTE_SWAP_SLOT(*spte));
+        *dpte = *spte;
+        dst->st.swapped++;
+        return 0;
+    }
     if ((*spte & PTE_W) && !(v->flags & VMA_SHARED)) {
         *spte = (*spte & ~PTE_W) | PTE_COW;
         mm_flush_page(src, va);
@@ -40,7 +48,7 @@ static int share_region_locked(struct mm *src, struct mm *dst, const struct vma 
             va = ALIGN_DOWN(va, MB2) + MB2;
             continue;
         }
-        if (pte_has_frame(*spte)) {
+        if (pte_has_frame(*spte) || pte_is_swap(*spte)) {
             int err = share_pte_locked(src, dst, v, va, spte);
             if (err)
                 return err;
@@ -74,6 +82,8 @@ int mm_fork(struct mm *src, struct mm **out)
     sleeplock_acquire(&src->lock);
     sleeplock_acquire(&dst->lock); /* no one else knows dst: never contended */
     int err = fork_regions_locked(src, dst);
+    if (!err)
+        err = mm_copy_limit(src, dst);
     dst->brk_base = src->brk_base;
     dst->brk = src->brk;
     sleeplock_release(&dst->lock);

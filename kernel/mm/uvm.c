@@ -8,6 +8,7 @@
 #include "mm/layout.h"
 #include "mm/page.h"
 #include "mm/slab.h"
+#include "mm/swap.h"
 #include "abi/vminfo.h"
 #include "abi/errno.h"
 #include "arch/riscv/riscv.h"
@@ -110,12 +111,17 @@ void mm_unmap_range_locked(struct mm *mm, uintptr_t start, uintptr_t end)
             va = ALIGN_DOWN(va, MB2) + MB2;
             continue;
         }
-        if (pte_has_frame(*pte)) {
+        if (pte_is_swap(*pte)) {
+            swap_slot_put(PTE_SWAP_SLOT(*pte));
+            *pte = 0;
+            mm->st.swapped--;
+        } else if (pte_has_frame(*pte)) {
             paddr_t pa = PTE_TO_PA(*pte);
             *pte = 0;
             mm_flush_page(mm, va);
             mm_page_put(pa);
             mm->st.resident--;
+            mm_rset_unmapped_locked(mm, va);
         }
         va += PAGE_SIZE;
     }
@@ -145,6 +151,7 @@ void mm_destroy(struct mm *mm)
         mm_unmap_range_locked(mm, v->start, v->end);
         list_push_back(&dead, &v->link);
     }
+    mm_rset_free(mm);
     sleeplock_release(&mm->lock);
     while ((e = list_pop_front(&dead)) != NULL)
         vma_free(list_entry(e, struct vma, link));
@@ -202,6 +209,9 @@ void mm_vminfo(struct mm *mm, struct vminfo *out)
 {
     memset(out, 0, sizeof(*out));
     out->resident = __atomic_load_n(&mm->st.resident, __ATOMIC_RELAXED);
+    out->swapped = __atomic_load_n(&mm->st.swapped, __ATOMIC_RELAXED);
+    out->limit_faults = __atomic_load_n(&mm->st.rs_faults, __ATOMIC_RELAXED);
+    out->evictions = __atomic_load_n(&mm->st.evictions, __ATOMIC_RELAXED);
     out->minflt = __atomic_load_n(&mm->st.minflt, __ATOMIC_RELAXED);
     out->majflt = __atomic_load_n(&mm->st.majflt, __ATOMIC_RELAXED);
     out->cow_copies = __atomic_load_n(&mm->st.cow_copies, __ATOMIC_RELAXED);

@@ -95,11 +95,16 @@ struct vma {
 /* Per-address-space counters (mm->lock); read by vminfo. */
 struct mm_stats {
     size_t resident;   /* user pages mapped */
+    size_t swapped;    /* PTEs that hold a swap slot */
+    size_t rs_faults;  /* faults that brought a page into the limited resident set */
+    size_t evictions;  /* pages this mm gave up (swapped out or dropped) */
     size_t minflt;     /* faults served without disk I/O */
     size_t majflt;     /* faults that read a page from disk */
     size_t cow_copies; /* write faults that copied a shared page */
     size_t cow_reuse;  /* write faults that found the page no longer shared */
 };
+
+struct mm_rset; /* resident-set limit (rset.c) */
 
 struct mm {
     pagetable_t root;
@@ -108,6 +113,7 @@ struct mm {
     uintptr_t brk_base;    /* (lock) start of the heap */
     uintptr_t brk;         /* (lock) current break */
     struct mm_stats st;    /* (lock) */
+    struct mm_rset *rs;    /* (lock) resident-set limit, NULL: none */
     uint16_t asid;         /* (asid lock) */
     uint64_t asid_gen;     /* (asid lock) */
     int last_cpu;          /* hart that last ran it, -1: none (its thread) */
@@ -177,6 +183,24 @@ int mm_split_at_locked(struct mm *mm, uintptr_t start, uintptr_t end);
 void mm_unmap_regions_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct list_head *dead);
 /* Write a shared file region's resident pages in [start, end) back; mm->lock held. */
 void mm_writeback_locked(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t end);
+
+/* ---- resident-set limit (rset.c) and eviction (evict.c) ---- */
+/* Limit mm's pages of private anonymous mappings to `pages` frames,
+ * replaced by `policy` ("clock", "fifo", "aging"); 0 pages: no limit.
+ * 0, -EINVAL, -ENOMEM, or -ENOSPC without a swap device. */
+int mm_set_limit(struct mm *mm, int pages, const char *policy);
+/* Copy the limit (not the set) to a new image or a child; 0 or -ENOMEM. */
+int mm_copy_limit(struct mm *from, struct mm *to);
+void mm_rset_free(struct mm *mm);
+/* A page was just mapped at va of region v: track it, evicting another
+ * page of the set first if it is full.  mm->lock held; may sleep. */
+void mm_rset_mapped_locked(struct mm *mm, struct vma *v, uintptr_t va);
+void mm_rset_unmapped_locked(struct mm *mm, uintptr_t va);
+/* Give up the page at va (swap it out, or drop a clean file page); 0,
+ * -EBUSY (shared with another PTE, or not evictable), -ENOSPC, -EIO. */
+int mm_evict_page_locked(struct mm *mm, uintptr_t va);
+/* Read a swapped-out page back in for a fault; VM_FAULT_OK/OOM/BUS. */
+enum vm_fault_result mm_swap_in_locked(struct mm *mm, struct vma *v, pte_t *pte, uintptr_t va);
 
 /* ---- fork (fork.c) ---- */
 /* A copy-on-write copy of src (the calling process's mm). */

@@ -213,6 +213,8 @@ static int exec_args(const char *path, struct args *a)
     if (!err)
         err = mm_add_vma(mm, &stack);
     if (!err)
+        err = mm_copy_limit(p->mm, mm); /* memlimit N cmd: the limit outlives exec */
+    if (!err)
         err = build_stack(mm, a, &sp);
     if (err) {
         mm_destroy(mm);

@@ -5,7 +5,10 @@
 #include "abi/vminfo.h"
 #include "fs/file.h"
 #include "mm/usercopy.h"
+#include "mm/page.h"
+#include "mm/swap.h"
 #include "mm/uvm.h"
+#include "lib/string.h"
 #include "proc/proc.h"
 
 long sys_mmap(const struct sysargs *args)
@@ -34,6 +37,20 @@ long sys_msync(const struct sysargs *args)
     return mm_msync(proc_current()->mm, arg_ptr(args, 0), arg_long(args, 1), arg_int(args, 2));
 }
 
+/* memlimit(pages, policy): the caller's resident-set limit (0: none); policy
+ * NULL means the default, clock.  Inherited by fork and kept across exec. */
+long sys_memlimit(const struct sysargs *args)
+{
+    char name[16] = "clock";
+    uintptr_t upolicy = arg_ptr(args, 1);
+    if (upolicy) {
+        long n = strncpy_from_user(name, upolicy, sizeof(name));
+        if (n < 0)
+            return n == -ENAMETOOLONG ? -EINVAL : n;
+    }
+    return mm_set_limit(proc_current()->mm, arg_int(args, 0), name);
+}
+
 long sys_vminfo(const struct sysargs *args)
 {
     struct vminfo info;
@@ -41,4 +58,21 @@ long sys_vminfo(const struct sysargs *args)
     if (err)
         return err;
     return copy_to_user(arg_ptr(args, 1), &info, sizeof(info));
+}
+
+long sys_vmstat(const struct sysargs *args)
+{
+    struct vmstat v;
+    struct page_stats ps;
+    struct swap_stats ss;
+    page_stats(&ps);
+    swap_get_stats(&ss);
+    memset(&v, 0, sizeof(v));
+    v.frames = ps.total;
+    v.free = ps.free;
+    v.swap_total = ss.total;
+    v.swap_used = ss.used;
+    v.swap_outs = ss.outs;
+    v.swap_ins = ss.ins;
+    return copy_to_user(arg_ptr(args, 0), &v, sizeof(v));
 }

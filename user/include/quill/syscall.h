@@ -39,6 +39,7 @@ struct procinfo;
 struct ksigaction;
 struct kitimerval;
 struct vminfo;
+struct vmstat;
 
 #define SYSCALL(nr, name, ret, params) \
     ret name params;                   \
