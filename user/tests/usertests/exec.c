@@ -6,6 +6,9 @@
  */
 #include "ut.h"
 
+/* Read-only data touched only by --exec-bus: far into the file, never read in before. */
+static const volatile char bus_probe[64 * 1024] = {[sizeof(bus_probe) - 1] = 7};
+
 /* Modes of this program when it is the target of an exec test (main calls it). */
 int ut_exec_mode(int argc, char **argv)
 {
@@ -32,6 +35,28 @@ int ut_exec_mode(int argc, char **argv)
             return 3; /* O_CLOEXEC descriptor survived exec */
         return 42;
     }
+#if QUILL
+    if (strcmp(mode, "--exec-faults") == 0) {
+        /* Just started: some of the program read in (major faults), not all. */
+        struct vminfo vi;
+        if (vminfo(0, &vi) != 0)
+            return 2;
+        struct stat st;
+        if (stat(argv[0], &st) != 0)
+            return 3;
+        if (vi.majflt == 0)
+            return 4;
+        return vi.resident * PAGE < (unsigned long)st.st_size ? 42 : 5;
+    }
+    if (strcmp(mode, "--exec-bus") == 0 && argc == 4) {
+        /* Tell the parent we run, wait until it truncated our file, then
+         * touch a page of read-only data that was never read in: SIGBUS. */
+        char c = 'r';
+        if (write(atoi(argv[2]), &c, 1) != 1 || read(atoi(argv[3]), &c, 1) != 1)
+            return 2;
+        return bus_probe[sizeof(bus_probe) - 1] == 7 ? 3 : 4;
+    }
+#endif
     return 99; /* --exec-fail: an exec that must not have succeeded */
 }
 

@@ -413,4 +413,41 @@ static inline long pattern_diff(const unsigned char *buf, long n, long pos, int 
     return -1;
 }
 
+/* ---- memory helpers ---------------------------------------------------------------- */
+
+/* Touch p in a child (a store if write); the signal that killed it, or 0. */
+static inline int touch_signal(volatile char *p, int write)
+{
+    int pid = xfork();
+    if (pid == 0) {
+        if (write)
+            *p = 1;
+        else
+            (void)*p;
+        _exit(0);
+    }
+    int st;
+    CHECK(waitpid(pid, &st, 0) == pid, "waitpid");
+    return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+}
+
+/* mmap that fails the test when it fails. */
+static inline char *xmmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+    char *p = mmap(addr, len, prot, flags, fd, off);
+    CHECK(p != MAP_FAILED, "mmap(%p, %lu, %d, %#x, %d, %ld): %s", addr, (unsigned long)len, prot,
+          flags, fd, (long)off, errname(errno));
+    return p;
+}
+
+#if QUILL
+/* This process's memory counters (kernel/abi/vminfo.h). */
+static inline struct vminfo vminfo_self(void)
+{
+    struct vminfo vi;
+    OK(vminfo(0, &vi));
+    return vi;
+}
+#endif
+
 #endif
