@@ -62,3 +62,37 @@ def test_swap_group(qemu, tmp_path, cpus):
                                              disks=[swap])
     assert re.search(r"swap: vdb, \d+ KiB", log), "the swap disk was not found"
     check_group(summary, results, log, SWAP_TESTS)
+
+
+def shell_run(vm, line, timeout=60):
+    """Type a command at the shell; its output (echo and prompt removed)."""
+    vm.sendline(line)
+    vm.expect(re.escape(line) + r"\r?\n", timeout)
+    vm.expect(r"\$ ", timeout)
+    return vm.before()
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_vm_tools(qemu, tmp_path, cpus):
+    """pmap, vmprint, vmstat, and the textbook's Belady anomaly through memlimit."""
+    from test_usertests import private_image
+    from fsimg import disk_args
+    vm = qemu(cpus=cpus, extra=disk_args(private_image(tmp_path), swap_image(tmp_path)))
+    vm.expect(r"\$ ", timeout=120)
+    out = shell_run(vm, "pmap 1")
+    assert re.search(r"r-xp\s+inode \d+ @", out) and "[stack]" in out, out
+    assert re.search(r"\d+ regions, \d+K reserved", out), out
+    out = shell_run(vm, "vmprint")
+    assert re.search(r"\.\. \.\. \[\d+\] va 0x\w+ pte 0x\w+ -> page 0x\w+ r-xu", out), out
+    assert re.search(r"(\d+) page-table pages, (\d+) pages mapped", out), out
+    out = shell_run(vm, "vmstat")
+    m = re.search(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)", out, re.M)
+    assert m and int(m.group(1)) == 32768 and int(m.group(4)) > 0, out
+    ref = "1 2 3 4 1 2 5 1 2 3 4 5"
+    for policy, frames, faults in [("fifo", 3, 9), ("fifo", 4, 10), ("clock", 3, 9), ("clock", 4, 10)]:
+        out = shell_run(vm, f"memlimit -p {policy} {frames} refstring {ref}")
+        assert f"12 references, {faults} faults" in out, f"{policy} {frames}: {out}"
+    out = shell_run(vm, "memlimit -p fifo 3 refstring 0 1 2 0 1 3 0 3 1 2 1")
+    assert "11 references, 7 faults" in out, out
+    out = shell_run(vm, "memlimit -p lru 3 refstring 1")
+    assert "bad frame count or policy" in out, out

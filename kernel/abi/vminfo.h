@@ -23,4 +23,30 @@ struct vmstat {
     unsigned long swap_ins;    /* pages read back */
 };
 
+/* vmregions(): one record per region (VMA) of a process, for pmap. */
+#define VMR_ANON 0
+#define VMR_FILE 1
+#define VMR_HEAP 2
+#define VMR_STACK 3
+
+struct vmregion {
+    unsigned long start, end; /* [start, end) */
+    unsigned int prot;        /* PROT_READ | PROT_WRITE | PROT_EXEC (abi/mman.h) */
+    unsigned int kind;        /* VMR_* */
+    unsigned int shared;      /* 1: MAP_SHARED */
+    unsigned int inum;        /* VMR_FILE: the file's inode number */
+    unsigned long offset;     /* VMR_FILE: file offset of the region's file part */
+    unsigned long resident;   /* pages mapped */
+    unsigned long swapped;    /* pages in swap */
+};
+
+/* vmwalk(): every valid entry of a process's page table (user half), depth
+ * first, for vmprint. */
+struct vmpte {
+    unsigned long va;    /* first address the entry covers */
+    unsigned long pte;   /* the raw entry */
+    int level;           /* 2 (root) .. 0 (leaf level) */
+    int index;           /* 0..511 within its table */
+};
+
 #endif

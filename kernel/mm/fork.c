@@ -15,45 +15,42 @@
 #include "abi/errno.h"
 #include "lib/printf.h"
 
-/* Map the frame of *spte at va in dst too, downgrading a private writable page. */
-static int share_pte_locked(struct mm *src, struct mm *dst, const struct vma *v, uintptr_t va,
-                            pte_t *spte)
+/* Give dst the entry *spte at va too (its frame or its swap slot gains a
+ * reference), downgrading a private writable page to copy-on-write. */
+static void share_pte_locked(struct mm *src, struct mm *dst, const struct vma *v, uintptr_t va,
+                             pte_t *spte, pte_t *dpte)
 {
-    pte_t *dpte = pt_walk(dst->root, va, true);
-    if (!dpte)
-        return -ENOMEM;
-    if (pte_is_swap(*spte)) { /* the child holds the slot too */
+    if (pte_is_swap(*spte)) {
         swap_slot_dup(PTE_SWAP_SLOT(*spte));
-        *dpte = *spte;
         dst->st.swapped++;
-        return 0;
+    } else {
+        if ((*spte & PTE_W) && !(v->flags & VMA_SHARED)) {
+            *spte = (*spte & ~PTE_W) | PTE_COW;
+            mm_flush_page(src, va);
+        }
+        page_ref_inc(pa_to_page(PTE_TO_PA(*spte)));
+        dst->st.resident++;
     }
-    if ((*spte & PTE_W) && !(v->flags & VMA_SHARED)) {
-        *spte = (*spte & ~PTE_W) | PTE_COW;
-        mm_flush_page(src, va);
-    }
-    page_ref_inc(pa_to_page(PTE_TO_PA(*spte)));
     *dpte = *spte;
-    dst->st.resident++;
-    return 0;
 }
 
-/* Share every present page of region v; skips 2 MiB where no table exists. */
+/* Share every page of region v, one level-0 table (2 MiB) at a time. */
 static int share_region_locked(struct mm *src, struct mm *dst, const struct vma *v)
 {
     const uintptr_t MB2 = 2UL << 20;
-    for (uintptr_t va = v->start; va < v->end;) {
-        pte_t *spte = pt_walk(src->root, va, false);
-        if (!spte) {
-            va = ALIGN_DOWN(va, MB2) + MB2;
+    for (uintptr_t chunk = ALIGN_DOWN(v->start, MB2); chunk < v->end; chunk += MB2) {
+        pte_t *stab = pt_walk(src->root, chunk, false), *dtab = NULL;
+        if (!stab)
             continue;
+        uintptr_t lo = MAX(chunk, v->start), hi = MIN(chunk + MB2, v->end);
+        for (uintptr_t va = lo; va < hi; va += PAGE_SIZE) {
+            pte_t *spte = &stab[PT_INDEX(va, 0)];
+            if (!pte_has_frame(*spte) && !pte_is_swap(*spte))
+                continue;
+            if (!dtab && !(dtab = pt_walk(dst->root, chunk, true)))
+                return -ENOMEM;
+            share_pte_locked(src, dst, v, va, spte, &dtab[PT_INDEX(va, 0)]);
         }
-        if (pte_has_frame(*spte) || pte_is_swap(*spte)) {
-            int err = share_pte_locked(src, dst, v, va, spte);
-            if (err)
-                return err;
-        }
-        va += PAGE_SIZE;
     }
     return 0;
 }
@@ -89,7 +86,7 @@ int mm_fork(struct mm *src, struct mm **out)
     sleeplock_release(&dst->lock);
     sleeplock_release(&src->lock);
     if (err) {
-        mm_destroy(dst);
+        mm_put(dst);
         return err;
     }
     *out = dst;

@@ -25,6 +25,7 @@
 #include "abi/errno.h"
 #include "abi/mman.h"
 #include "fs/file.h"
+#include "proc/proc.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -155,10 +156,13 @@ static int mmap_file_check(struct vma *v, struct file *f, int prot, int flags, u
     return 0;
 }
 
-/* Fault every page of a new shared region in (see the top of the file). */
+/* Fault every page of a new shared region in (see the top of the file); a
+ * kill stops it (-EINTR). */
 static int populate_locked(struct mm *mm, struct vma *v)
 {
     for (uintptr_t va = v->start; va < v->end; va += PAGE_SIZE) {
+        if (proc_killed())
+            return -EINTR;
         enum vm_fault_result r = vm_fault_locked(mm, va, false, false);
         if (r == VM_FAULT_SEGV && !(v->prot & PTE_R))
             continue; /* PROT_NONE: made when it becomes accessible */
@@ -215,9 +219,10 @@ long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, str
     r = (long)addr;
     if (v.flags & VMA_SHARED) {
         struct vma *nv = vma_find_locked(mm, addr);
-        if (populate_locked(mm, nv) != 0) {
+        int err = populate_locked(mm, nv);
+        if (err) {
             mm_unmap_regions_locked(mm, addr, addr + len, &dead);
-            r = -ENOMEM;
+            r = err;
         }
     }
 out:

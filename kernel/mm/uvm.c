@@ -55,7 +55,21 @@ struct mm *mm_create(void)
     list_init(&mm->vmas);
     mm->last_cpu = -1;
     mm->active_cpu = -1;
+    mm->users = 1;
     return mm;
+}
+
+static void mm_destroy(struct mm *mm);
+
+void mm_get(struct mm *mm)
+{
+    __atomic_add_fetch(&mm->users, 1, __ATOMIC_RELAXED);
+}
+
+void mm_put(struct mm *mm)
+{
+    if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL) == 0)
+        mm_destroy(mm);
 }
 
 int mm_write(struct mm *mm, uintptr_t va, const void *src, size_t n)
@@ -100,30 +114,34 @@ void mm_flush_page(struct mm *mm, uintptr_t va)
      * flush when it moved there). */
 }
 
-/* Unmap [start, end), skipping 2 MiB at a time where no level-0 table exists. */
+/* Drop what one user PTE holds (a frame or a swap slot) and clear it. */
+static void unmap_pte_locked(struct mm *mm, uintptr_t va, pte_t *pte)
+{
+    if (pte_is_swap(*pte)) {
+        swap_slot_put(PTE_SWAP_SLOT(*pte));
+        *pte = 0;
+        mm->st.swapped--;
+    } else if (pte_has_frame(*pte)) {
+        paddr_t pa = PTE_TO_PA(*pte);
+        *pte = 0;
+        mm_flush_page(mm, va);
+        mm_page_put(pa);
+        mm->st.resident--;
+        mm_rset_unmapped_locked(mm, va);
+    }
+}
+
+/* Unmap [start, end) one level-0 table (2 MiB) at a time, skipping absent ones. */
 void mm_unmap_range_locked(struct mm *mm, uintptr_t start, uintptr_t end)
 {
     ASSERT(sleeplock_is_held(&mm->lock));
     const uintptr_t MB2 = 2UL << 20;
-    for (uintptr_t va = start; va < end;) {
-        pte_t *pte = pt_walk(mm->root, va, false);
-        if (!pte) {
-            va = ALIGN_DOWN(va, MB2) + MB2;
+    for (uintptr_t chunk = ALIGN_DOWN(start, MB2); chunk < end; chunk += MB2) {
+        pte_t *tab = pt_walk(mm->root, chunk, false);
+        if (!tab)
             continue;
-        }
-        if (pte_is_swap(*pte)) {
-            swap_slot_put(PTE_SWAP_SLOT(*pte));
-            *pte = 0;
-            mm->st.swapped--;
-        } else if (pte_has_frame(*pte)) {
-            paddr_t pa = PTE_TO_PA(*pte);
-            *pte = 0;
-            mm_flush_page(mm, va);
-            mm_page_put(pa);
-            mm->st.resident--;
-            mm_rset_unmapped_locked(mm, va);
-        }
-        va += PAGE_SIZE;
+        for (uintptr_t va = MAX(chunk, start); va < MIN(chunk + MB2, end); va += PAGE_SIZE)
+            unmap_pte_locked(mm, va, &tab[PT_INDEX(va, 0)]);
     }
 }
 
@@ -141,7 +159,7 @@ static void free_tables(pagetable_t pt, int level)
     }
 }
 
-void mm_destroy(struct mm *mm)
+static void mm_destroy(struct mm *mm)
 {
     struct list_head dead = LIST_HEAD_INIT(dead), *e;
     sleeplock_acquire(&mm->lock);

@@ -116,6 +116,7 @@ struct mm {
     struct mm_rset *rs;    /* (lock) resident-set limit, NULL: none */
     uint16_t asid;         /* (asid lock) */
     uint64_t asid_gen;     /* (asid lock) */
+    int users;             /* atomic: its process, plus tools looking at it (mm_get) */
     int last_cpu;          /* hart that last ran it, -1: none (its thread) */
     volatile int active_cpu; /* hart whose satp holds it now, -1: none (that hart) */
 };
@@ -131,7 +132,11 @@ enum vm_fault_result {
 
 void uvm_init(void); /* probe ASID bits; boot hart, after vm_init */
 struct mm *mm_create(void);
-void mm_destroy(struct mm *mm); /* must not be active on any hart; may sleep */
+/* Another reference (the caller keeps mm alive meanwhile, e.g. under proc_lock). */
+void mm_get(struct mm *mm);
+/* Drop a reference; the last frees everything.  The process's own reference
+ * is dropped only once the mm is active on no hart.  May sleep. */
+void mm_put(struct mm *mm);
 
 /* ---- regions (vma.c) ---- */
 void vma_init(void); /* from uvm_init */
@@ -159,6 +164,13 @@ void mm_flush_page(struct mm *mm, uintptr_t va);
  * snapshot of word-sized counters (the caller keeps mm alive). */
 struct vminfo;
 void mm_vminfo(struct mm *mm, struct vminfo *out);
+/* ---- looking at an address space (inspect.c): for pmap and vmprint ---- */
+struct vmregion;
+struct vmpte;
+/* Describe up to max regions into out; returns how many regions there are. */
+int mm_regions(struct mm *mm, struct vmregion *out, int max);
+/* Every valid PTE of the user half, depth first; returns how many there are. */
+int mm_walk(struct mm *mm, struct vmpte *out, int max);
 /* Load mm's page table on this hart (and its ASID, flushing as needed). */
 void mm_activate(struct mm *mm);
 /* Switch this hart back to the kernel page table. */

@@ -217,17 +217,16 @@ static int exec_args(const char *path, struct args *a)
     if (!err)
         err = build_stack(mm, a, &sp);
     if (err) {
-        mm_destroy(mm);
+        mm_put(mm);
         return err;
     }
     mm->brk_base = mm->brk = brk;
 
     /* Point of no return: the old program is gone from here on. */
-    struct mm *old = p->mm;
-    p->mm = mm;
+    struct mm *old = proc_set_mm(p, mm);
     mm_activate(mm);
     if (old)
-        mm_destroy(old);
+        mm_put(old);
     fd_close_on_exec(p);
     sig_exec(p);
     strlcpy(p->name, basename(path), sizeof(p->name));

@@ -98,7 +98,7 @@ static void proc_free(struct proc *p)
     nprocs--;
     spin_unlock(&proc_lock);
     if (p->mm)
-        mm_destroy(p->mm);
+        mm_put(p->mm);
     fd_close_all(p);
     kfree(p->fds);
     kfree(p->cloexec);
@@ -224,12 +224,11 @@ void proc_exit(int status)
     }
     /* Unpublish the address space before freeing it: if this thread is
      * preempted in between, the scheduler must not load it again. */
-    struct mm *mm = p->mm;
     intr_push();
-    p->mm = NULL;
+    struct mm *mm = proc_set_mm(p, NULL);
     mm_deactivate();
     intr_pop();
-    mm_destroy(mm);
+    mm_put(mm);
 
     spin_lock(&proc_lock);
     bool zombie_orphans = false;
@@ -375,6 +374,35 @@ void proc_oom_kill_self(uintptr_t addr)
     printf("out of memory: killed pid %d (%s), %lu KiB resident, faulting at %p\n", p->pid,
            p->name, p->mm->st.resident * (PAGE_SIZE / 1024), (void *)addr);
     sig_send_kernel(p, SIGKILL);
+}
+
+struct mm *proc_set_mm(struct proc *p, struct mm *mm)
+{
+    spin_lock(&proc_lock); /* proc_mm_get reads p->mm under it */
+    struct mm *old = p->mm;
+    p->mm = mm;
+    spin_unlock(&proc_lock);
+    return old;
+}
+
+struct mm *proc_mm_get(int pid)
+{
+    struct list_head *e;
+    struct mm *mm = NULL;
+    if (pid == 0)
+        pid = proc_current()->pid;
+    spin_lock(&proc_lock);
+    list_for_each(e, &all_procs)
+    {
+        struct proc *p = list_entry(e, struct proc, all);
+        if (p->pid == pid && p->state == P_ALIVE && p->mm) {
+            mm = p->mm;
+            mm_get(mm);
+            break;
+        }
+    }
+    spin_unlock(&proc_lock);
+    return mm;
 }
 
 int proc_vminfo(int pid, struct vminfo *out)

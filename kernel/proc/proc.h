@@ -38,7 +38,7 @@ struct proc {
     int pid;
     char name[PROC_NAME_MAX]; /* (o) program name, for ps and fault messages */
     struct thread *thread;    /* the thread that runs it */
-    struct mm *mm;            /* (o) */
+    struct mm *mm;            /* (o; written under p) */
     struct file **fds;        /* (o) descriptor table, nfds entries */
     bool *cloexec;            /* (o) per descriptor: close it at exec */
     int nfds;                 /* (o) */
@@ -99,6 +99,11 @@ int proc_parent_pid(struct proc *p);     /* getppid */
 void proc_oom_kill_self(uintptr_t addr);
 struct vminfo;
 int proc_vminfo(int pid, struct vminfo *out); /* pid 0: the caller; 0 or -ESRCH */
+/* Replace p's address space (exec, exit); returns the old one. */
+struct mm *proc_set_mm(struct proc *p, struct mm *mm);
+/* A reference on the address space of live process pid (0: the caller), or
+ * NULL; drop it with mm_put. */
+struct mm *proc_mm_get(int pid);
 
 /* Descriptors (fdtable.c). */
 int fd_alloc(struct proc *p, struct file *f, int min); /* lowest free >= min, or -EMFILE */

@@ -6,6 +6,7 @@
 #include "fs/file.h"
 #include "mm/usercopy.h"
 #include "mm/page.h"
+#include "mm/slab.h"
 #include "mm/swap.h"
 #include "mm/uvm.h"
 #include "lib/string.h"
@@ -75,4 +76,48 @@ long sys_vmstat(const struct sysargs *args)
     v.swap_outs = ss.outs;
     v.swap_ins = ss.ins;
     return copy_to_user(arg_ptr(args, 0), &v, sizeof(v));
+}
+
+/* Copy what fill (mm_regions / mm_walk) makes for process pid into ubuf. */
+static long inspect(int pid, uintptr_t ubuf, int max, size_t size,
+                    int (*fill)(struct mm *, void *, int))
+{
+    if (max < 0)
+        return -EINVAL;
+    max = MIN(max, 4096);
+    void *buf = max ? kzalloc(max * size) : NULL;
+    if (max && !buf)
+        return -ENOMEM;
+    struct mm *mm = proc_mm_get(pid);
+    long n = -ESRCH;
+    if (mm) {
+        n = fill(mm, buf, max);
+        mm_put(mm);
+    }
+    if (n > 0 && copy_to_user(ubuf, buf, MIN(n, max) * size))
+        n = -EFAULT;
+    kfree(buf);
+    return n;
+}
+
+static int fill_regions(struct mm *mm, void *buf, int max)
+{
+    return mm_regions(mm, buf, max);
+}
+
+static int fill_walk(struct mm *mm, void *buf, int max)
+{
+    return mm_walk(mm, buf, max);
+}
+
+long sys_vmregions(const struct sysargs *args)
+{
+    return inspect(arg_int(args, 0), arg_ptr(args, 1), arg_int(args, 2), sizeof(struct vmregion),
+                   fill_regions);
+}
+
+long sys_vmwalk(const struct sysargs *args)
+{
+    return inspect(arg_int(args, 0), arg_ptr(args, 1), arg_int(args, 2), sizeof(struct vmpte),
+                   fill_walk);
 }

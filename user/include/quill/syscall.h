@@ -40,6 +40,8 @@ struct ksigaction;
 struct kitimerval;
 struct vminfo;
 struct vmstat;
+struct vmregion;
+struct vmpte;
 
 #define SYSCALL(nr, name, ret, params) \
     ret name params;                   \
