@@ -25,7 +25,7 @@
 #include "abi/errno.h"
 #include "abi/mman.h"
 #include "fs/file.h"
-#include "proc/proc.h"
+#include "proc/signal.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -157,14 +157,14 @@ static int mmap_file_check(struct vma *v, struct file *f, int prot, int flags, u
 }
 
 /* Fault every page of a new shared region in (see the top of the file); a
- * kill stops it (-EINTR). */
+ * pending signal stops it (-EINTR). */
 static int populate_locked(struct mm *mm, struct vma *v)
 {
     for (uintptr_t va = v->start; va < v->end; va += PAGE_SIZE) {
-        if (proc_killed())
+        if (sig_pending())
             return -EINTR;
         enum vm_fault_result r = vm_fault_locked(mm, va, false, false);
-        if (r == VM_FAULT_SEGV && !(v->prot & PTE_R))
+        if (r == VM_FAULT_ACCESS && !(v->prot & PTE_R))
             continue; /* PROT_NONE: made when it becomes accessible */
         if (r == VM_FAULT_BUS)
             break; /* past the end of the file: SIGBUS when touched */
