@@ -139,3 +139,24 @@ def test_kill_list_and_fault_messages(qemu, tmp_path):
     sh.run("wait")
     assert re.search(rf"\[{job}\][+-]? +Killed +sleep 100", sh.vm.log)
     assert sh.lines("echo ok") == ["ok"]
+
+
+def test_console_control_keys(qemu, tmp_path):
+    """^L redraws; arrow keys and stray control characters stay out of the line;
+    a line that is too long is refused with a message."""
+    sh = boot_shell(qemu, tmp_path)
+    sh.vm.send("echo redrawn")
+    sh.vm.send("\x0c")
+    sh.vm.expect(re.escape("\x1b[H\x1b[2J$ echo redrawn"))
+    sh.vm.send("\r")
+    sh.vm.expect(r"\r\nredrawn\r\n")
+    sh.vm.expect(PROMPT)
+    sh.vm.send("echo \x1b[A\x1b[Dclean\x01\x02\r")
+    sh.vm.expect(r"\r\nclean\r\n")
+    sh.vm.expect(PROMPT)
+    sh.vm.send("x" * 300)
+    sh.vm.expect(r"line too long")
+    sh.vm.send("\x15echo fine\r")
+    sh.vm.expect(r"\r\nfine\r\n")
+    sh.vm.expect(PROMPT)
+    assert sh.lines("echo ok") == ["ok"]

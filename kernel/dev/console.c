@@ -7,7 +7,8 @@
  *
  * Canonical mode (ICANON): Backspace/DEL erase a character, ^U the line,
  * Enter ends the line, ^D ends input (EOF at the start of a line, else it
- * hands over the line so far).  Other control characters and the escape
+ * hands over the line so far), ^L clears the screen and redraws the prompt
+ * (the last unfinished line of output) and the line.  Other control characters and the escape
  * sequences of arrow and function keys are not put in the line (they would
  * garble the next command); a line longer than LINE_MAX is refused with a
  * message.  Raw mode (ICANON off) hands every byte over at once.
@@ -47,6 +48,8 @@ static int fg_pgrp;                           /* (cons_lock) foreground group, 0
 static int tty_sid;                           /* (cons_lock) owning session, 0: none */
 static int esc_state;                         /* (cons_lock) 0, 1 after ESC, 2 inside ESC [ */
 static bool line_refused;                     /* (cons_lock) current line hit LINE_MAX */
+static char out_tail[80];                     /* (cons_lock) output since the last newline */
+static int out_tail_len;                      /* (cons_lock) (the prompt, for ^L) */
 static struct ktermios tio = {
     .c_iflag = ICRNL,
     .c_oflag = OPOST | ONLCR,
@@ -120,11 +123,27 @@ static bool escape_locked(int c)
     return false;
 }
 
+/* ^L: clear the screen, then show the prompt and the line being edited again. */
+static void redraw_locked(void)
+{
+    ASSERT_HELD(&cons_lock);
+    if (!(tio.c_lflag & ECHO))
+        return;
+    echo("\033[H\033[2J", 7);
+    echo(out_tail, out_tail_len);
+    for (uint64_t i = committed; i != wr; i++)
+        uart_putc_sync(input[i % INPUT_SIZE]);
+}
+
 static void canonical_char_locked(int c)
 {
     ASSERT_HELD(&cons_lock);
     if (escape_locked(c))
         return;
+    if (c == CTRL('L')) {
+        redraw_locked();
+        return;
+    }
     if (c == tio.c_cc[VERASE] || c == '\b') {
         if (wr != committed)
             erase_locked();
@@ -251,6 +270,8 @@ ssize_t console_read(char *buf, size_t n)
     return (ssize_t)got;
 }
 
+static void console_track_output(const char *buf, size_t n);
+
 /* Output: with OPOST|ONLCR a newline goes out as CR LF, as a terminal expects. */
 ssize_t console_write(const char *buf, size_t n)
 {
@@ -266,8 +287,23 @@ ssize_t console_write(const char *buf, size_t n)
             out[k++] = '\r';
         out[k++] = buf[i];
     }
-    uart_write(out, k);
+    if (k)
+        uart_write(out, k);
+    console_track_output(buf, n);
     return (ssize_t)n;
+}
+
+/* Remember the output since the last newline (the prompt), for ^L. */
+static void console_track_output(const char *buf, size_t n)
+{
+    spin_lock(&cons_lock);
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] == '\n' || buf[i] == '\r')
+            out_tail_len = 0;
+        else if (out_tail_len < (int)sizeof(out_tail))
+            out_tail[out_tail_len++] = buf[i];
+    }
+    spin_unlock(&cons_lock);
 }
 
 /* ---- terminal control (ioctl) ---- */

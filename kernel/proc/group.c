@@ -11,6 +11,11 @@
  * sig == 0 sends nothing and only reports whether a target exists.  Init
  * (pid 1) takes only the signals it has a handler for.
  *
+ * A process group is orphaned when no member has a parent outside the group
+ * but in the same session (nobody is left who could continue it).  When an
+ * exit orphans a group that has stopped members, the group gets SIGHUP and
+ * SIGCONT, as POSIX asks, so that it does not stay stopped forever.
+ *
  * Locks: pgid and sid are guarded by proc_lock (proc.h), which this file
  * holds while it walks the list of processes and calls sig_send.
  */
@@ -197,4 +202,56 @@ int proc_setsid(void)
         self->pgid = self->sid = self->pid;
     spin_unlock(&proc_lock);
     return err ? err : self->pid;
+}
+
+/* Is group pgid orphaned if `gone` (exiting) no longer counts? */
+static bool pgrp_orphaned_locked(int pgid, struct proc *gone)
+{
+    ASSERT_HELD(&proc_lock);
+    struct list_head *e;
+    list_for_each(e, &all_procs)
+    {
+        struct proc *p = list_entry(e, struct proc, all);
+        if (p == gone || p->state != P_ALIVE || p->pgid != pgid)
+            continue;
+        struct proc *q = p->parent;
+        if (q && q != gone && q->pgid != pgid && q->sid == p->sid)
+            return false;
+    }
+    return true;
+}
+
+static bool pgrp_has_stopped_locked(int pgid)
+{
+    ASSERT_HELD(&proc_lock);
+    struct list_head *e;
+    list_for_each(e, &all_procs)
+    {
+        struct proc *p = list_entry(e, struct proc, all);
+        if (p->state == P_ALIVE && p->pgid == pgid && sig_is_stopped(p))
+            return true;
+    }
+    return false;
+}
+
+static void orphan_check_locked(int pgid, struct proc *gone)
+{
+    ASSERT_HELD(&proc_lock);
+    if (pgid > 0 && pgrp_has_stopped_locked(pgid) && pgrp_orphaned_locked(pgid, gone)) {
+        kill_matching_locked(-pgid, SIGHUP, NULL);
+        kill_matching_locked(-pgid, SIGCONT, NULL);
+    }
+}
+
+void proc_orphan_check_locked(struct proc *gone)
+{
+    ASSERT_HELD(&proc_lock);
+    struct list_head *e;
+    orphan_check_locked(gone->pgid, gone);
+    list_for_each(e, &gone->children)
+    {
+        struct proc *c = list_entry(e, struct proc, sibling);
+        if (c->pgid != gone->pgid)
+            orphan_check_locked(c->pgid, gone);
+    }
 }

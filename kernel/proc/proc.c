@@ -231,6 +231,7 @@ void proc_exit(int status)
     mm_put(mm);
 
     spin_lock(&proc_lock);
+    proc_orphan_check_locked(p);
     bool zombie_orphans = false;
     struct list_head *e;
     while ((e = list_pop_front(&p->children)) != NULL) {

@@ -89,6 +89,9 @@ int proc_getpgid(int pid);
 int proc_setsid(void);
 int proc_getsid(int pid);
 bool proc_pgrp_in_session(int pgid, int sid); /* some process of group pgid is in session sid */
+/* `gone` is exiting (proc_lock held, before its children move to init):
+ * SIGHUP and SIGCONT to each group this orphans that has stopped members. */
+void proc_orphan_check_locked(struct proc *gone);
 /* Kill every process but the caller and init, and wait (up to ~2 s) until they
  * have exited and released their files (before power-off). */
 void proc_stop_all(void);

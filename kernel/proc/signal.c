@@ -354,6 +354,9 @@ void sig_deliver(struct trapframe *tf, bool from_syscall, uint64_t orig_a0)
     struct ksigaction act;
     uint64_t oldmask = 0;
     int sig;
+    /* The common case: nothing to do (user_trap_finish rechecks with interrupts off). */
+    if (!sig_pending_proc(p) && !(from_syscall && is_restart_code((long)tf->x[10])))
+        return;
     while ((sig = sig_dequeue(p, &info, &act, &oldmask)) != 0) {
         if (act.handler == KSIG_IGN)
             continue;

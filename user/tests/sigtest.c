@@ -669,6 +669,34 @@ static void test_stop_during_sleep(void)
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "sleep after stop/continue: status 0x%x", st);
 }
 
+/* An exit that orphans a group with a stopped member sends it SIGHUP and SIGCONT. */
+static void test_orphaned_stopped_group(void)
+{
+    int p[2];
+    pipe(p);
+    pid_t c = xfork();
+    if (c == 0) {
+        pid_t g = fork();
+        if (g == 0) {
+            close(p[0]);
+            setpgid(0, 0);
+            raise(SIGSTOP);
+            for (;;) /* continued, and SIGHUP's default ends it */
+                pause();
+        }
+        close(p[1]);
+        int st;
+        _exit(waitpid(g, &st, WUNTRACED) == g && WIFSTOPPED(st) ? 0 : 1);
+    }
+    close(p[1]);
+    CHECK(WEXITSTATUS(xwait(c)) == 0, "grandchild did not stop");
+    on(SIGALRM, count, 0);
+    alarm(3);
+    char ch;
+    long r = read(p[0], &ch, 1);
+    CHECK(r == 0, "the orphaned stopped process is still there (read %ld, errno %d)", r, errno);
+}
+
 /* ---- pipes ---- */
 
 static void test_sigpipe(void)
@@ -864,6 +892,7 @@ static const struct test tests[] = {
     {"sigchld-wnohang", test_sigchld_wnohang},
     {"stop-continue", test_stop_continue},
     {"stop-during-sleep", test_stop_during_sleep},
+    {"orphaned-stopped-group", test_orphaned_stopped_group},
     {"sigpipe", test_sigpipe},
     {"kill-group", test_kill_group},
     {"kill-all", test_kill_all},
