@@ -18,7 +18,8 @@
  *
  * Job control: the console belongs to the first session that sets its
  * foreground group (tcsetpgrp); a process of that session outside the
- * foreground group that reads gets SIGTTIN (EIO if it ignores or blocks it).
+ * foreground group that reads gets SIGTTIN (EIO if it ignores or blocks it,
+ * or if its group is orphaned).
  *
  * Locks: cons_lock guards everything here; it is taken before proc_lock,
  * but signals are sent after it is released.  console_input runs in
@@ -223,7 +224,8 @@ static int console_check_background(struct proc *p)
     spin_unlock(&cons_lock);
     if (!background)
         return 0;
-    if (sig_ignored_or_blocked(p, SIGTTIN))
+    /* A stop no one could undo (an orphaned group) is not started: EIO. */
+    if (sig_ignored_or_blocked(p, SIGTTIN) || proc_pgrp_orphaned(pgid))
         return -EIO;
     proc_kill_pgrp(pgid, SIGTTIN);
     return -ERESTARTSYS;

@@ -255,3 +255,11 @@ void proc_orphan_check_locked(struct proc *gone)
             orphan_check_locked(c->pgid, gone);
     }
 }
+
+bool proc_pgrp_orphaned(int pgid)
+{
+    spin_lock(&proc_lock);
+    bool r = pgrp_orphaned_locked(pgid, NULL);
+    spin_unlock(&proc_lock);
+    return r;
+}

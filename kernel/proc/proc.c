@@ -1,6 +1,7 @@
 /*
  * Process lifecycle: creation of init, fork, exit, wait4 (with stop and
- * continue reports), SIGCHLD.  Signals themselves are in signal.c, process
+ * continue reports), SIGCHLD (a parent that ignores it gets no zombies: init
+ * reaps its children instead).  Signals themselves are in signal.c, process
  * groups and kill in group.c.  See proc.h for the states and the locks.
  */
 #include "proc/proc.h"
@@ -245,11 +246,20 @@ void proc_exit(int status)
     p->exit_status = status;
     p->state = P_ZOMBIE;
     p->wait_report = 0;
-    waitq_wake_all(&p->parent->child_wq);
-    struct ksiginfo info = {.si_code = (status & 0x7f) ? CLD_KILLED : CLD_EXITED,
-                            .si_pid = p->pid,
-                            .si_status = (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff};
-    sig_send(p->parent, SIGCHLD, &info);
+    struct proc *parent = p->parent;
+    waitq_wake_all(&parent->child_wq);
+    if (parent != init_proc && sig_ignores_children(parent)) {
+        /* SIGCHLD ignored: the parent does not want zombies; init reaps it. */
+        list_remove(&p->sibling);
+        p->parent = init_proc;
+        list_push_back(&init_proc->children, &p->sibling);
+        waitq_wake_all(&init_proc->child_wq);
+    } else {
+        struct ksiginfo info = {.si_code = (status & 0x7f) ? CLD_KILLED : CLD_EXITED,
+                                .si_pid = p->pid,
+                                .si_status = (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff};
+        sig_send(parent, SIGCHLD, &info);
+    }
     spin_unlock(&proc_lock);
     thread_exit(0);
 }

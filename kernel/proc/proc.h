@@ -92,6 +92,7 @@ bool proc_pgrp_in_session(int pgid, int sid); /* some process of group pgid is i
 /* `gone` is exiting (proc_lock held, before its children move to init):
  * SIGHUP and SIGCONT to each group this orphans that has stopped members. */
 void proc_orphan_check_locked(struct proc *gone);
+bool proc_pgrp_orphaned(int pgid); /* nobody outside it in its session could continue it */
 /* Kill every process but the caller and init, and wait (up to ~2 s) until they
  * have exited and released their files (before power-off). */
 void proc_stop_all(void);

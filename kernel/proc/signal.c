@@ -131,6 +131,14 @@ void sig_exec(struct proc *p)
     spin_unlock(&p->sig.lock);
 }
 
+bool sig_ignores_children(struct proc *p)
+{
+    spin_lock(&p->sig.lock);
+    bool ign = p->sig.action[SIGCHLD].handler == KSIG_IGN;
+    spin_unlock(&p->sig.lock);
+    return ign;
+}
+
 bool sig_is_stopped(struct proc *p)
 {
     return READ_ONCE(p->sig.stopped);

@@ -73,6 +73,7 @@ bool sig_pending_proc(struct proc *p);
 /* Is sig ignored or blocked by p (for SIGTTIN/SIGTTOU, SIGPIPE)? */
 bool sig_ignored_or_blocked(struct proc *p, int sig);
 bool sig_is_stopped(struct proc *p); /* for ps */
+bool sig_ignores_children(struct proc *p); /* SIGCHLD set to SIG_IGN: no zombies */
 
 /* On the way back to user mode: restart or fail an interrupted call, stop,
  * die, or set up handler frames.  Interrupts on; may sleep; may not return. */

@@ -619,6 +619,17 @@ static void test_sigchld_wnohang(void)
     CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "children left");
 }
 
+/* With SIGCHLD ignored, children leave no zombies: wait finds none. */
+static void test_sigchld_ignored(void)
+{
+    signal(SIGCHLD, SIG_IGN);
+    for (int i = 0; i < 3; i++)
+        if (xfork() == 0)
+            _exit(0);
+    int st;
+    CHECK(wait(&st) < 0 && errno == ECHILD, "wait found a zombie");
+}
+
 static void test_stop_continue(void)
 {
     on_info(SIGCHLD, info_handler, SA_RESTART);
@@ -890,6 +901,7 @@ static const struct test tests[] = {
     {"pause-sigsuspend-alarm", test_pause_sigsuspend_alarm},
     {"fatal-while-blocked", test_fatal_while_blocked},
     {"sigchld-wnohang", test_sigchld_wnohang},
+    {"sigchld-ignored", test_sigchld_ignored},
     {"stop-continue", test_stop_continue},
     {"stop-during-sleep", test_stop_during_sleep},
     {"orphaned-stopped-group", test_orphaned_stopped_group},
