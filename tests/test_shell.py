@@ -252,7 +252,10 @@ def test_ps_and_kill(qemu, tmp_path):
     assert me[2] == "R", "ps itself must be running"
     m = re.search(r"\[(\d+)\] (\d+)", sh.run("sleep 100 &"))
     job, pid = m.group(1), m.group(2)
-    row = [ln.split() for ln in sh.lines("ps") if ln.split()[0] == pid]
+    for _ in range(20):  # until the child has exec'd sleep and gone to sleep
+        row = [ln.split() for ln in sh.lines("ps") if ln.split()[0] == pid]
+        if row and row[0][-1] == "sleep" and row[0][2] == "S":
+            break
     assert row and row[0][2] == "S", "a sleeping process shows S"
     out, rc = sh.status(f"kill -9 {pid}")
     assert rc == 0
