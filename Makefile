@@ -41,7 +41,7 @@ KSRCS := $(shell find kernel -name '*.c' | sort)
 KASMS := $(shell find kernel -name '*.S' | sort)
 KOBJS := $(KSRCS:%.c=$(B)/%.o) $(KASMS:%.S=$(B)/%.o)
 
-.PHONY: all kernel qemu qemu-gdb gdb test unit-test qemu-test grade bench format clean help deps
+.PHONY: all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench format clean help deps
 
 all: kernel
 kernel: $(B)/kernel.elf
@@ -126,9 +126,20 @@ test: deps
 	$(MAKE) kernel $(B)/fs.img $(B)/mkfs/fsck unit-test
 	$(PYTHON) -m pytest -v tests
 
+# make grade: every test, scored; make grade LAB=name: one lab (tests/labs.txt).
 grade: deps
 	$(MAKE) kernel $(B)/fs.img $(B)/mkfs/fsck
-	$(PYTHON) tests/grade.py
+	$(PYTHON) tests/grade.py $(if $(LAB),--lab $(LAB))
+
+# make lab-start LAB=name [DEST=dir]: the lab's starting tree (docs/labs/README.md).
+lab-start:
+	@test -n "$(LAB)" || { echo "usage: make lab-start LAB=name [DEST=dir]; labs:"; \
+		$(PYTHON) scripts/lab.py list; exit 2; }
+	$(PYTHON) scripts/lab.py start $(LAB) $(DEST)
+
+labs:
+	$(PYTHON) scripts/lab.py list
+	$(PYTHON) scripts/lab.py check
 
 bench: kernel $(B)/fs.img
 	$(PYTHON) tests/bench.py

@@ -349,3 +349,17 @@ def pytest_report_header(config):
     have = "present" if os.path.isfile(KERNEL) else "MISSING (run make)"
     return [f"quill: kernel {os.path.relpath(KERNEL, ROOT)} {have}; "
             f"qemu {shutil.which(QEMU_BIN) or 'not found'}"]
+
+
+@pytest.fixture
+def shell(qemu, tmp_path):
+    """A booted Quill at the shell prompt (2 harts), on a private copy of build/fs.img.
+
+        def test_upcase(shell):
+            assert "HELLO (5)" in shell.run("upcase hello")
+
+    shell.run(line) types a command and returns its output; shell.lines(line)
+    returns it as a list of lines; shell.status(line) returns (output, exit
+    status).  The Shell class and boot_shell() are in tests/test_shell.py."""
+    from test_shell import boot_shell
+    return boot_shell(qemu, tmp_path)
