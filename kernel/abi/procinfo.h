@@ -11,6 +11,7 @@ struct procinfo {
     char name[PROCINFO_NAME];
     unsigned long size;  /* bytes of user memory mapped */
     unsigned long ticks; /* CPU time in timer ticks */
+    int cpu;             /* hart id it runs on (R) or last ran on; -1 for a zombie */
 };
 
 #endif

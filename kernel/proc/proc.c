@@ -445,6 +445,21 @@ int proc_parent_pid(struct proc *p)
     return pid;
 }
 
+void proc_totals(unsigned *count, unsigned long *user_bytes)
+{
+    struct list_head *e;
+    unsigned long bytes = 0;
+    spin_lock(&proc_lock);
+    *count = (unsigned)nprocs;
+    list_for_each(e, &all_procs)
+    {
+        struct proc *p = list_entry(e, struct proc, all);
+        bytes += p->mm ? p->mm->pages * PAGE_SIZE : 0;
+    }
+    spin_unlock(&proc_lock);
+    *user_bytes = bytes;
+}
+
 int proc_list(uintptr_t ubuf, int max)
 {
     struct list_head *e;
@@ -470,6 +485,7 @@ int proc_list(uintptr_t ubuf, int max)
         pi->state = p->state == P_ZOMBIE ? 'Z'
                     : sig_is_stopped(p)  ? 'T'
                                          : thread_state_letter(p->thread);
+        pi->cpu = p->thread && p->state != P_ZOMBIE ? (int)cpus[p->thread->cpu].hartid : -1;
     }
     spin_unlock(&proc_lock);
     int err = copy_to_user(ubuf, info, n * sizeof(*info));

@@ -97,6 +97,8 @@ bool proc_pgrp_orphaned(int pgid); /* nobody outside it in its session could con
  * have exited and released their files (before power-off). */
 void proc_stop_all(void);
 int proc_list(uintptr_t ubuf, int max); /* getprocs */
+/* How many processes there are, and the user memory they map (for sysinfo). */
+void proc_totals(unsigned *count, unsigned long *user_bytes);
 int proc_parent_pid(struct proc *p);     /* getppid */
 /* No frame for a page of the current process: say so on the console and send
  * it SIGKILL (it dies on its way back to user mode). */

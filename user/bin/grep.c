@@ -2,6 +2,9 @@
  * grep: print lines that match a pattern.
  *
  * Usage: grep [-v] [-c] [-n] [-i] PATTERN [FILE...]
+ *        grep [-v] [-c] [-n] [-i] -e PATTERN [-e PATTERN...] [FILE...]
+ *   -e  a pattern (may be given several times: a line matching any of them
+ *       is selected; useful too for a pattern that starts with '-')
  *   -v  print lines that do NOT match
  *   -c  print only the number of selected lines
  *   -n  prefix each line with its line number
@@ -27,6 +30,10 @@
 #include <unistd.h>
 
 static int opt_invert, opt_count, opt_number, opt_nocase;
+
+#define GREP_MAX_PATTERNS 32
+static const char *patterns[GREP_MAX_PATTERNS];
+static int npatterns;
 
 /* Do characters c (from the line) and p (from the pattern) match? */
 static int char_match(int p, int c)
@@ -113,15 +120,24 @@ static int read_line(FILE *f, char **buf, size_t *cap)
     }
 }
 
+/* Does any of the patterns match the line? */
+static int match_any(const char *text)
+{
+    for (int i = 0; i < npatterns; i++)
+        if (match(patterns[i], text))
+            return 1;
+    return 0;
+}
+
 /* grep one open file; returns the number of selected lines. */
-static long grep_file(const char *re, FILE *f, const char *name)
+static long grep_file(FILE *f, const char *name)
 {
     static char *line;
     static size_t cap;
     long lineno = 0, selected = 0;
     while (read_line(f, &line, &cap)) {
         lineno++;
-        if (match(re, line) == opt_invert)
+        if (match_any(line) == opt_invert)
             continue;
         selected++;
         if (opt_count)
@@ -140,28 +156,40 @@ static long grep_file(const char *re, FILE *f, const char *name)
     return selected;
 }
 
+static int usage(void)
+{
+    fprintf(stderr, "usage: grep [-vcni] [-e PATTERN]... [PATTERN] [FILE...]\n");
+    return 2;
+}
+
 int main(int argc, char *argv[])
 {
     int c, error = 0;
     long selected = 0;
-    while ((c = getopt(argc, argv, "vcni")) != -1) {
+    while ((c = getopt(argc, argv, "vcnie:")) != -1) {
         switch (c) {
         case 'v': opt_invert = 1; break;
         case 'c': opt_count = 1; break;
         case 'n': opt_number = 1; break;
         case 'i': opt_nocase = 1; break;
+        case 'e':
+            if (npatterns == GREP_MAX_PATTERNS) {
+                fprintf(stderr, "grep: at most %d patterns\n", GREP_MAX_PATTERNS);
+                return 2;
+            }
+            patterns[npatterns++] = optarg;
+            break;
         default:
-            fprintf(stderr, "usage: grep [-vcni] PATTERN [FILE...]\n");
-            return 2;
+            return usage();
         }
     }
-    if (optind >= argc) {
-        fprintf(stderr, "usage: grep [-vcni] PATTERN [FILE...]\n");
-        return 2;
+    if (npatterns == 0) {
+        if (optind >= argc)
+            return usage();
+        patterns[npatterns++] = argv[optind++];
     }
-    const char *re = argv[optind++];
     if (optind == argc)
-        selected = grep_file(re, stdin, NULL);
+        selected = grep_file(stdin, NULL);
     for (int i = optind; i < argc; i++) {
         FILE *f = fopen(argv[i], "r");
         if (!f) {
@@ -169,7 +197,7 @@ int main(int argc, char *argv[])
             error = 1;
             continue;
         }
-        selected += grep_file(re, f, argc - optind > 1 ? argv[i] : NULL);
+        selected += grep_file(f, argc - optind > 1 ? argv[i] : NULL);
         fclose(f);
     }
     return error ? 2 : selected > 0 ? 0 : 1;

@@ -42,6 +42,8 @@ struct vminfo;
 struct vmstat;
 struct vmregion;
 struct vmpte;
+struct ksysinfo;
+struct kstatfs;
 
 #define SYSCALL(nr, name, ret, params) \
     ret name params;                   \
