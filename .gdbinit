@@ -27,3 +27,7 @@ set disassemble-next-line auto
 set architecture riscv:rv64
 file build/kernel.elf
 target remote localhost:1234
+
+# Quill's own commands (scripts/gdb/quill.py): qps, qthreads, qpt [PID],
+# uprog NAME [FUNC], $quill_proc().  `help qps` etc. say more.
+source scripts/gdb/quill.py

@@ -29,10 +29,18 @@ $(info Installing missing tools with scripts/install-deps.sh ...)
 $(shell sh scripts/install-deps.sh >&2)
 endif
 
+# The default build is optimised (-O2) and has full debug information; it
+# is what the tests and benchmarks run.  `make DEBUG=1` builds the kernel and
+# the user programs -Og instead, for stepping in GDB with few
+# `<optimized out>` variables.  Switching rebuilds everything (the flags are
+# kept in $(B)/cflags).
+DEBUG ?=
+OPT := $(if $(filter 1 yes,$(DEBUG)),-Og,-O2)
+
 KCFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	-ffreestanding -fno-builtin -nostdlib -fno-common -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
-	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 \
+	$(OPT) -g -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 \
 	-Ikernel -MMD -MP
 KASFLAGS := $(KCFLAGS) -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -z max-page-size=4096 --no-warn-rwx-segments
@@ -41,7 +49,8 @@ KSRCS := $(shell find kernel -name '*.c' | sort)
 KASMS := $(shell find kernel -name '*.S' | sort)
 KOBJS := $(KSRCS:%.c=$(B)/%.o) $(KASMS:%.S=$(B)/%.o)
 
-.PHONY: all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench format clean help deps
+FORCE:
+.PHONY: FORCE all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench format clean help deps
 
 all: kernel
 kernel: $(B)/kernel.elf
@@ -49,12 +58,17 @@ kernel: $(B)/kernel.elf
 # `make V=1` shows the full commands.
 Q := $(if $(V),,@)
 
-$(B)/%.o: %.c
+# Objects depend on the flags they were built with (DEBUG=1 or not).
+$(B)/cflags: FORCE
+	@mkdir -p $(B)
+	@echo '$(OPT)' | cmp -s - $@ || echo '$(OPT)' > $@
+
+$(B)/%.o: %.c $(B)/cflags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
-$(B)/%.o: %.S
+$(B)/%.o: %.S $(B)/cflags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@

@@ -107,3 +107,131 @@ def test_repo_gdbinit(qemu, tmp_path):
     wait_listening(port)
     out = run_gdb(tmp_path, gdbinit.replace(":1234", f":{port}") + STEPS)
     check_session(vm, out)
+
+
+# ---- the GDB helpers (scripts/gdb/quill.py) and user programs ----------------
+
+HELPER_STEPS = """
+break sys_getprocs
+continue
+qps
+qthreads
+qpt
+print $quill_proc()
+delete
+uprog p2
+continue
+print $quill_proc()
+bt
+info symbol $pc
+qps
+delete
+detach
+"""
+
+
+class GdbRun:
+    """gdb-multiarch running a script in the background, its output collected."""
+
+    def __init__(self, tmp_path, script):
+        import threading
+        path = tmp_path / "gdb-script"
+        path.write_text(script)
+        self.script = script
+        self.proc = subprocess.Popen(
+            ["timeout", "-k", "5", str(GDB_TIMEOUT), GDB, "-batch", "-nx", "-x", str(path)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, text=True, errors="replace")
+        self.chunks = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.chunks.append(line)
+
+    @property
+    def out(self):
+        return "".join(self.chunks)
+
+    def wait_for(self, text, timeout=60):
+        deadline = time.monotonic() + timeout
+        while text not in self.out:
+            assert time.monotonic() < deadline, f"gdb never printed {text!r}:\n{self.out}"
+            assert self.proc.poll() is None or text in self.out, f"gdb exited:\n{self.out}"
+            time.sleep(0.1)
+
+    def finish(self):
+        self.proc.wait(timeout=GDB_TIMEOUT + 30)
+        self.reader.join(timeout=10)
+        print(f"----- gdb script -----\n{self.script}\n----- gdb output -----\n{self.out}")
+        return self.out
+
+
+def test_gdb_helpers(qemu, tmp_path):
+    """qps/qthreads/qpt from the kernel's structures; uprog stops in p2 only."""
+    from fsimg import disk_args
+    img = tmp_path / "fs.img"
+    shutil.copyfile(os.path.join(ROOT, "build", "fs.img"), img)
+    port = free_tcp_port()
+    vm = qemu(cpus=2, gdb_port=port, extra=disk_args(img))
+    wait_listening(port)
+    with open(os.path.join(ROOT, ".gdbinit")) as f:
+        gdbinit = f.read().replace(":1234", f":{port}")
+    gdb = GdbRun(tmp_path, gdbinit + HELPER_STEPS)
+    vm.expect(r"\$ ", timeout=120)
+    vm.sendline("ps")
+    gdb.wait_for("uprog: symbols")
+    vm.expect(r"\$ ", timeout=60)
+    vm.sendline("hello")  # another program: must not stop
+    vm.expect(r"\$ ", timeout=60)
+    vm.sendline("p2")
+    vm.expect(r"hello, I am parent of", timeout=90)
+    out = gdb.finish()
+
+    assert "Breakpoint 1, sys_getprocs" in out, out
+    qps = out[out.index("  PID  PPID S HART"):]
+    rows = {}
+    for ln in qps.split("\n")[1:]:
+        if not ln[:5].strip().isdigit():
+            break
+        rows[ln.split()[-1]] = ln.split()
+    assert rows["init"][0] == "1" and rows["init"][2] == "S", qps
+    assert rows["ps"][2] == "R" and rows["ps"][3].isdigit(), "ps runs on a hart"
+    assert rows["sh"][1] == "1", "the shell is init's child"
+    assert re.search(r"^ +\d+ [RrS] .* init$", out[out.index(" TID S HART"):], re.M), "qthreads"
+    m = re.search(r"page table of pid (\d+) \(ps\): root pa 0x[0-9a-f]+", out)
+    assert m and m.group(1) == rows["ps"][0], "qpt shows ps's page table"
+    # The program's text at 0x10000: a leaf reachable through indices 0, 0, 16.
+    assert re.search(r"^ \.\. \.\. \.\.16: pte 0x[0-9a-f]+ pa 0x[0-9a-f]+ VR-XU-A.  va 0x10000-0x11000$",
+                     out, re.M), "qpt shows the text page at 0x10000 (indices 0, 0, 16)"
+    assert '$1 = "ps"' in out, "$quill_proc() names the process on the hart"
+    assert "breakpoint 2 at main when process p2 runs it" in out, out
+    assert re.search(r"Breakpoint 2, main \(\) at user/bin/p2\.c:\d+", out), "stopped in p2's main"
+    assert '$2 = "p2"' in out
+    assert re.search(r"^#0 +main \(\) at user/bin/p2\.c", out, re.M), "bt in p2"
+    assert "hello world (pid:" in vm.log, "p2 ran on after detach"
+    assert out.count("Breakpoint 2, main") == 1, "the breakpoint stopped once, in p2 only"
+
+
+def test_gdb_debug_build(qemu, tmp_path, monkeypatch):
+    """make DEBUG=1 builds every kernel file -Og; GDB steps it like the default build."""
+    build = tmp_path / "build"
+    r = subprocess.run(["make", "-j2", "DEBUG=1", f"B={build}", "kernel"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    assert (build / "cflags").read_text().strip() == "-Og"
+    import conftest
+    monkeypatch.setattr(conftest, "KERNEL", str(build / "kernel.elf"))
+    port = free_tcp_port()
+    vm = qemu(cpus=2, gdb_port=port)
+    wait_listening(port)
+    script = ("set pagination off\nset confirm off\nset architecture riscv:rv64\n"
+              f"file {build / 'kernel.elf'}\ntarget remote :{port}\n"
+              + STEPS)
+    out = run_gdb(tmp_path, script)
+    check_session(vm, out)
+    dwarf = subprocess.run(["riscv64-unknown-elf-readelf", "--debug-dump=info",
+                            str(build / "kernel.elf")], capture_output=True, text=True).stdout
+    producers = set(re.findall(r"DW_AT_producer\s*:.*?(-O\w+)", dwarf))
+    assert producers == {"-Og"}, f"the DEBUG=1 kernel was compiled with {producers}"

@@ -25,7 +25,7 @@ UARCH := -march=rv64imafdc -mabi=lp64d -mcmodel=medlow
 # -iquote kernel: "abi/..." finds the ABI headers shared with the kernel;
 # <...> never searches kernel/, so no kernel header can shadow a libc one.
 UCFLAGS := $(UARCH) -specs=$(PICOLIBC)/picolibc.specs \
-	-O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	$(OPT) -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	-fno-pie -fno-common -ffunction-sections -fdata-sections \
 	-Iuser/include -iquote kernel -MMD -MP
 UASFLAGS := $(UCFLAGS) -D__ASSEMBLY__
@@ -67,12 +67,12 @@ UPROG_DIR_OBJS := $(foreach d,$(UPROG_DIRS),$(call uprog_dir_objs,$(d)))
 .SECONDARY: $(UCRT0) $(addprefix $(B)/user/obj/,$(UPROG_NAMES:=.o)) $(UPROG_DIR_OBJS) \
 	$(UPROGS_DEBUG)
 
-$(B)/user/lib/%.c.o: user/lib/%.c
+$(B)/user/lib/%.c.o: user/lib/%.c $(B)/cflags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  UCC     $<")
 	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
 
-$(B)/user/lib/%.S.o: user/lib/%.S
+$(B)/user/lib/%.S.o: user/lib/%.S $(B)/cflags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  UAS     $<")
 	$(Q)$(UCC) $(UASFLAGS) -c $< -o $@
@@ -81,12 +81,12 @@ $(B)/user/libquill.a: $(ULIB_ARCHIVE_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && $(UAR) rcs $@ $^
 
-$(B)/user/obj/%.o: user/bin/%.c
+$(B)/user/obj/%.o: user/bin/%.c $(B)/cflags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  UCC     $<")
 	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
 
-$(B)/user/obj/%.o: user/tests/%.c
+$(B)/user/obj/%.o: user/tests/%.c $(B)/cflags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  UCC     $<")
 	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
