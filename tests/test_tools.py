@@ -118,3 +118,16 @@ def test_clear_and_grep_flags(shell):
     assert shell.lines("grep -e Alpha -e beta /g") == ["Alpha", "beta"]
     assert shell.lines("grep -e -gamma /g") == ["-gamma"]
     assert shell.lines("grep -c -e ta -e ga /g") == ["2"]
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_poweroff_starts_no_shell(qemu, tmp_path, cpus):
+    """poweroff stops every process; init must not start a new shell on the way down."""
+    from test_shell import boot_shell
+    shell = boot_shell(qemu, tmp_path, cpus=cpus)
+    shell.run("sleep 30 &")
+    shell.vm.sendline("poweroff")
+    assert shell.vm.wait_exit(timeout=60) == 0
+    after = shell.vm.log.rsplit("poweroff\n", 1)[-1]
+    assert "starting a new one" not in after and "init: starting sh" not in after, after
+    assert "$ " not in after, f"a shell prompt appeared while powering off:\n{after}"

@@ -17,7 +17,7 @@ struct ksysinfo {
     unsigned int ncpu;         /* harts online */
     unsigned int nprocs;       /* processes, zombies included */
     unsigned int max_procs;    /* the limit (bootargs maxproc=) */
-    unsigned int pad;
+    unsigned int shutdown;     /* 1 once power-off or reboot has begun */
 };
 
 struct kstatfs {

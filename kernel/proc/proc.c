@@ -372,8 +372,17 @@ static int others_alive(bool kill)
     return n;
 }
 
+/* Set once by the first proc_stop_all (power-off or reboot); never cleared. */
+static volatile bool stopping;
+
+bool proc_shutting_down(void)
+{
+    return stopping;
+}
+
 void proc_stop_all(void)
 {
+    stopping = true;
     others_alive(true);
     for (int i = 0; i < 200 && others_alive(false); i++)
         sched_sleep_ticks(1);

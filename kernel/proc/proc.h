@@ -96,6 +96,9 @@ bool proc_pgrp_orphaned(int pgid); /* nobody outside it in its session could con
 /* Kill every process but the caller and init, and wait (up to ~2 s) until they
  * have exited and released their files (before power-off). */
 void proc_stop_all(void);
+/* Has proc_stop_all begun (the machine is going down)?  init asks, through
+ * sysinfo, so that it does not restart the shell on the way down. */
+bool proc_shutting_down(void);
 int proc_list(uintptr_t ubuf, int max); /* getprocs */
 /* How many processes there are, and the user memory they map (for sysinfo). */
 void proc_totals(unsigned *count, unsigned long *user_bytes);

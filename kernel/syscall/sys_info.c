@@ -35,6 +35,7 @@ long sys_sysinfo(const struct sysargs *args)
     si.mem_reserved = ps.reserved * PAGE_SIZE;
     si.ncpu = (unsigned)ncpu;
     si.max_procs = (unsigned)max_procs;
+    si.shutdown = proc_shutting_down();
     proc_totals(&si.nprocs, &si.mem_user);
     return copy_to_user(arg_ptr(args, 0), &si, sizeof(si));
 }

@@ -3,7 +3,10 @@
  *
  * The kernel starts it with the console open as file descriptors 0, 1 and 2
  * (init reopens them, in case it was started some other way).  It starts
- * the shell on the console and restarts the shell whenever it exits.  Every orphaned process is
+ * the shell on the console and restarts the shell whenever it exits, except
+ * when the machine is going down: `poweroff` (or `reboot`) makes the kernel
+ * stop every process but init, and sysinfo() then says so, so init only
+ * goes on reaping until the power goes.  Every orphaned process is
  * re-parented to init by the kernel, so init's wait loop also reaps them
  * (otherwise they would stay zombies forever).
  */
@@ -12,6 +15,8 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <quill/syscall.h>
+#include <quill/sysinfo.h>
 
 static void open_console(void)
 {
@@ -24,6 +29,12 @@ static void open_console(void)
     }
     dup(0); /* stdout */
     dup(0); /* stderr */
+}
+
+static int shutting_down(void)
+{
+    struct ksysinfo si;
+    return sysinfo(&si) == 0 && si.shutdown;
 }
 
 static pid_t start_shell(void)
@@ -45,6 +56,11 @@ int main(void)
     open_console();
     printf("init: starting sh\n");
     for (;;) {
+        while (shutting_down()) {
+            /* Reap what is left; the kernel powers off in a moment. */
+            if (wait(NULL) < 0)
+                sleep(1);
+        }
         pid_t shell = start_shell();
         if (shell < 0) {
             sleep(1);
@@ -55,8 +71,9 @@ int main(void)
             int status;
             pid_t pid = wait(&status);
             if (pid == shell) {
-                printf("init: sh exited (status %d); starting a new one\n",
-                       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+                if (!shutting_down())
+                    printf("init: sh exited (status %d); starting a new one\n",
+                           WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
                 break;
             }
             if (pid < 0) /* no children at all: should not happen */
