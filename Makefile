@@ -1,8 +1,9 @@
-# Build, run, debug and test the kernel.  `make help` lists the targets.
+# Build, run, debug and test the kernel.  `make help` lists every target.
 #
+#   make               kernel, user programs, disk image and fsck: all that make qemu/test need
 #   make qemu          build and boot under QEMU (CPUS=2 MEM=128M BOOTARGS=...)
 #   make test          host unit tests + the QEMU test suite (pytest)
-#   make grade         the same tests, scored by tests/rubric.txt
+#   make grade         the same tests, scored by tests/rubric.txt (LAB=name: one lab)
 #   make qemu-gdb      boot and wait for GDB on $(GDBPORT); `make gdb` attaches
 
 TOOLPREFIX ?= riscv64-unknown-elf-
@@ -49,16 +50,16 @@ KSRCS := $(shell find kernel -name '*.c' | sort)
 KASMS := $(shell find kernel -name '*.S' | sort)
 KOBJS := $(KSRCS:%.c=$(B)/%.o) $(KASMS:%.S=$(B)/%.o)
 
-FORCE:
 .PHONY: FORCE all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench format clean help deps
 
-all: kernel
+all: kernel $(B)/fs.img $(B)/mkfs/fsck
 kernel: $(B)/kernel.elf
 
 # `make V=1` shows the full commands.
 Q := $(if $(V),,@)
 
 # Objects depend on the flags they were built with (DEBUG=1 or not).
+FORCE:
 $(B)/cflags: FORCE
 	@mkdir -p $(B)
 	@echo '$(OPT)' | cmp -s - $@ || echo '$(OPT)' > $@
@@ -100,9 +101,10 @@ $(B)/ksyms.o: $(B)/ksyms.S
 
 # The root disk: build/fs.img, made by mkfs from rootfs/ (FS_MB MiB).  It keeps
 # what you write to it between boots; `make clean` (or deleting it) resets it.
+FS_IMG ?= $(B)/fs.img
 QEMUOPTS = -machine virt -bios default -kernel $(B)/kernel.elf -m $(MEM) -smp $(CPUS) \
 	-nographic -global virtio-mmio.force-legacy=false \
-	-drive file=$(B)/fs.img,if=none,format=raw,id=root -device virtio-blk-device,drive=root
+	-drive file=$(FS_IMG),if=none,format=raw,id=root -device virtio-blk-device,drive=root
 # The swap disk (vdb): build/swap.img, SWAP_MB MiB with the swap magic in its
 # first page (kernel/mm/swap.h).  SWAP_MB=0 boots without swap.
 ifneq ($(SWAP_MB),0)
@@ -172,6 +174,25 @@ clean:
 	rm -rf $(B)
 
 help:
-	@sed -n '1,8p' Makefile
+	@echo 'Targets (variables: CPUS=2 MEM=128M BOOTARGS= DEBUG=1 LAB= DEST= FS_IMG= V=1):'
+	@echo '  make / make all    kernel, user programs, disk image and fsck (everything below needs)'
+	@echo '  make kernel        build/kernel.elf only'
+	@echo '  make uprogs        the user programs (user/bin, user/tests), staged in build/root/bin'
+	@echo '  make build/fs.img  the root disk image (an image Quill wrote to is kept as fs.img.prev)'
+	@echo '  make qemu          build and boot under QEMU (Ctrl-A X quits)'
+	@echo '  make qemu-gdb      boot with every hart stopped, waiting for GDB on port $(GDBPORT)'
+	@echo '  make gdb           attach gdb-multiarch to make qemu-gdb (.gdbinit: qps, qpt, uprog)'
+	@echo '  make test          install missing packages, build, host unit tests + the QEMU suite'
+	@echo '  make unit-test     host unit tests only (allocators, mkfs, fsck)'
+	@echo '  make grade         every test, scored by tests/rubric.txt; results in build/grade.json'
+	@echo '  make grade LAB=x   one lab: its tests only, its score and pass mark (build/grade-x.json)'
+	@echo '  make lab-start LAB=x [DEST=dir]  the starting tree of lab x (docs/labs/README.md)'
+	@echo '  make labs          list the labs and check their markers in the sources'
+	@echo '  make bench         micro-benchmarks (docs/performance.md)'
+	@echo '  make deps          install the Debian packages the build and tests need'
+	@echo '  make format        clang-format the C sources'
+	@echo '  make compile_commands.json  for clangd and other language servers'
+	@echo '  make clean         delete build/ (the disk image too)'
+	@echo '  make help          this list'
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

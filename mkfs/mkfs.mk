@@ -31,10 +31,13 @@ $(MKFS_B)/mkfs: $(MKFS_SRCS:mkfs/%.c=$(MKFS_B)/%.host.o)
 $(MKFS_B)/fsck: $(FSCK_SRCS:mkfs/%.c=$(MKFS_B)/%.host.o)
 	$(HOSTCC) $(MKFS_CFLAGS) -o $@ $^
 
-# fsck checks every new image; a bad one is removed.
+# fsck checks every new image; a bad one is removed.  An old image that
+# Quill wrote to is kept as fs.img.prev (scripts/keep-old-image.sh says so).
 $(B)/fs.img: $(MKFS_B)/mkfs $(MKFS_B)/fsck $(shell find rootfs 2>/dev/null)
+	@sh scripts/keep-old-image.sh $@ "$?"
 	$(MKFS_B)/mkfs $@ $(FS_MB) $(FS_TREES)
 	$(MKFS_B)/fsck $@ || { rm -f $@; exit 1; }
+	@sh scripts/keep-old-image.sh --record $@
 
 # ---- unit tests (Check), built with the sanitizers -----------------------
 FSUNIT_B := $(B)/fsunit
