@@ -26,7 +26,7 @@ UARCH := -march=rv64imafdc -mabi=lp64d -mcmodel=medlow
 # <...> never searches kernel/, so no kernel header can shadow a libc one.
 UCFLAGS := $(UARCH) -specs=$(PICOLIBC)/picolibc.specs \
 	$(OPT) -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
-	-fno-pie -fno-common -ffunction-sections -fdata-sections \
+	-fno-pie -fno-common -ffunction-sections -fdata-sections -fno-omit-frame-pointer \
 	-Iuser/include -iquote kernel -MMD -MP
 UASFLAGS := $(UCFLAGS) -D__ASSEMBLY__
 
