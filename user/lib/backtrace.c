@@ -22,20 +22,34 @@
 
 #define BACKTRACE_MAX_STACK (8UL << 20) /* the user stack's limit */
 
+/* LAB traps BEGIN */
+/*
+ * Read the frame record below fp: 0, or -1 if fp does not look like a frame
+ * of this stack (low: where the walk started).  A function of its own, so
+ * that backtrace() calls something and so keeps a full frame record itself
+ * (a function that calls nothing saves only fp, not ra).
+ */
+__attribute__((noinline)) static int frame_read(uintptr_t fp, uintptr_t low, uintptr_t *ra,
+                                                uintptr_t *prev)
+{
+    if (fp % 8 != 0 || fp < low || fp > low + BACKTRACE_MAX_STACK)
+        return -1;
+    *ra = ((uintptr_t *)fp)[-1];
+    *prev = ((uintptr_t *)fp)[-2];
+    return 0;
+}
+/* LAB traps END */
+
 /* noinline: its own frame is where the walk starts (see backtrace_print). */
 __attribute__((noinline)) int backtrace(uintptr_t *pcs, int max)
 {
     int n = 0;
     /* LAB traps BEGIN */
-    uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
-    uintptr_t low = fp, high = fp + BACKTRACE_MAX_STACK;
+    uintptr_t fp = (uintptr_t)__builtin_frame_address(0), low = fp;
     /* Our own frame first: its return address is in our caller. */
     while (n < max && fp != 0) {
-        if (fp % 8 != 0 || fp < low || fp > high)
-            break;
-        uintptr_t ra = ((uintptr_t *)fp)[-1];
-        uintptr_t prev = ((uintptr_t *)fp)[-2];
-        if (ra == 0)
+        uintptr_t ra, prev;
+        if (frame_read(fp, low, &ra, &prev) < 0 || ra == 0)
             break;
         pcs[n++] = ra;
         if (prev != 0 && prev <= fp)
