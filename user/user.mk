@@ -98,7 +98,7 @@ $(B)/user/bin/%: $(B)/user/obj/%.o $(UCRT0) $(B)/user/libquill.a user/user.ld
 
 # A folder program: its objects, and a link of all of them.
 define uprog_dir_rules
-$(B)/user/obj/$(notdir $(1))/%.o: $(1)/%.c
+$(B)/user/obj/$(notdir $(1))/%.o: $(1)/%.c $(B)/cflags
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  UCC     $$<")
 	$$(Q)$$(UCC) $$(UCFLAGS) -c $$< -o $$@
