@@ -131,3 +131,19 @@ def test_poweroff_starts_no_shell(qemu, tmp_path, cpus):
     after = shell.vm.log.rsplit("poweroff\n", 1)[-1]
     assert "starting a new one" not in after and "init: starting sh" not in after, after
     assert "$ " not in after, f"a shell prompt appeared while powering off:\n{after}"
+
+
+def test_ctrl_p_process_dump(shell):
+    """Ctrl-P at the console prints the processes (no GDB needed), and the line
+    being typed is untouched."""
+    shell.run("sleep 20 &")
+    shell.vm.send("ech")
+    shell.vm.send("\x10")
+    shell.vm.expect(r"PID  PPID S HART   TICKS NAME +WAITING ON\r\n")
+    shell.vm.expect(r"sleep +ticks\r\n", timeout=10)
+    dump = shell.vm.log.rsplit("WAITING ON", 1)[1]
+    rows = {ln.split()[5]: ln.split() for ln in dump.split("\n") if ln[:5].strip().isdigit()}
+    assert rows["init"][:3] == ["1", "0", "S"] and "wait" in rows["init"], dump
+    assert rows["sh"][2] == "S" and "console read" in " ".join(rows["sh"]), dump
+    assert rows["sleep"][2] == "S" and rows["sleep"][-1] == "ticks", dump
+    assert shell.lines("o still typing") == ["still typing"], "Ctrl-P changed the line"

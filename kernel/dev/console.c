@@ -193,6 +193,7 @@ static void raw_char_locked(int c)
 void console_input(int c)
 {
     int sig = 0, pgrp = 0;
+    bool dump = false;
     spin_lock(&cons_lock);
     if (c == '\r' && (tio.c_iflag & ICRNL))
         c = '\n';
@@ -201,12 +202,16 @@ void console_input(int c)
         sig = isig_char_locked(c);
         pgrp = fg_pgrp;
         esc_state = 0;
+    } else if ((tio.c_lflag & ICANON) && c == CTRL('P')) {
+        dump = true; /* the process list (proc_dump), printed outside the lock */
     } else if (tio.c_lflag & ICANON) {
         canonical_char_locked(c);
     } else {
         raw_char_locked(c);
     }
     spin_unlock(&cons_lock);
+    if (dump)
+        proc_dump();
     if (sig && pgrp)
         proc_kill_pgrp(pgrp, sig);
 }

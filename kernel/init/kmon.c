@@ -13,6 +13,7 @@
 #include "mm/page.h"
 #include "mm/slab.h"
 #include "mm/vm.h"
+#include "proc/proc.h"
 #include "proc/cpu.h"
 #include "proc/sched.h"
 #include "proc/thread.h"
@@ -50,6 +51,11 @@ static void cmd_threads(const char *args)
 {
     printf(" tid name            state\n");
     sched_for_each_thread(print_thread, NULL);
+}
+
+static void cmd_ps(const char *args)
+{
+    proc_dump();
 }
 
 static void cmd_ticks(const char *args)
@@ -123,6 +129,7 @@ static const struct command commands[] = {
     {"help", "list commands", cmd_help},
     {"mem", "free frames and slab caches", cmd_mem},
     {"threads", "list kernel threads", cmd_threads},
+    {"ps", "list processes (as Ctrl-P at the console does)", cmd_ps},
     {"ticks", "timer ticks per hart", cmd_ticks},
     {"pagetable", "print the kernel page table", cmd_pagetable},
     {"selftest", "selftest <name|all>: run self-tests", cmd_selftest},

@@ -469,6 +469,36 @@ void proc_totals(unsigned *count, unsigned long *user_bytes)
     *user_bytes = bytes;
 }
 
+/* One line of proc_dump; the thread fields are read without the scheduler
+ * lock (a diagnostic: a value may be a moment old). */
+static void dump_one(struct proc *p)
+{
+    struct thread *t = p->thread;
+    char state = p->state == P_ZOMBIE ? 'Z' : thread_state_letter(t);
+    printf("%5d %5d %c ", p->pid, p->parent ? p->parent->pid : 0, state);
+    if (t && state == 'R')
+        printf("%4lu", cpus[t->cpu].hartid);
+    else
+        printf("   -");
+    printf(" %7lu %-16.16s %s\n", t ? (unsigned long)t->ticks_run : 0UL, p->name,
+           t && state == 'S' && t->wq ? t->wq->name : "");
+}
+
+void proc_dump(void)
+{
+    struct list_head *e;
+    /* Never wait for a lock a stuck hart may hold: try for a while, then give up. */
+    int tries = 1000;
+    while (!spin_trylock(&proc_lock))
+        if (--tries == 0) {
+            printf("proc_dump: the process list is locked (a hart stuck holding proc_lock?)\n");
+            return;
+        }
+    printf("\n  PID  PPID S HART   TICKS NAME             WAITING ON\n");
+    list_for_each(e, &all_procs) dump_one(list_entry(e, struct proc, all));
+    spin_unlock(&proc_lock);
+}
+
 int proc_list(uintptr_t ubuf, int max)
 {
     struct list_head *e;

@@ -100,6 +100,10 @@ void proc_stop_all(void);
  * sysinfo, so that it does not restart the shell on the way down. */
 bool proc_shutting_down(void);
 int proc_list(uintptr_t ubuf, int max); /* getprocs */
+/* Print every process to the console (pid, parent, state, hart, ticks, name,
+ * the wait queue it sleeps on): the Ctrl-P dump and kmon's `ps`.  Takes no
+ * sleeping lock and waits for none; call it without the console lock held. */
+void proc_dump(void);
 /* How many processes there are, and the user memory they map (for sysinfo). */
 void proc_totals(unsigned *count, unsigned long *user_bytes);
 int proc_parent_pid(struct proc *p);     /* getppid */
