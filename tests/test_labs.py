@@ -78,3 +78,30 @@ def test_grader_proven(lab, tmp_path):
     wrong = [t for t in failed if t["phase"] != "call"]
     assert not wrong, ("tests of the starting tree fail outside their checks: "
                        + "; ".join(f"{t['id']} in {t['phase']}: {t['reason']}" for t in wrong))
+
+
+def mark(lab, word):
+    """A marker line, built so that this file itself holds none."""
+    return "/* " + "LAB " + lab + " " + word + " */"
+
+
+def test_marker_cutting():
+    """The cut on its own: reference out, skeleton in, other labs untouched."""
+    text = "\n".join([
+        "int f(void)", "{",
+        mark("a", "BEGIN"), "    return 42;",
+        "/* " + "LAB " + "a SKELETON", "    return 0; // yours", "   LAB " + "a END */",
+        mark("b", "BEGIN"), "    g();", mark("b", "END"),
+        "}"])
+    got = labtool.cut(text, "a")
+    assert got.split("\n") == ["int f(void)", "{", "    return 0; // yours",
+                               mark("b", "BEGIN"), "    g();", mark("b", "END"), "}"]
+    assert labtool.cut(text, "b").split("\n") == text.split("\n")[:7] + ["}"]
+    assert labtool.cut(text, "c") == text
+    for broken in ([mark("a", "BEGIN")], [mark("a", "END")],
+                   [mark("a", "BEGIN"), mark("b", "END")],
+                   [mark("a", "BEGIN"), mark("a", "BEGIN"), mark("a", "END")]):
+        with pytest.raises(labtool.MarkerError):
+            labtool.cut("\n".join(broken), "a")
+    assert labtool.file_owner("/*\n * " + "LAB " + "x FILE\n */") == "x"
+    assert labtool.file_owner("\n" * 20 + "LAB " + "x FILE") is None
