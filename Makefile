@@ -58,11 +58,14 @@ kernel: $(B)/kernel.elf
 # `make V=1` shows the full commands.
 Q := $(if $(V),,@)
 
-# Objects depend on the flags they were built with (DEBUG=1 or not).
+# Objects depend on the flags they were built with: $(B)/cflags holds them
+# (the optimisation first) and changes only when they do (DEBUG=1, a flag
+# added to KCFLAGS or UCFLAGS), which rebuilds every object.
 FORCE:
 $(B)/cflags: FORCE
 	@mkdir -p $(B)
-	@echo '$(OPT)' | cmp -s - $@ || echo '$(OPT)' > $@
+	@printf '%s\n' '$(OPT)' '$(KCFLAGS)' '$(UCFLAGS)' | cmp -s - $@ || \
+		printf '%s\n' '$(OPT)' '$(KCFLAGS)' '$(UCFLAGS)' > $@
 
 $(B)/%.o: %.c $(B)/cflags
 	@mkdir -p $(dir $@)

@@ -31,11 +31,11 @@ def chain(shell, depth):
 
 def test_backtrace_chain(shell):
     names = chain(shell, 3)
-    want = ["leaf", "level", "level", "level", "main", "__libc_start"]
+    want = ["leaf", "level", "level", "level", "main", "__libc_start", "_start"]
     assert names == want, f"bttest 3: the backtrace names {names}, the calls were {want}"
 
 
 def test_backtrace_deep(shell):
     names = chain(shell, 12)
-    want = ["leaf"] + ["level"] * 12 + ["main", "__libc_start"]
+    want = ["leaf"] + ["level"] * 12 + ["main", "__libc_start", "_start"]
     assert names == want, f"bttest 12: the backtrace names {names}"

@@ -6,7 +6,7 @@
  * main calls level(DEPTH), which calls itself down to level(1), which calls
  * leaf(), which prints the backtrace.  The grader turns each address into a
  * function name with addr2line on the unstripped build/user/bin/bttest and
- * expects leaf, then level DEPTH times, then main, then __libc_start.
+ * expects leaf, then level DEPTH times, then main, __libc_start and _start.
  */
 #include <stdio.h>
 #include <stdlib.h>
