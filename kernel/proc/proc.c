@@ -488,7 +488,7 @@ void proc_dump(void)
 {
     struct list_head *e;
     /* Never wait for a lock a stuck hart may hold: try for a while, then give up. */
-    int tries = 1000;
+    int tries = 1000000;
     while (!spin_trylock(&proc_lock))
         if (--tries == 0) {
             printf("proc_dump: the process list is locked (a hart stuck holding proc_lock?)\n");
