@@ -118,6 +118,8 @@ ifneq ($(strip $(BOOTARGS)),)
 QEMUOPTS += -append "$(BOOTARGS)"
 endif
 
+all: $(SWAP_IMG)
+
 qemu: kernel $(B)/fs.img $(SWAP_IMG)
 	$(QEMU) $(QEMUOPTS)
 

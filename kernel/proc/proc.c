@@ -463,7 +463,7 @@ void proc_totals(unsigned *count, unsigned long *user_bytes)
     list_for_each(e, &all_procs)
     {
         struct proc *p = list_entry(e, struct proc, all);
-        bytes += p->mm ? p->mm->pages * PAGE_SIZE : 0;
+        bytes += p->mm ? p->mm->st.resident * PAGE_SIZE : 0;
     }
     spin_unlock(&proc_lock);
     *user_bytes = bytes;
