@@ -53,13 +53,18 @@ int main(int argc, char *argv[])
         fprintf(stderr, "pgtbl: out of memory\n");
         return 1;
     }
+    /* Memory is mapped on first touch: touch the output buffer and getprocs's
+     * records now, so that the walk already sees every page the count will. */
+    memset(buf, 0, VMPRINT_BUF);
+    own_size();
     long n = vmprint(buf, VMPRINT_BUF);
+    long size = own_size(); /* before printing: stdio's buffer is allocated on first use */
     if (n < 0) {
         fprintf(stderr, "pgtbl: %s\n", strerror(errno));
         return 1;
     }
     fwrite(buf, 1, n, stdout);
-    printf("getprocs: %ld pages\n", own_size());
+    printf("getprocs: %ld pages\n", size);
     /* The system call's errors: a buffer too small, a bad pointer. */
     char small[8];
     if (vmprint(small, sizeof(small)) == -1 && errno == ERANGE)
