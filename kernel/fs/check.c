@@ -30,8 +30,9 @@ void fs_corrupt(struct fs *fs, const char *what, uint32_t num)
     bool first = !fs->broken;
     fs->broken = true;
     spin_unlock(&fs->alloc_lock);
-    printf("qfs: %s: corrupt file system: %s %u%s\n", fs->dev->name, what, num,
-           first ? "; it is read-only from now on" : "");
+    if (first) /* one message per mount: damage tends to be found again and again */
+        printf("qfs: %s: corrupt file system: %s %u; it is read-only from now on\n",
+               fs->dev->name, what, num);
 }
 
 bool fs_is_broken(struct fs *fs)
@@ -137,7 +138,9 @@ int fs_check_inode(struct fs *fs, uint32_t inum, const struct qfs_inode *d)
     bool ok = d->type >= QFS_T_FILE && d->type <= QFS_T_DEV &&
               d->size <= QFS_MAX_FILE_BLOCKS * QFS_BLOCK_SIZE && inode_pointers_ok(fs, d);
     if (ok && d->type == QFS_T_DIR)
-        ok = d->size % QFS_DIRENT_SIZE == 0;
+        ok = d->size % QFS_DIRENT_SIZE == 0 && d->size <= QFS_DIR_MAX_BLOCKS * QFS_BLOCK_SIZE;
+    if (ok && fs->ready && d->nlink == 0)
+        ok = false; /* orphans were freed at mount: an inode with no links is named nowhere */
     if (ok && d->type == QFS_T_SYMLINK)
         ok = d->size <= PATH_MAX;
     if (ok)

@@ -93,6 +93,8 @@ int dir_link(struct inode *dp, const char *name, uint32_t inum)
     memset(&de, 0, sizeof(de));
     de.inum = inum;
     strlcpy(de.name, name, sizeof(de.name));
+    if (off == dp->d.size && off / QFS_BLOCK_SIZE >= QFS_DIR_MAX_BLOCKS)
+        return -ENOSPC; /* the largest directory QFS has */
     if (off == dp->d.size) {
         /* Grow by a whole block of free slots, so directories stay in blocks. */
         static const struct qfs_dirent empty[QFS_DIRENTS_PER_BLOCK];

@@ -42,6 +42,7 @@ struct fs {
     uint32_t inode_hint;        /* (alloc_lock) */
     bool broken;                /* (alloc_lock) damage was found: read-only from then on */
     struct list_head deferred;  /* (alloc_lock) unlinked inodes fs_op_end goes on freeing */
+    bool ready; /* (i once mounted) orphans are freed: an inode read with no links is damage */
 };
 
 struct inode {

@@ -373,7 +373,11 @@ long fs_getcwd(struct inode *dir, char *buf, size_t size)
     fs_op_begin(fs);
     struct inode *ip = dir ? inode_dup(dir) : inode_get(fs, QFS_ROOT_INUM);
     int err = 0;
-    while (!err && ip->inum != QFS_ROOT_INUM) {
+    for (int depth = 0; !err && ip->inum != QFS_ROOT_INUM; depth++) {
+        if (depth > PATH_MAX / 2) {
+            err = -ENOENT; /* ".." never reaches the root: a damaged tree */
+            break;
+        }
         struct inode *parent = NULL;
         if ((err = inode_lock(ip)) == 0) {
             parent = ip->d.nlink ? dir_lookup(ip, "..", NULL) : NULL;

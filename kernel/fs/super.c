@@ -83,6 +83,7 @@ int fs_mount(struct blockdev *dev, struct fs **out)
     fs_counts(fs, &fb, &fi);
     printf("qfs: mounted %s: %u blocks (%lu free), %u inodes (%lu free), log %u blocks\n",
            dev->name, fs->sb.nblocks, fb, fs->sb.ninodes, fi, fs->sb.log_blocks);
+    fs->ready = true;
     *out = fs;
     return 0;
 out_free:
