@@ -11,29 +11,12 @@
  */
 #include "ut.h"
 
-/* The heap grown to a page boundary plus one page; the page at the result is unmapped. */
-static char *fsh_mapped_end(void)
-{
-    uintptr_t cur = (uintptr_t)sbrk(0);
-    uintptr_t top = (cur + PAGE - 1) & ~(PAGE - 1);
-    if (sbrk(top - cur + PAGE) == (void *)-1)
-        fail("sbrk for a test region: %s", errname(errno));
-    return (char *)top + PAGE;
-}
-
-static void fsh_put(const char *path, const char *data)
-{
-    int fd = xopen(path, O_CREAT | O_WRONLY | O_TRUNC);
-    xwrite(fd, data, (long)strlen(data));
-    OK(close(fd));
-}
-
 static void test_rename_alias(void)
 {
     OK(mkdir("ra", 0755));
     OK(mkdir("ra/d", 0755));
     OK(mkdir("ra/d/sub", 0755));
-    fsh_put("ra/d/f", "f");
+    write_file("ra/d/f", "f", 1);
     /* The new name is the old name's own parent, or a further ancestor. */
     EXPECT_RAW(r_rename("ra/d/f", "ra/d"), EISDIR);
     EXPECT_RAW(r_rename("ra/d/sub", "ra/d"), ENOTEMPTY);
@@ -75,7 +58,7 @@ static void test_getdents_offset(void)
     for (int i = 0; i < 20; i++) {
         char p[32];
         snprintf(p, sizeof(p), "go/f%d", i);
-        fsh_put(p, "x");
+        write_file(p, "x", 1);
     }
     int dfd = xopen("go", O_RDONLY);
     for (long off = 1; off < 64 * 22; off += 7) {
@@ -103,8 +86,8 @@ static void test_getdents_padding(void)
 {
     unsigned char buf[1024];
     OK(mkdir("gp", 0755));
-    fsh_put("gp/a", "");
-    fsh_put("gp/abcdefghij", "");
+    write_file("gp/a", "", 0);
+    write_file("gp/abcdefghij", "", 0);
     int dfd = xopen("gp", O_RDONLY);
     memset(buf, 0xa5, sizeof(buf));
     long n = r_getdents(dfd, buf, sizeof(buf));
@@ -130,7 +113,7 @@ static void test_getdents_padding(void)
 /* A write whose buffer faults part-way keeps what it wrote and leaves no block behind. */
 static void test_write_fault_blocks(void)
 {
-    char *end = fsh_mapped_end();
+    char *end = region_end();
     memset(end - 2 * PAGE, 'w', 2 * PAGE);
     int fd = xopen("wf", O_CREAT | O_RDWR | O_TRUNC);
     /* One whole block from mapped memory, then a block that faults after 904 bytes. */
@@ -155,7 +138,7 @@ static void test_write_fault_blocks(void)
 /* A failed write's bytes never appear later, e.g. when ftruncate extends the file. */
 static void test_write_fault_bytes(void)
 {
-    char *end = fsh_mapped_end();
+    char *end = region_end();
     memset(end - PAGE, 'Z', PAGE);
     int fd = xopen("wb", O_CREAT | O_RDWR | O_TRUNC);
     xwrite(fd, "0123456789", 10);
@@ -182,7 +165,7 @@ static void test_pipe_read_fault(void)
     OK(pipe(p));
     const char msg[] = "thirty-nine bytes of pipe data, intact";
     xwrite(p[1], msg, sizeof(msg));
-    char *end = fsh_mapped_end();
+    char *end = region_end();
     EXPECT_RAW(r_read(p[0], end, sizeof(msg)), EFAULT);
     EXPECT_RAW(r_read(p[0], KERNEL_ADDR, sizeof(msg)), EFAULT);
     char buf[sizeof(msg)];
@@ -217,7 +200,7 @@ static void test_bigdir(void)
     }
     for (int i = 0; i < N; i += 2) {
         snprintf(p, sizeof(p), "bd/new-%d", i);
-        fsh_put(p, "n");
+        write_file(p, "n", 1);
     }
     OK(stat("bd", &st));
     CHECK(st.st_size <= (N + 2 + 63) / 64 * 4096, "directory grew to %ld bytes: free slots not reused",
@@ -240,7 +223,7 @@ static void test_posix_corners(void)
 {
     struct stat st;
     OK(mkdir("pc", 0755));
-    fsh_put("pc/file", "contents");
+    write_file("pc/file", "contents", 8);
     EXPECT_ERR(stat("pc/file/", &st), ENOTDIR);
     EXPECT_ERR(open("pc/file/", O_RDONLY), ENOTDIR);
     EXPECT_ERR(unlink("pc/file/"), ENOTDIR);
