@@ -13,8 +13,14 @@
  * or the directory is freed.  Nothing of it is on the disk.  Without
  * memory for a table, dir.c scans the directory as before.
  *
+ * An in-memory inode lives only while it is referenced, so the last
+ * DIRX_PINNED indexed directories are kept referenced here (`pins`, least
+ * recently indexed first out); a directory let go of, or removed, has that
+ * reference dropped through fs_defer_put, after the operation and with no
+ * lock held.
+ *
  * Locking: every function is called with the directory's inode lock held,
- * which guards ip->dindex and the table it points to.
+ * which guards ip->dindex and the table it points to; pin_lock guards pins.
  */
 #include "fs/fs.h"
 #include "lib/string.h"
@@ -33,6 +39,67 @@ struct dir_index {
     unsigned order;  /* the slots' pages */
     uint32_t *slots; /* entry number + 1, DIRX_EMPTY or DIRX_TOMB */
 };
+
+#define DIRX_PINNED 8
+static struct spinlock pin_lock = SPINLOCK_INIT("dirindex pins");
+static struct inode *pins[DIRX_PINNED]; /* (pin_lock) referenced; pins[0] the oldest */
+
+/* Keep dp referenced while it has an index: the newest pin, dropping the oldest. */
+static void pin(struct inode *dp)
+{
+    struct inode *out = NULL;
+    spin_lock(&pin_lock);
+    int i;
+    for (i = 0; i < DIRX_PINNED && pins[i] != dp; i++)
+        ;
+    if (i == DIRX_PINNED) {
+        out = pins[0];
+        memmove(&pins[0], &pins[1], (DIRX_PINNED - 1) * sizeof(pins[0]));
+        pins[DIRX_PINNED - 1] = inode_dup(dp);
+    }
+    spin_unlock(&pin_lock);
+    if (out)
+        fs_defer_put(out->fs, out);
+}
+
+/* Take ip out of pins if it is there; true if it was (its reference is the caller's now). */
+static bool unpin(struct inode *ip)
+{
+    bool found = false;
+    spin_lock(&pin_lock);
+    for (int i = 0; i < DIRX_PINNED; i++) {
+        if (pins[i] == ip) {
+            memmove(&pins[1], &pins[0], i * sizeof(pins[0]));
+            pins[0] = NULL;
+            found = true;
+            break;
+        }
+    }
+    spin_unlock(&pin_lock);
+    return found;
+}
+
+void dir_index_unpin_locked(struct inode *dp)
+{
+    ASSERT_INODE_LOCKED(dp);
+    if (unpin(dp))
+        fs_defer_put(dp->fs, dp);
+}
+
+void dir_index_unpin_fs(struct fs *fs)
+{
+    for (;;) {
+        struct inode *ip = NULL;
+        spin_lock(&pin_lock);
+        for (int i = 0; i < DIRX_PINNED && !ip; i++)
+            if (pins[i] && pins[i]->fs == fs)
+                ip = pins[i];
+        spin_unlock(&pin_lock);
+        if (!ip || !unpin(ip))
+            return;
+        fs_defer_put(fs, ip);
+    }
+}
 
 static uint32_t name_hash(const char *name)
 {
@@ -96,6 +163,8 @@ bool dir_index_ready_locked(struct inode *dp)
     /* None yet, or full of names and tombstones: build one with room to grow. */
     index_free(x);
     dp->dindex = index_build_locked(dp, dp->d.size / QFS_DIRENT_SIZE + 1);
+    if (dp->dindex && !x)
+        pin(dp);
     return dp->dindex != NULL;
 }
 

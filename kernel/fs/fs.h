@@ -78,9 +78,11 @@ int fs_mount(struct blockdev *dev, struct fs **out);
  * the commit's error. */
 int fs_op_begin(struct fs *fs);
 int fs_op_end(struct fs *fs, int err);
-/* Called by inode_put: ip (unlinked, its last reference) has more blocks than one
- * operation may free; fs_op_end frees the rest, each step an operation of its own. */
-void fs_defer_free(struct fs *fs, struct inode *ip);
+/* Drop a reference to ip once the caller's operation has ended, with no lock
+ * held: fs_op_end does the inode_put, in an operation of its own.  inode_put
+ * uses it for an unlinked file with more blocks than one operation may free
+ * (each later put frees one more step), dirindex.c for the directories it lets go. */
+void fs_defer_put(struct fs *fs, struct inode *ip);
 
 /* ---- checks of what the disk says (check.c) ---- */
 bool fs_super_ok(const struct qfs_super *sb, uint64_t disk_blocks);
@@ -154,6 +156,10 @@ void dir_index_add_locked(struct inode *dp, const char *name, uint64_t off);
 void dir_index_remove_locked(struct inode *dp, const char *name, uint64_t off);
 /* Forget the index and the free-entry hint (the inode is going, or was freed). */
 void dir_index_drop(struct inode *ip);
+/* dp (locked) is being removed: let go of the reference that keeps its index. */
+void dir_index_unpin_locked(struct inode *dp);
+/* Let go of every directory of fs kept for its index (before fs itself goes). */
+void dir_index_unpin_fs(struct fs *fs);
 
 /* ---- paths (path.c) ---- */
 #define PATH_MAX 1024

@@ -181,6 +181,7 @@ static int remove_locked(struct inode *dp, const char *name, bool want_dir, bool
         if (is_dir) {
             dp->d.nlink--; /* its ".." */
             ip->d.nlink = 0;
+            dir_index_unpin_locked(ip);
         } else {
             ip->d.nlink--;
         }

@@ -198,7 +198,7 @@ void inode_put(struct inode *ip)
             if (!done) {
                 /* Too big to free in this operation: fs_op_end goes on with it. */
                 sleeplock_release(&ip->lock);
-                fs_defer_free(ip->fs, ip);
+                fs_defer_put(ip->fs, ip);
                 return;
             }
             ip->d.type = 0;

@@ -97,7 +97,7 @@ int fs_op_begin(struct fs *fs)
     return fs_is_broken(fs) ? -EIO : 0;
 }
 
-void fs_defer_free(struct fs *fs, struct inode *ip)
+void fs_defer_put(struct fs *fs, struct inode *ip)
 {
     spin_lock(&fs->alloc_lock);
     list_push_back(&fs->deferred, &ip->deferred_link);

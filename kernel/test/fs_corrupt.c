@@ -179,6 +179,9 @@ static void try_image(struct image *im, struct tally *t)
         walk_tree(root, ".", 0);
         inode_put_op(root);
     }
+    dir_index_unpin_fs(fs);
+    fs_op_begin(fs); /* its end drops the references unpinning deferred */
+    fs_op_end(fs, 0);
     log_force(&fs->log);
     if (fs_is_broken(fs))
         t->broken++;
