@@ -46,8 +46,8 @@ int64_t fs_now(void)
 /* The cached inode (fs, inum) with a new reference, or NULL. */
 static struct inode *icache_find_locked(struct list_head *bucket, struct fs *fs, uint32_t inum)
 {
-    struct list_head *e;
     ASSERT_HELD(&icache_lock);
+    struct list_head *e;
     list_for_each(e, bucket)
     {
         struct inode *ip = list_entry(e, struct inode, link);
