@@ -31,8 +31,8 @@ void fs_corrupt(struct fs *fs, const char *what, uint32_t num)
     fs->broken = true;
     spin_unlock(&fs->alloc_lock);
     if (first) /* one message per mount: damage tends to be found again and again */
-        printf("qfs: %s: corrupt file system: %s %u; it is read-only from now on\n",
-               fs->dev->name, what, num);
+        printf("qfs: %s: corrupt file system: %s %u; it is read-only from now on\n", fs->dev->name,
+               what, num);
 }
 
 bool fs_is_broken(struct fs *fs)

@@ -168,8 +168,7 @@ bool dir_index_ready_locked(struct inode *dp)
     return dp->dindex != NULL;
 }
 
-int dir_index_find_locked(struct inode *dp, const char *name, struct qfs_dirent *de,
-                          uint64_t *off)
+int dir_index_find_locked(struct inode *dp, const char *name, struct qfs_dirent *de, uint64_t *off)
 {
     ASSERT_INODE_LOCKED(dp);
     struct dir_index *x = dp->dindex;

@@ -48,14 +48,14 @@ struct fs {
 struct inode {
     struct fs *fs;
     uint32_t inum;
-    int ref;                /* (icache_lock) */
-    struct list_head link;  /* (icache_lock) in the icache hash */
+    int ref;                        /* (icache_lock) */
+    struct list_head link;          /* (icache_lock) in the icache hash */
     struct list_head deferred_link; /* (fs->alloc_lock) on fs->deferred */
-    struct sleeplock lock;  /* guards everything below */
-    bool valid;             /* d has been read from disk */
-    struct qfs_inode d;     /* copy of the on-disk inode */
-    struct dir_index *dindex; /* a directory's name index, or NULL (dirindex.c) */
-    uint64_t dir_free_hint;   /* a directory: no free entry below this offset */
+    struct sleeplock lock;          /* guards everything below */
+    bool valid;                     /* d has been read from disk */
+    struct qfs_inode d;             /* copy of the on-disk inode */
+    struct dir_index *dindex;       /* a directory's name index, or NULL (dirindex.c) */
+    uint64_t dir_free_hint;         /* a directory: no free entry below this offset */
 };
 
 extern struct fs *root_fs;
@@ -105,7 +105,7 @@ void inode_unlock(struct inode *ip);
 /* The type inode inum has in the inode table (0 if free or out of range), read
  * without an inode reference: the table block holds every update. */
 uint16_t inode_type_of(struct fs *fs, uint32_t inum);
-void inode_put(struct inode *ip); /* inside an operation */
+void inode_put(struct inode *ip);    /* inside an operation */
 void inode_put_op(struct inode *ip); /* inode_put in an operation of its own */
 void inode_unlock_put(struct inode *ip);
 /* Allocate an inode of type; returns it referenced and locked, or -ENOSPC/-ENOMEM/-EIO. */
@@ -118,7 +118,7 @@ int inode_truncate(struct inode *ip, uint64_t size);
 /* One bounded step of that, in the caller's operation: *done once the size is reached. */
 int inode_truncate_step_locked(struct inode *ip, uint64_t size, bool *done);
 void inode_stat(struct inode *ip, struct kstat *st); /* holds lock */
-int64_t fs_now(void);                             /* nanoseconds since 1970 */
+int64_t fs_now(void);                                /* nanoseconds since 1970 */
 
 /* Read/write file data.  dst/src is a kernel address unless `user` is set.
  * Return the byte count (short at EOF or when the disk fills) or -errno. */
@@ -143,15 +143,14 @@ int dir_unlink(struct inode *dp, uint64_t off);                  /* dp locked, i
 int dir_set_entry(struct inode *dp, uint64_t off, uint32_t inum);
 /* The entry at off (a multiple of QFS_DIRENT_SIZE), checked; 0 or -EIO. */
 int dir_read_entry(struct inode *dp, uint64_t off, struct qfs_dirent *de);
-bool dir_is_empty(struct inode *dp); /* only "." and ".." */
-int dir_name_check(const char *name);    /* -ENAMETOOLONG / -EINVAL / -ENOENT ("") */
+bool dir_is_empty(struct inode *dp);  /* only "." and ".." */
+int dir_name_check(const char *name); /* -ENAMETOOLONG / -EINVAL / -ENOENT ("") */
 
 /* ---- the directory index (dirindex.c); dp locked for each ---- */
 /* Is there an index for dp (building one for a large directory)? */
 bool dir_index_ready_locked(struct inode *dp);
 /* With an index: 1 and the entry and its offset if name is in dp, 0 if not, or -EIO. */
-int dir_index_find_locked(struct inode *dp, const char *name, struct qfs_dirent *de,
-                          uint64_t *off);
+int dir_index_find_locked(struct inode *dp, const char *name, struct qfs_dirent *de, uint64_t *off);
 void dir_index_add_locked(struct inode *dp, const char *name, uint64_t off);
 void dir_index_remove_locked(struct inode *dp, const char *name, uint64_t off);
 /* Forget the index and the free-entry hint (the inode is going, or was freed). */

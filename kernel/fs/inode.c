@@ -161,8 +161,9 @@ uint16_t inode_type_of(struct fs *fs, uint32_t inum)
     struct buf *b = bcache_read(fs->dev, inode_block(fs, inum));
     if (!b)
         return 0;
-    uint16_t type = ((const struct qfs_inode *)(b->data + (inum % QFS_INODES_PER_BLOCK) *
-                                                              QFS_INODE_SIZE))->type;
+    uint16_t type =
+        ((const struct qfs_inode *)(b->data + (inum % QFS_INODES_PER_BLOCK) * QFS_INODE_SIZE))
+            ->type;
     bcache_release(b);
     return type;
 }
@@ -268,8 +269,8 @@ int inode_alloc_and_lock(struct fs *fs, uint16_t type, uint16_t mode, struct ino
 }
 
 /* Pointer slot i of block `blockno`, allocating the block itself if needed. */
-static int ptr_block_slot(struct inode *ip, uint32_t *holder, bool holder_in_block,
-                          struct buf *hb, bool alloc, uint32_t *out)
+static int ptr_block_slot(struct inode *ip, uint32_t *holder, bool holder_in_block, struct buf *hb,
+                          bool alloc, uint32_t *out)
 {
     if (*holder == 0) {
         if (!alloc) {

@@ -77,7 +77,8 @@ static int rename_locked(struct rename_ctx *c, struct inode *src, uint64_t soff,
     if (dst) {
         if ((err = inode_lock(dst)) != 0)
             goto out_src;
-        if ((err = check_target(src, dst)) == 0 && (err = dir_set_entry(c->np, doff, src->inum)) == 0) {
+        if ((err = check_target(src, dst)) == 0 &&
+            (err = dir_set_entry(c->np, doff, src->inum)) == 0) {
             dst->d.nlink = dst->d.type == QFS_T_DIR ? 0 : dst->d.nlink - 1;
             if (dst->d.type == QFS_T_DIR) {
                 c->np->d.nlink--; /* the replaced directory's ".." */

@@ -117,7 +117,8 @@ static void walk_tree(struct inode *root, const char *dir, int depth)
                 struct file *g;
                 if (file_open(root, path, O_RDONLY, 0, &g) == 0) {
                     char data[512];
-                    for (uint64_t at = 0; file_pread(g, false, (uintptr_t)data, sizeof(data), at) > 0;)
+                    for (uint64_t at = 0;
+                         file_pread(g, false, (uintptr_t)data, sizeof(data), at) > 0;)
                         at = at ? at * 2 : 4096; /* a sample: 0, 4 KiB, 8 KiB, 16 KiB ... */
                     file_close(g);
                 }
@@ -253,7 +254,8 @@ static void bitmap_cases(struct image *im, struct tally *t)
     for (int k = 0; k < 2; k++) {
         if (restore(im))
             return;
-        for (uint32_t at = sb->data_start / 8 + 1; at + 64 <= QFS_BLOCK_SIZE && at * 8 < sb->nblocks; at += 64)
+        for (uint32_t at = sb->data_start / 8 + 1;
+             at + 64 <= QFS_BLOCK_SIZE && at * 8 < sb->nblocks; at += 64)
             poke_bytes(im, sb->bmap_start, at, fill[k], 64);
         try_image(im, t);
     }
@@ -317,7 +319,8 @@ static void block_cases(struct image *im, struct tally *t)
     for (uint32_t inum = QFS_ROOT_INUM; inum < sb->ninodes; inum++) {
         uint32_t blk = sb->inode_start + inum / QFS_INODES_PER_BLOCK;
         const struct qfs_inode *d =
-            (const struct qfs_inode *)(im->blocks[blk] + (inum % QFS_INODES_PER_BLOCK) * QFS_INODE_SIZE);
+            (const struct qfs_inode *)(im->blocks[blk] +
+                                       (inum % QFS_INODES_PER_BLOCK) * QFS_INODE_SIZE);
         if (d->type == QFS_T_DIR && d->direct[0] && dirs < 2) {
             dirs++;
             uint32_t db = d->direct[0];

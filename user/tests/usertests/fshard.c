@@ -36,7 +36,8 @@ static void test_rename_alias(void)
     EXPECT_RAW(r_rename("ra/d/f", "ra/d/g"), 0);
     struct stat st;
     OK(stat("ra/d/f", &st));
-    CHECK(st.st_nlink == 2, "nlink %d after renaming onto another name of the file", (int)st.st_nlink);
+    CHECK(st.st_nlink == 2, "nlink %d after renaming onto another name of the file",
+          (int)st.st_nlink);
     OK(stat("ra/d/g", &st));
     /* Same parent, and across parents, still work. */
     EXPECT_RAW(r_rename("ra/d/g", "ra/d/h"), 0);
@@ -95,7 +96,8 @@ static void test_getdents_padding(void)
     int records = 0;
     for (long off = 0; off < n; records++) {
         unsigned short reclen;
-        memcpy(&reclen, buf + off + 8, sizeof(reclen)); /* d_ino (8 bytes), d_reclen, d_type, d_name */
+        memcpy(&reclen, buf + off + 8,
+               sizeof(reclen)); /* d_ino (8 bytes), d_reclen, d_type, d_name */
         CHECK(reclen >= 12 && off + reclen <= n, "bad d_reclen %u", reclen);
         size_t len = strnlen((char *)buf + off + 11, reclen - 11);
         CHECK(11 + len < reclen, "name not terminated inside its record");
@@ -203,8 +205,8 @@ static void test_bigdir(void)
         write_file(p, "n", 1);
     }
     OK(stat("bd", &st));
-    CHECK(st.st_size <= (N + 2 + 63) / 64 * 4096, "directory grew to %ld bytes: free slots not reused",
-          (long)st.st_size);
+    CHECK(st.st_size <= (N + 2 + 63) / 64 * 4096,
+          "directory grew to %ld bytes: free slots not reused", (long)st.st_size);
     DIR *d = opendir("bd");
     CHECK(d != NULL, "opendir");
     int entries = 0;
