@@ -5,6 +5,7 @@
 #   make test          host unit tests + the QEMU test suite (pytest)
 #   make grade         the same tests, scored by tests/rubric.txt (LAB=name: one lab)
 #   make qemu-gdb      boot and wait for GDB on $(GDBPORT); `make gdb` attaches
+#   make format        clang-format every C file; `make format-check` lists drift
 
 TOOLPREFIX ?= riscv64-unknown-elf-
 CC      = $(TOOLPREFIX)gcc
@@ -50,7 +51,7 @@ KSRCS := $(shell find kernel -name '*.c' | sort)
 KASMS := $(shell find kernel -name '*.S' | sort)
 KOBJS := $(KSRCS:%.c=$(B)/%.o) $(KASMS:%.S=$(B)/%.o)
 
-.PHONY: FORCE all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench format clean help deps
+.PHONY: FORCE all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench format format-check clean help deps
 
 all: kernel $(B)/fs.img $(B)/mkfs/fsck
 kernel: $(B)/kernel.elf
@@ -172,8 +173,21 @@ compile_commands.json:
 	$(MAKE) clean
 	bear --output $@ -- $(MAKE) kernel
 
+# Formatting: .clang-format over every C source and header (kernel, mkfs,
+# user space, the host unit tests).  format-check changes nothing: it lists
+# the files whose text differs from what clang-format makes of them, and fails
+# if there are any.
+FORMAT_SRCS = $(shell find kernel mkfs user tests/unit tests/fsunit -name '*.[ch]' | sort)
+
 format:
-	find kernel mkfs tests/unit tests/fsunit -name '*.[ch]' | xargs clang-format -i
+	clang-format -i $(FORMAT_SRCS)
+
+format-check:
+	@bad=$$(for f in $(FORMAT_SRCS); do clang-format "$$f" | cmp -s - "$$f" || echo "$$f"; done); \
+	if [ -n "$$bad" ]; then \
+		echo "format-check: not formatted (run make format):"; echo "$$bad" | sed 's/^/  /'; exit 1; \
+	fi; \
+	echo "format-check: $(words $(FORMAT_SRCS)) files formatted"
 
 clean:
 	rm -rf $(B)
@@ -195,7 +209,8 @@ help:
 	@echo '  make labs          list the labs and check their markers in the sources'
 	@echo '  make bench         micro-benchmarks (docs/performance.md)'
 	@echo '  make deps          install the Debian packages the build and tests need'
-	@echo '  make format        clang-format the C sources'
+	@echo '  make format        clang-format the C sources (kernel, mkfs, user, unit tests)'
+	@echo '  make format-check  list the C files that differ from clang-format (fails if any)'
 	@echo '  make compile_commands.json  for clangd and other language servers'
 	@echo '  make clean         delete build/ (the disk image too)'
 	@echo '  make help          this list'

@@ -75,11 +75,15 @@ static int take_hinted(struct fs *fs, uint32_t start, uint32_t nbits, uint32_t *
 
 int block_alloc(struct fs *fs, uint32_t *blockno)
 {
+    if (fs_is_broken(fs))
+        return -EIO;
     int err = take_hinted(fs, fs->sb.bmap_start, fs->sb.nblocks, &fs->block_hint, blockno);
     if (err)
         return err;
-    if (*blockno < fs->sb.data_start)
-        panic("block_alloc: bitmap gave metadata block %u", *blockno);
+    if (*blockno < fs->sb.data_start) {
+        fs_corrupt(fs, "block bitmap marks a metadata block free: block", *blockno);
+        return -EIO;
+    }
     struct buf *b = bcache_get_nofill(fs->dev, *blockno);
     memset(b->data, 0, QFS_BLOCK_SIZE);
     log_write(&fs->log, b);
@@ -89,23 +93,28 @@ int block_alloc(struct fs *fs, uint32_t *blockno)
 
 void block_free(struct fs *fs, uint32_t blockno)
 {
-    if (blockno < fs->sb.data_start || blockno >= fs->sb.nblocks) {
-        printf("qfs: block_free of block %u outside the data area (corrupt inode?)\n", blockno);
-        return;
-    }
-    if (!bitmap_put(fs, fs->sb.bmap_start, blockno))
-        printf("qfs: block_free of free block %u (corrupt file system?)\n", blockno);
+    if (!fs_data_block_ok(fs, blockno))
+        fs_corrupt(fs, "freeing a block outside the data area: block", blockno);
+    else if (!bitmap_put(fs, fs->sb.bmap_start, blockno))
+        fs_corrupt(fs, "freeing a block that is already free: block", blockno);
 }
 
 int bitmap_alloc_inum(struct fs *fs, uint32_t *inum)
 {
-    return take_hinted(fs, fs->sb.imap_start, fs->sb.ninodes, &fs->inode_hint, inum);
+    if (fs_is_broken(fs))
+        return -EIO;
+    int err = take_hinted(fs, fs->sb.imap_start, fs->sb.ninodes, &fs->inode_hint, inum);
+    if (!err && *inum < QFS_ROOT_INUM) {
+        fs_corrupt(fs, "inode bitmap marks a reserved inode free: inode", *inum);
+        return -EIO;
+    }
+    return err;
 }
 
 void bitmap_free_inum(struct fs *fs, uint32_t inum)
 {
-    if (inum == 0 || inum >= fs->sb.ninodes || !bitmap_put(fs, fs->sb.imap_start, inum))
-        printf("qfs: freeing inode %u that is not in use\n", inum);
+    if (inum <= QFS_ROOT_INUM || inum >= fs->sb.ninodes || !bitmap_put(fs, fs->sb.imap_start, inum))
+        fs_corrupt(fs, "freeing an inode that is not in use: inode", inum);
 }
 
 static uint64_t count_clear(struct fs *fs, uint32_t start, uint32_t nbits)

@@ -52,8 +52,8 @@ static unsigned hash_of(struct blockdev *dev, uint32_t blockno)
 /* The cached buffer for (dev, blockno) with a new reference, or NULL. */
 static struct buf *lookup_locked(struct list_head *bucket, struct blockdev *dev, uint32_t blockno)
 {
-    struct list_head *e;
     ASSERT_HELD(&bcache_lock);
+    struct list_head *e;
     list_for_each(e, bucket)
     {
         struct buf *b = list_entry(e, struct buf, hash_link);

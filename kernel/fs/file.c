@@ -51,7 +51,8 @@ static int open_inode(struct inode *cwd, const char *path, int flags, unsigned m
 {
     int err;
     if (flags & O_CREAT) {
-        err = fs_create_and_lock(cwd, path, QFS_T_FILE, mode & 07777, 0, 0, !(flags & O_EXCL), out);
+        err = fs_create_and_lock(cwd, path, QFS_T_FILE, mode & 07777, 0, 0, !(flags & O_EXCL),
+                                 !(flags & O_NOFOLLOW), out);
         return err;
     }
     if ((err = path_lookup(cwd, path, !(flags & O_NOFOLLOW), out)) != 0)
@@ -63,7 +64,7 @@ static int open_inode(struct inode *cwd, const char *path, int flags, unsigned m
     return 0;
 }
 
-/* Check the inode against the flags; truncate if asked.  ip locked, in op. */
+/* Check the inode against the flags.  ip locked, in op. */
 static int open_check(struct inode *ip, int flags)
 {
     int acc = flags & O_ACCMODE;
@@ -75,8 +76,6 @@ static int open_check(struct inode *ip, int flags)
         return -EISDIR;
     if (acc == O_ACCMODE)
         return -EINVAL;
-    if ((flags & O_TRUNC) && acc != O_RDONLY && ip->d.type == QFS_T_FILE && ip->d.size)
-        return inode_truncate(ip, 0);
     return 0;
 }
 
@@ -101,8 +100,12 @@ int file_open(struct inode *cwd, const char *path, int flags, unsigned mode, str
     f->flags = flags;
     f->readable = (flags & O_ACCMODE) != O_WRONLY;
     f->writable = (flags & O_ACCMODE) != O_RDONLY;
+    bool trunc = (flags & O_TRUNC) && f->writable && ip->d.type == QFS_T_FILE && ip->d.size;
     inode_unlock(ip);
-    if ((err = fs_op_end(fs, 0)) != 0) {
+    err = fs_op_end(fs, 0);
+    if (!err && trunc)
+        err = inode_truncate(ip, 0); /* a big file takes several operations */
+    if (err) {
         file_close(f);
         return err;
     }
@@ -163,8 +166,9 @@ static ssize_t write_chunks(struct file *f, bool user, uintptr_t src, size_t n, 
     size_t done = 0;
     while (done < n) {
         size_t m = MIN(n - done, FS_MAX_WRITE_PER_OP);
-        fs_op_begin(f->ip->fs);
-        ssize_t r = inode_lock(f->ip);
+        ssize_t r = fs_op_begin(f->ip->fs);
+        if (r == 0)
+            r = inode_lock(f->ip);
         if (r == 0) {
             if (append)
                 *off = f->ip->d.size;
@@ -226,18 +230,20 @@ int64_t file_lseek(struct file *f, int64_t off, int whence)
         return -ESPIPE;
     sleeplock_acquire(&f->off_lock);
     int64_t base = 0;
+    bool is_dir = false;
+    if (inode_lock(f->ip) == 0) {
+        is_dir = f->ip->d.type == QFS_T_DIR;
+        if (whence == SEEK_END)
+            base = (int64_t)f->ip->d.size;
+        inode_unlock(f->ip);
+    }
     if (whence == SEEK_CUR)
         base = (int64_t)f->off;
-    else if (whence == SEEK_END) {
-        if (inode_lock(f->ip) == 0) {
-            base = (int64_t)f->ip->d.size;
-            inode_unlock(f->ip);
-        }
-    } else if (whence != SEEK_SET)
+    else if (whence != SEEK_SET && whence != SEEK_END)
         base = -1;
     int64_t pos = base < 0 ? -EINVAL : base + off;
-    if (pos < 0)
-        pos = -EINVAL;
+    if (pos < 0 || (is_dir && pos % QFS_DIRENT_SIZE))
+        pos = -EINVAL; /* a directory's offsets are entry boundaries */
     else
         f->off = (uint64_t)pos;
     sleeplock_release(&f->off_lock);
@@ -263,13 +269,7 @@ int file_truncate(struct file *f, uint64_t size)
 {
     if (!f->writable || f->type != FILE_INODE)
         return -EINVAL;
-    fs_op_begin(f->ip->fs);
-    int err = inode_lock(f->ip);
-    if (!err) {
-        err = f->ip->d.type == QFS_T_FILE ? inode_truncate(f->ip, size) : -EISDIR;
-        inode_unlock(f->ip);
-    }
-    return fs_op_end(f->ip->fs, err);
+    return inode_truncate(f->ip, size);
 }
 
 int file_fsync(struct file *f)
@@ -277,34 +277,36 @@ int file_fsync(struct file *f)
     return f->ip ? log_force(&f->ip->fs->log) : 0;
 }
 
-/* Fill kbuf (n bytes) with records from the directory at f's offset. */
+/*
+ * Fill kbuf (n bytes) with records from the directory at f's offset, which
+ * is always an entry boundary (lseek refuses others).  Each record is zeroed
+ * first, so its padding discloses nothing.  The entry's type comes from the
+ * inode table without taking an inode reference: reading a directory never
+ * frees anything.
+ */
 static ssize_t getdents_locked(struct file *f, char *kbuf, size_t n)
 {
     ASSERT_INODE_LOCKED(f->ip);
     static const uint8_t dt[] = {DT_UNKNOWN, DT_REG, DT_DIR, DT_LNK, DT_CHR};
     struct qfs_dirent de;
     ssize_t done = 0;
+    if (f->off % QFS_DIRENT_SIZE)
+        return -EINVAL;
     while (f->off + sizeof(de) <= f->ip->d.size) {
-        if (inode_read(f->ip, false, (uintptr_t)&de, f->off, sizeof(de)) != sizeof(de))
-            break;
+        int err = dir_read_entry(f->ip, f->off, &de);
+        if (err)
+            return done ? done : err;
         if (de.inum) {
-            size_t len = strnlen(de.name, QFS_NAME_MAX);
+            size_t len = strlen(de.name);
             size_t rec = ALIGN_UP(sizeof(struct kdirent) + len + 1, 8);
             if ((size_t)done + rec > n)
                 return done ? done : -EINVAL; /* no room for even one entry */
             struct kdirent *k = (struct kdirent *)(kbuf + done);
+            memset(k, 0, rec);
             k->d_ino = de.inum;
             k->d_reclen = (unsigned short)rec;
-            k->d_type = DT_UNKNOWN;
-            struct inode *ip = inode_get(f->ip->fs, de.inum);
-            if (ip == f->ip)
-                k->d_type = DT_DIR;
-            else if (ip && inode_lock(ip) == 0) {
-                k->d_type = ip->d.type < sizeof(dt) ? dt[ip->d.type] : DT_UNKNOWN;
-                inode_unlock(ip);
-            }
-            if (ip)
-                inode_put(ip);
+            uint16_t type = de.inum == f->ip->inum ? QFS_T_DIR : inode_type_of(f->ip->fs, de.inum);
+            k->d_type = type < sizeof(dt) ? dt[type] : DT_UNKNOWN;
             memcpy(k->d_name, de.name, len + 1);
             done += rec;
         }
@@ -323,13 +325,11 @@ ssize_t file_getdents(struct file *f, bool user, uintptr_t buf, size_t n)
         return -ENOMEM;
     sleeplock_acquire(&f->off_lock);
     uint64_t start = f->off;
-    fs_op_begin(f->ip->fs); /* inode_put of a just-unlinked entry may free it */
     ssize_t done = inode_lock(f->ip);
     if (done == 0) {
         done = f->ip->d.type == QFS_T_DIR ? getdents_locked(f, kbuf, n) : -ENOTDIR;
         inode_unlock(f->ip);
     }
-    fs_op_end(f->ip->fs, 0);
     if (done > 0 && user && copy_to_user(buf, kbuf, done)) {
         f->off = start; /* nothing was delivered */
         done = -EFAULT;

@@ -97,6 +97,8 @@ struct qfs_dirent {
 };
 
 #define QFS_DIRENT_SIZE 64
+/* A directory uses at most its direct and single-indirect blocks (66,304 entries). */
+#define QFS_DIR_MAX_BLOCKS ((uint64_t)QFS_NDIRECT + QFS_PTRS_PER_BLOCK)
 #define QFS_DIRENTS_PER_BLOCK (QFS_BLOCK_SIZE / QFS_DIRENT_SIZE)
 
 /*

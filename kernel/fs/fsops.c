@@ -8,6 +8,7 @@
 #include "abi/errno.h"
 #include "abi/stat.h"
 #include "lib/string.h"
+#include "mm/slab.h"
 
 #define LINK_MAX 65000
 
@@ -52,8 +53,36 @@ out_free:
     return err;
 }
 
-int fs_create_and_lock(struct inode *cwd, const char *path, uint16_t type, uint16_t mode,
-                     uint16_t major, uint16_t minor, bool may_exist, struct inode **out)
+struct create_args {
+    uint16_t type, mode, major, minor;
+    bool may_exist, follow;
+};
+
+static int create_at(struct inode *cwd, const char *path, const struct create_args *a, int depth,
+                     struct inode **out);
+
+/* The existing entry `link` (a symlink, locked; its reference is consumed)
+ * was met by create: create or open what it points at, relative to dp. */
+static int create_through_link(struct inode *dp, struct inode *link, const struct create_args *a,
+                               int depth, struct inode **out)
+{
+    char *target = depth < SYMLINK_MAX_DEPTH ? kmalloc(PATH_MAX + 1) : NULL;
+    ssize_t n = depth >= SYMLINK_MAX_DEPTH ? -ELOOP : !target ? -ENOMEM : 0;
+    if (n == 0)
+        n = inode_read(link, false, (uintptr_t)target, 0, PATH_MAX);
+    inode_unlock_put(link);
+    if (n == 0)
+        n = -ENOENT; /* an empty target names nothing */
+    if (n > 0) {
+        target[n] = '\0';
+        n = create_at(dp, target, a, depth + 1, out);
+    }
+    kfree(target);
+    return (int)n;
+}
+
+static int create_at(struct inode *cwd, const char *path, const struct create_args *a, int depth,
+                     struct inode **out)
 {
     char name[QFS_NAME_MAX + 1];
     struct inode *dp, *ip;
@@ -66,24 +95,39 @@ int fs_create_and_lock(struct inode *cwd, const char *path, uint16_t type, uint1
     }
     if ((err = dir_name_check(name)) != 0)
         goto out_unlock;
+    if (a->type != QFS_T_DIR && path_names_dir(path)) {
+        err = -EISDIR; /* "name/" cannot be a new file */
+        goto out_unlock;
+    }
     if ((ip = dir_lookup(dp, name, NULL)) != NULL) {
-        inode_unlock_put(dp);
+        inode_unlock(dp); /* still referenced: a symlink's target is relative to it */
         if ((err = inode_lock(ip)) != 0) {
             inode_put(ip);
-            return err;
-        }
-        if (may_exist && ip->d.type == QFS_T_FILE) {
+        } else if (a->may_exist && ip->d.type == QFS_T_SYMLINK) {
+            err = a->follow ? create_through_link(dp, ip, a, depth, out) : -ELOOP;
+            if (!a->follow)
+                inode_unlock_put(ip);
+        } else if (a->may_exist && ip->d.type == QFS_T_FILE) {
             *out = ip;
-            return 0;
+        } else {
+            err = a->may_exist && ip->d.type == QFS_T_DIR ? -EISDIR : -EEXIST;
+            inode_unlock_put(ip);
         }
-        bool is_dir = ip->d.type == QFS_T_DIR;
-        inode_unlock_put(ip);
-        return may_exist && is_dir ? -EISDIR : -EEXIST;
+        inode_put(dp);
+        return err;
     }
-    err = create_in(dp, name, type, mode, major, minor, out);
+    err = create_in(dp, name, a->type, a->mode, a->major, a->minor, out);
 out_unlock:
     inode_unlock_put(dp);
     return err;
+}
+
+int fs_create_and_lock(struct inode *cwd, const char *path, uint16_t type, uint16_t mode,
+                       uint16_t major, uint16_t minor, bool may_exist, bool follow,
+                       struct inode **out)
+{
+    struct create_args a = {type, mode, major, minor, may_exist, follow};
+    return create_at(cwd, path, &a, 0, out);
 }
 
 int fs_mkdir(struct inode *cwd, const char *path, unsigned mode)
@@ -91,7 +135,7 @@ int fs_mkdir(struct inode *cwd, const char *path, unsigned mode)
     struct fs *fs = path_fs(cwd, path);
     struct inode *ip;
     fs_op_begin(fs);
-    int err = fs_create_and_lock(cwd, path, QFS_T_DIR, mode & 07777, 0, 0, false, &ip);
+    int err = fs_create_and_lock(cwd, path, QFS_T_DIR, mode & 07777, 0, 0, false, false, &ip);
     if (!err)
         inode_unlock_put(ip);
     return fs_op_end(fs, err);
@@ -102,14 +146,15 @@ int fs_mknod(struct inode *cwd, const char *path, unsigned major, unsigned minor
     struct fs *fs = path_fs(cwd, path);
     struct inode *ip;
     fs_op_begin(fs);
-    int err = fs_create_and_lock(cwd, path, QFS_T_DEV, 0666, major, minor, false, &ip);
+    int err = fs_create_and_lock(cwd, path, QFS_T_DEV, 0666, major, minor, false, false, &ip);
     if (!err)
         inode_unlock_put(ip);
     return fs_op_end(fs, err);
 }
 
-/* Remove name from dp (locked); want_dir selects rmdir or unlink semantics. */
-static int remove_locked(struct inode *dp, const char *name, bool want_dir)
+/* Remove name from dp (locked); want_dir selects rmdir or unlink semantics,
+ * must_be_dir that the path ended in '/'. */
+static int remove_locked(struct inode *dp, const char *name, bool want_dir, bool must_be_dir)
 {
     ASSERT_INODE_LOCKED(dp);
     uint64_t off;
@@ -128,12 +173,15 @@ static int remove_locked(struct inode *dp, const char *name, bool want_dir)
         err = -ENOTDIR;
     else if (!want_dir && is_dir)
         err = -EISDIR;
+    else if (!is_dir && must_be_dir)
+        err = -ENOTDIR; /* unlink("file/") */
     else if (is_dir && !dir_is_empty(ip))
         err = -ENOTEMPTY;
     else if ((err = dir_unlink(dp, off)) == 0) {
         if (is_dir) {
             dp->d.nlink--; /* its ".." */
             ip->d.nlink = 0;
+            dir_index_unpin_locked(ip);
         } else {
             ip->d.nlink--;
         }
@@ -157,7 +205,7 @@ static int remove_path(struct inode *cwd, const char *path, bool want_dir)
     if (!err) {
         err = inode_lock(dp);
         if (!err) {
-            err = remove_locked(dp, name, want_dir);
+            err = remove_locked(dp, name, want_dir, path_names_dir(path));
             inode_unlock(dp);
         }
         inode_put(dp);
@@ -224,7 +272,7 @@ int fs_symlink(struct inode *cwd, const char *target, const char *linkpath)
         return -ENAMETOOLONG;
     struct fs *fs = path_fs(cwd, linkpath);
     fs_op_begin(fs);
-    int err = fs_create_and_lock(cwd, linkpath, QFS_T_SYMLINK, 0777, 0, 0, false, &ip);
+    int err = fs_create_and_lock(cwd, linkpath, QFS_T_SYMLINK, 0777, 0, 0, false, false, &ip);
     if (err)
         return fs_op_end(fs, err);
     ssize_t n = inode_write(ip, false, (uintptr_t)target, 0, len);
@@ -326,7 +374,11 @@ long fs_getcwd(struct inode *dir, char *buf, size_t size)
     fs_op_begin(fs);
     struct inode *ip = dir ? inode_dup(dir) : inode_get(fs, QFS_ROOT_INUM);
     int err = 0;
-    while (!err && ip->inum != QFS_ROOT_INUM) {
+    for (int depth = 0; !err && ip->inum != QFS_ROOT_INUM; depth++) {
+        if (depth > PATH_MAX / 2) {
+            err = -ENOENT; /* ".." never reaches the root: a damaged tree */
+            break;
+        }
         struct inode *parent = NULL;
         if ((err = inode_lock(ip)) == 0) {
             parent = ip->d.nlink ? dir_lookup(ip, "..", NULL) : NULL;

@@ -13,9 +13,12 @@ struct inode;
 struct kstat;
 
 /* Create path as type (QFS_T_*); returns it referenced and locked, inside the caller's op.
- * An existing entry gives -EEXIST unless `may_exist` and it is a regular file. */
+ * An existing entry gives -EEXIST unless `may_exist` and it is a regular file, or
+ * (with `follow`) a symlink, whose target is then opened or created (-ELOOP for a loop;
+ * without `follow`, an existing symlink is -ELOOP). */
 int fs_create_and_lock(struct inode *cwd, const char *path, uint16_t type, uint16_t mode,
-                     uint16_t major, uint16_t minor, bool may_exist, struct inode **out);
+                       uint16_t major, uint16_t minor, bool may_exist, bool follow,
+                       struct inode **out);
 
 int fs_mkdir(struct inode *cwd, const char *path, unsigned mode);
 int fs_mknod(struct inode *cwd, const char *path, unsigned major, unsigned minor);

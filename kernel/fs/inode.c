@@ -46,8 +46,8 @@ int64_t fs_now(void)
 /* The cached inode (fs, inum) with a new reference, or NULL. */
 static struct inode *icache_find_locked(struct list_head *bucket, struct fs *fs, uint32_t inum)
 {
-    struct list_head *e;
     ASSERT_HELD(&icache_lock);
+    struct list_head *e;
     list_for_each(e, bucket)
     {
         struct inode *ip = list_entry(e, struct inode, link);
@@ -103,20 +103,69 @@ static uint32_t inode_block(struct fs *fs, uint32_t inum)
     return fs->sb.inode_start + inum / QFS_INODES_PER_BLOCK;
 }
 
-int inode_lock(struct inode *ip)
+/*
+ * Make ip->d valid, reading and checking the on-disk inode the first time.
+ * want_free: ip is being allocated, so the disk must say it is free.
+ */
+static int inode_load_locked(struct inode *ip, bool want_free)
 {
-    sleeplock_acquire(&ip->lock);
-    if (ip->valid)
-        return 0;
-    struct buf *b = bcache_read(ip->fs->dev, inode_block(ip->fs, ip->inum));
-    if (!b) {
-        sleeplock_release(&ip->lock);
+    ASSERT_INODE_LOCKED(ip);
+    if (ip->valid) {
+        if (!want_free || ip->d.type == 0)
+            return 0;
+        fs_corrupt(ip->fs, "inode bitmap marks an inode in use as free:", ip->inum);
         return -EIO;
     }
-    memcpy(&ip->d, b->data + (ip->inum % QFS_INODES_PER_BLOCK) * QFS_INODE_SIZE, sizeof(ip->d));
+    if (ip->inum == 0 || ip->inum >= ip->fs->sb.ninodes) {
+        fs_corrupt(ip->fs, "inode number out of range:", ip->inum);
+        return -EIO;
+    }
+    struct buf *b = bcache_read(ip->fs->dev, inode_block(ip->fs, ip->inum));
+    if (!b)
+        return -EIO;
+    struct qfs_inode d;
+    memcpy(&d, b->data + (ip->inum % QFS_INODES_PER_BLOCK) * QFS_INODE_SIZE, sizeof(d));
     bcache_release(b);
+    int err = 0;
+    if (!want_free)
+        err = fs_check_inode(ip->fs, ip->inum, &d);
+    else if (d.type != 0) {
+        fs_corrupt(ip->fs, "inode bitmap marks an inode in use as free:", ip->inum);
+        err = -EIO;
+    }
+    if (err)
+        return err;
+    ip->d = d;
     ip->valid = true;
     return 0;
+}
+
+static int inode_lock_for(struct inode *ip, bool want_free)
+{
+    sleeplock_acquire(&ip->lock);
+    int err = inode_load_locked(ip, want_free);
+    if (err)
+        sleeplock_release(&ip->lock);
+    return err;
+}
+
+int inode_lock(struct inode *ip)
+{
+    return inode_lock_for(ip, false);
+}
+
+uint16_t inode_type_of(struct fs *fs, uint32_t inum)
+{
+    if (inum == 0 || inum >= fs->sb.ninodes)
+        return 0;
+    struct buf *b = bcache_read(fs->dev, inode_block(fs, inum));
+    if (!b)
+        return 0;
+    uint16_t type =
+        ((const struct qfs_inode *)(b->data + (inum % QFS_INODES_PER_BLOCK) * QFS_INODE_SIZE))
+            ->type;
+    bcache_release(b);
+    return type;
 }
 
 void inode_unlock(struct inode *ip)
@@ -126,6 +175,7 @@ void inode_unlock(struct inode *ip)
 
 int inode_update(struct inode *ip)
 {
+    ASSERT_INODE_LOCKED(ip);
     struct buf *b = bcache_read(ip->fs->dev, inode_block(ip->fs, ip->inum));
     if (!b)
         return -EIO;
@@ -143,17 +193,26 @@ void inode_put(struct inode *ip)
          * inode_get may hand it out again, so keep ref at 1 while freeing. */
         spin_unlock(&icache_lock);
         sleeplock_acquire(&ip->lock);
-        if (ip->valid && ip->d.nlink == 0 && ip->d.type != 0) {
-            inode_truncate(ip, 0);
+        if (ip->valid && ip->d.nlink == 0 && ip->d.type != 0 && !fs_is_broken(ip->fs)) {
+            bool done;
+            inode_truncate_step_locked(ip, 0, &done);
+            if (!done) {
+                /* Too big to free in this operation: fs_op_end goes on with it. */
+                sleeplock_release(&ip->lock);
+                fs_defer_put(ip->fs, ip);
+                return;
+            }
             ip->d.type = 0;
             inode_update(ip);
             bitmap_free_inum(ip->fs, ip->inum);
+            dir_index_drop(ip);
         }
         sleeplock_release(&ip->lock);
         spin_lock(&icache_lock);
         if (--ip->ref == 0) {
             list_remove(&ip->link);
             spin_unlock(&icache_lock);
+            dir_index_drop(ip);
             kmem_cache_free(inode_cache, ip);
             return;
         }
@@ -188,10 +247,9 @@ int inode_alloc_and_lock(struct fs *fs, uint16_t type, uint16_t mode, struct ino
         bitmap_free_inum(fs, inum);
         return -ENOMEM;
     }
-    err = inode_lock(ip);
+    err = inode_lock_for(ip, true);
     if (err) {
-        bitmap_free_inum(fs, inum);
-        inode_put(ip);
+        inode_put(ip); /* the bitmap bit stays set: the disk says the inode is in use */
         return err;
     }
     int64_t now = fs_now();
@@ -211,8 +269,8 @@ int inode_alloc_and_lock(struct fs *fs, uint16_t type, uint16_t mode, struct ino
 }
 
 /* Pointer slot i of block `blockno`, allocating the block itself if needed. */
-static int ptr_block_slot(struct inode *ip, uint32_t *holder, bool holder_in_block,
-                          struct buf *hb, bool alloc, uint32_t *out)
+static int ptr_block_slot(struct inode *ip, uint32_t *holder, bool holder_in_block, struct buf *hb,
+                          bool alloc, uint32_t *out)
 {
     if (*holder == 0) {
         if (!alloc) {
@@ -236,7 +294,9 @@ static int walk_level(struct inode *ip, uint32_t blk, uint32_t idx, bool alloc, 
     if (!b)
         return -EIO;
     uint32_t *ptrs = (uint32_t *)b->data;
-    int err = ptr_block_slot(ip, &ptrs[idx], true, b, alloc, out);
+    int err = fs_check_pointer(ip->fs, ptrs[idx]);
+    if (!err)
+        err = ptr_block_slot(ip, &ptrs[idx], true, b, alloc, out);
     bcache_release(b);
     return err;
 }
@@ -288,7 +348,9 @@ static int free_tree(struct inode *ip, uint32_t *slot, uint64_t from, int depth)
         uint64_t first = i * span;
         if (!ptrs[i] || first + span <= from)
             continue;
-        if (depth == 1) {
+        if (fs_check_pointer(ip->fs, ptrs[i]) != 0) {
+            ptrs[i] = 0; /* drop the bad pointer; fsck accounts for the rest */
+        } else if (depth == 1) {
             block_free(ip->fs, ptrs[i]);
             ptrs[i] = 0;
         } else {
@@ -323,29 +385,73 @@ static int zero_tail(struct inode *ip, uint64_t size)
     return 0;
 }
 
-int inode_truncate(struct inode *ip, uint64_t size)
+/* Free every block of ip from file block `keep` on, pointer blocks included. */
+static void free_past(struct inode *ip, uint64_t keep)
 {
-    uint64_t keep = (size + BS - 1) / BS; /* file blocks to keep */
+    for (uint64_t i = keep; i < QFS_NDIRECT; i++) {
+        if (ip->d.direct[i]) {
+            block_free(ip->fs, ip->d.direct[i]);
+            ip->d.direct[i] = 0;
+        }
+    }
+    uint64_t from = keep > QFS_NDIRECT ? keep - QFS_NDIRECT : 0;
+    if (ip->d.indirect && from < PPB)
+        free_tree(ip, &ip->d.indirect, from, 1);
+    from = keep > QFS_NDIRECT + PPB ? keep - QFS_NDIRECT - PPB : 0;
+    if (ip->d.dindirect)
+        free_tree(ip, &ip->d.dindirect, from, 2);
+}
+
+static uint64_t blocks_for(uint64_t size)
+{
+    return (size + BS - 1) / BS;
+}
+
+/*
+ * File blocks one truncation step may free.  Each freed block may dirty a
+ * different bitmap block; a step also dirties up to three pointer blocks,
+ * the inode and a tail block, and the operation it runs in may have used
+ * a few blocks already.  With a small bitmap every block it has fits.
+ */
+#define TRUNC_BITMAP_BLOCKS (LOG_OP_MAX - 16)
+#define TRUNC_STEP_MAX 4096
+static uint64_t trunc_step_blocks(const struct fs *fs)
+{
+    return fs->sb.bmap_blocks <= TRUNC_BITMAP_BLOCKS ? TRUNC_STEP_MAX : TRUNC_BITMAP_BLOCKS;
+}
+
+int inode_truncate_step_locked(struct inode *ip, uint64_t size, bool *done)
+{
+    ASSERT_INODE_LOCKED(ip);
+    *done = true;
     if (size > QFS_MAX_FILE_BLOCKS * BS)
         return -EFBIG;
-    if (size < ip->d.size) {
-        for (uint64_t i = keep; i < QFS_NDIRECT; i++) {
-            if (ip->d.direct[i]) {
-                block_free(ip->fs, ip->d.direct[i]);
-                ip->d.direct[i] = 0;
-            }
-        }
-        uint64_t from = keep > QFS_NDIRECT ? keep - QFS_NDIRECT : 0;
-        if (ip->d.indirect && from < PPB)
-            free_tree(ip, &ip->d.indirect, from, 1);
-        from = keep > QFS_NDIRECT + PPB ? keep - QFS_NDIRECT - PPB : 0;
-        if (ip->d.dindirect)
-            free_tree(ip, &ip->d.dindirect, from, 2);
-        zero_tail(ip, size);
+    uint64_t target = size, end = blocks_for(ip->d.size), step = trunc_step_blocks(ip->fs);
+    if (size < ip->d.size && end - blocks_for(size) > step) {
+        target = (end - step) * BS; /* this step frees the last `step` blocks only */
+        *done = false;
     }
-    ip->d.size = size;
+    if (target < ip->d.size) {
+        free_past(ip, blocks_for(target));
+        zero_tail(ip, target);
+    }
+    ip->d.size = target;
     ip->d.mtime = ip->d.ctime = fs_now();
     return inode_update(ip);
+}
+
+int inode_truncate(struct inode *ip, uint64_t size)
+{
+    bool done = false;
+    int err = 0;
+    while (!err && !done) {
+        if ((err = fs_op_begin(ip->fs)) == 0 && (err = inode_lock(ip)) == 0) {
+            err = ip->d.type == QFS_T_FILE ? inode_truncate_step_locked(ip, size, &done) : -EISDIR;
+            inode_unlock(ip);
+        }
+        err = fs_op_end(ip->fs, err);
+    }
+    return err;
 }
 
 /* Copy n bytes where one side may be user memory (dst_user / src_user). */
@@ -389,34 +495,48 @@ ssize_t inode_read(struct inode *ip, bool user, uintptr_t dst, uint64_t off, siz
     return (ssize_t)done;
 }
 
+/*
+ * User data goes through a bounce buffer before it reaches a cached block,
+ * so a fault part-way leaves no trace: the block keeps its old bytes, and
+ * the blocks allocated for the refused part are freed again (no block is
+ * ever left allocated past the end of the file).
+ */
 ssize_t inode_write(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t n)
 {
+    ASSERT_INODE_LOCKED(ip);
     if (off + n < off || off + n > QFS_MAX_FILE_BLOCKS * BS)
         return -EFBIG;
+    if (fs_is_broken(ip->fs))
+        return -EIO;
+    uint8_t *bounce = NULL;
+    if (user && n && !(bounce = kmalloc(BS)))
+        return -ENOMEM;
     size_t done = 0;
     int err = 0;
     while (done < n) {
         uint32_t blk;
         size_t m = MIN(n - done, BS - (off % BS));
-        err = bmap(ip, off / BS, true, &blk);
-        if (err)
+        const void *from = (const void *)(src + done);
+        if (user && (err = copy_from_user(bounce, src + done, m)) != 0)
+            break;
+        if ((err = bmap(ip, off / BS, true, &blk)) != 0)
             break;
         struct buf *b = bcache_read(ip->fs->dev, blk);
         if (!b) {
             err = -EIO;
             break;
         }
-        err = copy_chunk(user, false, b->data + off % BS, (const void *)(src + done), m);
-        if (!err)
-            log_write(&ip->fs->log, b);
+        memcpy(b->data + off % BS, user ? bounce : from, m);
+        log_write(&ip->fs->log, b);
         bcache_release(b);
-        if (err)
-            break;
         done += m;
         off += m;
     }
+    kfree(bounce);
     if (done && off > ip->d.size)
         ip->d.size = off; /* only what was written extends the file */
+    if (err)
+        free_past(ip, blocks_for(ip->d.size)); /* what bmap allocated for the refused part */
     if (done)
         ip->d.mtime = ip->d.ctime = fs_now();
     int uerr = inode_update(ip); /* bmap may have changed pointers even on error */
@@ -436,7 +556,7 @@ static uint64_t count_tree(struct inode *ip, uint32_t blk, int depth)
         return n;
     const uint32_t *ptrs = (const uint32_t *)b->data;
     for (uint32_t i = 0; i < PPB; i++)
-        if (ptrs[i])
+        if (ptrs[i] && fs_data_block_ok(ip->fs, ptrs[i]))
             n += depth == 1 ? 1 : count_tree(ip, ptrs[i], 1);
     bcache_release(b);
     return n;
@@ -457,6 +577,7 @@ static uint64_t blocks_in_use(struct inode *ip)
 
 void inode_stat(struct inode *ip, struct kstat *st)
 {
+    ASSERT_INODE_LOCKED(ip);
     static const unsigned type_bits[] = {0, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR};
     memset(st, 0, sizeof(*st));
     st->st_dev = 1;

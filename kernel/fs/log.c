@@ -129,6 +129,13 @@ static int recover(struct log *log)
     log->seq = seq;
     if (r)
         return r < 0 ? r : 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (log->home[i] < log->home_min || log->home[i] >= log->home_max) {
+            printf("log: committed transaction %u names block %u outside the file system\n", seq,
+                   log->home[i]);
+            return -EINVAL;
+        }
+    }
     uint32_t check = header_checksum(log, n, seq);
     for (uint32_t i = 0; i < n; i++) {
         struct buf *b = bcache_read(log->dev, log->start + 1 + i);
@@ -165,6 +172,8 @@ int log_init(struct log *log, struct blockdev *dev, const struct qfs_super *sb)
     log->dev = dev;
     log->start = sb->log_start;
     log->cap = MIN(sb->log_blocks - 1, (uint32_t)QFS_LOG_MAX);
+    log->home_min = sb->imap_start;
+    log->home_max = sb->nblocks;
     log->outstanding = 0;
     log->committing = false;
     log->n = 0;

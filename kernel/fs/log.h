@@ -41,6 +41,7 @@ struct log {
     struct blockdev *dev;
     uint32_t start;   /* header block; data blocks follow */
     uint32_t cap;     /* data blocks available for one transaction */
+    uint32_t home_min, home_max; /* logged blocks lie in [home_min, home_max): past the log */
     int outstanding;  /* (lock) operations between begin and end */
     bool committing;  /* (lock) */
     uint32_t n;       /* (lock) blocks in the open transaction */

@@ -4,7 +4,8 @@
  * root), and repeated slashes are one.  A symbolic link met in the middle of
  * a path is always followed; at the end only when asked.  Following more
  * than SYMLINK_MAX_DEPTH links in one lookup gives -ELOOP (this also stops
- * loops).  Callers are inside a log operation, because dropping the last
+ * loops).  A path ending in '/' names a directory: looking up "file/" is
+ * -ENOTDIR, and the final symlink of "link/" is followed.  Callers are inside a log operation, because dropping the last
  * reference to an unlinked inode frees it.
  */
 #include "fs/fs.h"
@@ -70,6 +71,12 @@ static int follow_link(struct inode *dir, struct inode **ip, int *depth)
        LAB fs END */
 }
 
+bool path_names_dir(const char *path)
+{
+    size_t len = strnlen(path, PATH_MAX + 1);
+    return len > 0 && path[len - 1] == '/';
+}
+
 struct fs *path_fs(struct inode *cwd, const char *path)
 {
     return (path[0] == '/' || !cwd) ? root_fs : cwd->fs;
@@ -81,8 +88,10 @@ static int walk(struct inode *cwd, const char *path, bool follow, bool parent,
     char name[QFS_NAME_MAX + 1];
     if (!path[0])
         return -ENOENT;
-    if (strnlen(path, PATH_MAX + 1) > PATH_MAX)
+    size_t len = strnlen(path, PATH_MAX + 1);
+    if (len > PATH_MAX)
         return -ENAMETOOLONG;
+    bool must_be_dir = path_names_dir(path);
     struct inode *ip = (path[0] == '/' || !cwd) ? inode_get(path_fs(cwd, path), QFS_ROOT_INUM)
                                                 : inode_dup(cwd);
     if (!ip)
@@ -115,7 +124,7 @@ static int walk(struct inode *cwd, const char *path, bool follow, bool parent,
         }
         bool is_link = next->d.type == QFS_T_SYMLINK;
         inode_unlock(next);
-        if (is_link && (!is_last || follow) && (err = follow_link(ip, &next, depth)) != 0) {
+        if (is_link && (!is_last || follow || must_be_dir) && (err = follow_link(ip, &next, depth)) != 0) {
             inode_put(next);
             break;
         }
@@ -124,6 +133,10 @@ static int walk(struct inode *cwd, const char *path, bool follow, bool parent,
     }
     if (err == 1 && parent)
         err = -EINVAL; /* "/" or "" has no last component */
+    if (err == 1 && must_be_dir && (err = inode_lock(ip)) == 0) {
+        err = ip->d.type == QFS_T_DIR ? 1 : -ENOTDIR;
+        inode_unlock(ip);
+    }
     if (err == 1) {
         *out = ip;
         return 0;

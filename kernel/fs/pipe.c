@@ -7,6 +7,12 @@
  * A write with no reader left raises SIGPIPE in the writer and fails with
  * EPIPE (seen if SIGPIPE is caught or ignored).  A sleep is interrupted by
  * a signal: -ERESTARTSYS, which becomes EINTR or a restart (proc/signal.h).
+ *
+ * A reader takes bytes out of the ring only after they reached its buffer:
+ * it copies them (still in the ring) to the bounce buffer, copies that out,
+ * and only then advances nread.  `copying` keeps a second reader from taking
+ * the same bytes meanwhile.  So a read into a bad buffer fails with EFAULT
+ * and leaves the bytes in the pipe for the next read.
  */
 #include "fs/pipe.h"
 #include "fs/file.h"
@@ -27,6 +33,7 @@ struct pipe {
     struct waitq wq;
     uint64_t nread, nwrite; /* (lock) bytes ever read / written */
     int readers, writers;   /* (lock) open ends */
+    bool copying;           /* (lock) a reader is copying out bytes it has not taken yet */
     char buf[PIPE_SIZE];    /* (lock) */
 };
 
@@ -74,28 +81,36 @@ ssize_t pipe_read(struct pipe *p, bool user, uintptr_t dst, size_t n)
 {
     char tmp[CHUNK];
     size_t done = 0;
+    ssize_t ret = 0;
     spin_lock(&p->lock);
-    while (p->nread == p->nwrite && p->writers > 0) {
+    while (p->copying || (p->nread == p->nwrite && p->writers > 0)) {
         if (sig_pending()) {
             spin_unlock(&p->lock);
             return -ERESTARTSYS;
         }
         waitq_sleep(&p->wq, &p->lock);
     }
+    p->copying = true;
     /* Take what is there (at least one byte, or EOF), CHUNK bytes at a time. */
     while (done < n && p->nread != p->nwrite) {
         size_t m = 0;
-        while (m < CHUNK && done + m < n && p->nread != p->nwrite)
-            tmp[m++] = p->buf[p->nread++ % PIPE_SIZE];
-        waitq_wake_all(&p->wq);
+        while (m < CHUNK && done + m < n && p->nread + m != p->nwrite)
+            tmp[m] = p->buf[(p->nread + m) % PIPE_SIZE], m++;
         spin_unlock(&p->lock);
-        if (copy_out(user, dst + done, tmp, m))
-            return done ? (ssize_t)done : -EFAULT;
-        done += m;
+        int err = copy_out(user, dst + done, tmp, m);
         spin_lock(&p->lock);
+        if (err) {
+            ret = -EFAULT; /* the bytes stay in the pipe */
+            break;
+        }
+        p->nread += m;
+        done += m;
+        waitq_wake_all(&p->wq);
     }
+    p->copying = false;
+    waitq_wake_all(&p->wq);
     spin_unlock(&p->lock);
-    return (ssize_t)done;
+    return done ? (ssize_t)done : ret;
 }
 
 ssize_t pipe_write(struct pipe *p, bool user, uintptr_t src, size_t n)

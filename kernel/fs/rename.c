@@ -77,10 +77,13 @@ static int rename_locked(struct rename_ctx *c, struct inode *src, uint64_t soff,
     if (dst) {
         if ((err = inode_lock(dst)) != 0)
             goto out_src;
-        if ((err = check_target(src, dst)) == 0 && (err = dir_set_entry(c->np, doff, src->inum)) == 0) {
+        if ((err = check_target(src, dst)) == 0 &&
+            (err = dir_set_entry(c->np, doff, src->inum)) == 0) {
             dst->d.nlink = dst->d.type == QFS_T_DIR ? 0 : dst->d.nlink - 1;
-            if (dst->d.type == QFS_T_DIR)
+            if (dst->d.type == QFS_T_DIR) {
                 c->np->d.nlink--; /* the replaced directory's ".." */
+                dir_index_unpin_locked(dst);
+            }
             dst->d.ctime = fs_now();
             inode_update(dst);
         }
@@ -111,26 +114,46 @@ out_src:
     return err;
 }
 
+/* name's inode in dir (referenced) and its type, or NULL; nothing stays locked. */
+static struct inode *lookup_typed(struct inode *dir, const char *name, uint16_t *type, int *err)
+{
+    if ((*err = inode_lock(dir)) != 0)
+        return NULL;
+    struct inode *ip = dir_lookup(dir, name, NULL);
+    inode_unlock(dir);
+    if (ip && (*err = inode_lock(ip)) == 0) {
+        *type = ip->d.type;
+        inode_unlock(ip);
+    } else if (ip) {
+        inode_put(ip);
+        ip = NULL;
+    }
+    return ip;
+}
+
 /*
  * With nothing locked (rename_lock keeps directories where they are): find
- * the source and refuse to move a directory below itself.  *inum gets the
- * source's inode number so the locked phase can see that it is the same.
+ * the source, refuse to move a directory below itself, and refuse to
+ * replace a directory that contains the source (the target is then one of
+ * the source's ancestors, which the locked phase could not lock in order).
+ * *inum gets the source's inode number so the locked phase can see that it
+ * is the same.
  */
 static int precheck(struct rename_ctx *c, uint32_t *inum)
 {
-    int err = inode_lock(c->op);
-    if (err)
-        return err;
-    struct inode *src = dir_lookup(c->op, c->oname, NULL);
-    inode_unlock(c->op);
+    uint16_t stype = 0, dtype = 0;
+    int err;
+    struct inode *src = lookup_typed(c->op, c->oname, &stype, &err);
     if (!src)
-        return -ENOENT;
-    if ((err = inode_lock(src)) == 0) {
-        bool sdir = src->d.type == QFS_T_DIR;
-        inode_unlock(src);
-        if (sdir && c->op != c->np && is_ancestor(src, c->np))
-            err = -EINVAL; /* a directory cannot move below itself */
-    }
+        return err ? err : -ENOENT;
+    bool sdir = stype == QFS_T_DIR;
+    if (sdir && c->op != c->np && is_ancestor(src, c->np))
+        err = -EINVAL; /* a directory cannot move below itself */
+    struct inode *dst = err ? NULL : lookup_typed(c->np, c->nname, &dtype, &err);
+    if (dst && dst != src && dtype == QFS_T_DIR && is_ancestor(dst, c->op))
+        err = sdir ? -ENOTEMPTY : -EISDIR; /* the target holds the source */
+    if (dst)
+        inode_put(dst);
     *inum = src->inum;
     inode_put(src);
     return err;
@@ -161,6 +184,8 @@ static int rename_in(struct rename_ctx *c)
         err = -ENOENT; /* the target directory was removed */
     else if (dst == src)
         err = 0; /* two names of one file: nothing to do */
+    else if (dst == c->op || dst == c->np)
+        err = src->inum == QFS_ROOT_INUM || dst->d.type != QFS_T_DIR ? -EINVAL : -ENOTEMPTY;
     else
         err = rename_locked(c, src, soff, dst, doff);
     if (dst)

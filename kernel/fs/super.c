@@ -1,7 +1,8 @@
 /*
- * Mounting: read and check the superblock, recover the journal, and make
- * the file system the root.  Only sanity checks that protect the kernel are
- * done here (regions inside the disk and in order); fsck does the rest.
+ * Mounting: read and check the superblock, recover the journal, check what
+ * the kernel relies on (check.c), and free orphaned inodes.  A file system
+ * that fails a check is refused with a message; fsck finds the rest, and
+ * damage found later makes the file system read-only (check.c).
  */
 #include "fs/fs.h"
 #include "fs/bcache.h"
@@ -10,23 +11,6 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/slab.h"
-
-static bool super_is_sane(const struct qfs_super *sb, uint64_t disk_blocks)
-{
-    if (sb->magic != QFS_MAGIC || sb->version != QFS_VERSION || sb->block_size != QFS_BLOCK_SIZE)
-        return false;
-    if (sb->nblocks > disk_blocks || sb->ninodes < 2)
-        return false;
-    /* Regions in order: super < log < imap < bmap < inodes < data <= nblocks. */
-    return sb->log_start > QFS_SUPER_BLOCK && sb->log_blocks >= 2 &&
-           sb->imap_start >= sb->log_start + sb->log_blocks &&
-           sb->imap_blocks * (uint64_t)QFS_BITS_PER_BLOCK >= sb->ninodes &&
-           sb->bmap_start >= sb->imap_start + sb->imap_blocks &&
-           sb->bmap_blocks * (uint64_t)QFS_BITS_PER_BLOCK >= sb->nblocks &&
-           sb->inode_start >= sb->bmap_start + sb->bmap_blocks &&
-           sb->inode_blocks * (uint64_t)QFS_INODES_PER_BLOCK >= sb->ninodes &&
-           sb->data_start >= sb->inode_start + sb->inode_blocks && sb->data_start < sb->nblocks;
-}
 
 /*
  * Free inodes that are in use but have no links: files that were unlinked
@@ -73,6 +57,7 @@ int fs_mount(struct blockdev *dev, struct fs **out)
         return -ENOMEM;
     fs->dev = dev;
     spin_init(&fs->alloc_lock, "fs alloc");
+    list_init(&fs->deferred);
     struct buf *b = bcache_read(dev, QFS_SUPER_BLOCK);
     int err = -EIO;
     if (!b)
@@ -80,12 +65,16 @@ int fs_mount(struct blockdev *dev, struct fs **out)
     memcpy(&fs->sb, b->data, sizeof(fs->sb));
     bcache_release(b);
     err = -EINVAL;
-    if (!super_is_sane(&fs->sb, dev->nsectors / (QFS_BLOCK_SIZE / SECTOR_SIZE))) {
+    if (!fs_super_ok(&fs->sb, dev->nsectors / (QFS_BLOCK_SIZE / SECTOR_SIZE))) {
         printf("qfs: %s does not hold a valid file system\n", dev->name);
         goto out_free;
     }
     if ((err = log_init(&fs->log, dev, &fs->sb)) != 0)
         goto out_free;
+    if ((err = fs_check_mount(fs)) != 0) {
+        printf("qfs: %s: refusing to mount a damaged file system (run fsck)\n", dev->name);
+        goto out_free;
+    }
     fs->block_hint = fs->sb.data_start;
     fs->inode_hint = QFS_ROOT_INUM;
     if ((err = reclaim_orphans(fs)) != 0)
@@ -94,6 +83,7 @@ int fs_mount(struct blockdev *dev, struct fs **out)
     fs_counts(fs, &fb, &fi);
     printf("qfs: mounted %s: %u blocks (%lu free), %u inodes (%lu free), log %u blocks\n",
            dev->name, fs->sb.nblocks, fb, fs->sb.ninodes, fi, fs->sb.log_blocks);
+    fs->ready = true;
     *out = fs;
     return 0;
 out_free:
@@ -101,13 +91,38 @@ out_free:
     return err;
 }
 
-void fs_op_begin(struct fs *fs)
+int fs_op_begin(struct fs *fs)
 {
     log_begin_op(&fs->log);
+    return fs_is_broken(fs) ? -EIO : 0;
+}
+
+void fs_defer_put(struct fs *fs, struct inode *ip)
+{
+    spin_lock(&fs->alloc_lock);
+    list_push_back(&fs->deferred, &ip->deferred_link);
+    spin_unlock(&fs->alloc_lock);
+}
+
+/* Go on freeing deferred inodes: each inode_put frees one more bounded step,
+ * in an operation of its own, and defers the inode again if it is not done. */
+static void free_deferred(struct fs *fs)
+{
+    for (;;) {
+        spin_lock(&fs->alloc_lock);
+        struct list_head *e = list_empty(&fs->deferred) ? NULL : list_pop_front(&fs->deferred);
+        spin_unlock(&fs->alloc_lock);
+        if (!e)
+            return;
+        log_begin_op(&fs->log);
+        inode_put(list_entry(e, struct inode, deferred_link));
+        log_end_op(&fs->log);
+    }
 }
 
 int fs_op_end(struct fs *fs, int err)
 {
     int e = log_end_op(&fs->log);
+    free_deferred(fs);
     return err ? err : e;
 }

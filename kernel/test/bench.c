@@ -113,6 +113,58 @@ static void bench_fs(void)
     printf("bench fs sequential read: %lu KiB/s\n", len / 1024 * 1000000000UL / (rns ? rns : 1));
 }
 
+/*
+ * A directory of BIGDIR entries: the cost of the last 200 creates and of
+ * 200 lookups there, next to the same in an empty directory (the directory
+ * index and the free-slot hint keep them about equal).
+ */
+#define BIGDIR 3000
+static uint64_t time_creates(const char *dir, int from, int n)
+{
+    char path[48];
+    uint64_t t0 = timer_now_ns();
+    for (int i = from; i < from + n; i++) {
+        snprintf(path, sizeof(path), "%s/f%d", dir, i);
+        put_file(path, "", 0);
+    }
+    return timer_now_ns() - t0;
+}
+
+static uint64_t time_lookups(const char *dir, int from, int n)
+{
+    char path[48];
+    struct kstat st;
+    uint64_t t0 = timer_now_ns();
+    for (int i = from; i < from + n; i++) {
+        snprintf(path, sizeof(path), "%s/f%d", dir, i);
+        fs_stat(NULL, path, true, &st);
+    }
+    return timer_now_ns() - t0;
+}
+
+static void remove_entries(const char *dir, int n)
+{
+    char path[48];
+    for (int i = 0; i < n; i++) {
+        snprintf(path, sizeof(path), "%s/f%d", dir, i);
+        fs_unlink(NULL, path);
+    }
+    fs_rmdir(NULL, dir);
+}
+
+static void bench_bigdir(void)
+{
+    if (!root_fs || fs_mkdir(NULL, "/bench.small", 0755) || fs_mkdir(NULL, "/bench.dir", 0755))
+        return;
+    report("fs create in an empty directory", time_creates("/bench.small", 0, 200), 200);
+    report("fs lookup in a 200-entry directory", time_lookups("/bench.small", 0, 200), 200);
+    remove_entries("/bench.small", 200);
+    time_creates("/bench.dir", 0, BIGDIR - 200);
+    report("fs create in a 3000-entry directory", time_creates("/bench.dir", BIGDIR - 200, 200), 200);
+    report("fs lookup in a 3000-entry directory", time_lookups("/bench.dir", 0, 200), 200);
+    remove_entries("/bench.dir", BIGDIR);
+}
+
 void bench_run(void)
 {
     printf("bench: %d harts, tick %u ms\n", ncpu, timer_tick_ms());
@@ -120,5 +172,6 @@ void bench_run(void)
     bench_kmalloc();
     bench_switch();
     bench_fs();
+    bench_bigdir();
     printf("bench: done\n");
 }

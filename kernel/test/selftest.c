@@ -27,6 +27,7 @@ static const struct selftest tests[] = {
     {"fs-rename", fs_rename_selftest},
     {"fs-concurrent", fs_concurrent_selftest},
     {"fs-full", fs_full_selftest},
+    {"fs-corrupt", fs_corrupt_selftest},
 };
 
 static int alloc_result = 1; /* 1: not run, 0: pass, -1: fail */

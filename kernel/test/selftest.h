@@ -29,6 +29,7 @@ int fs_open_selftest(void);
 int fs_rename_selftest(void);
 int fs_concurrent_selftest(void);
 int fs_full_selftest(void);
+int fs_corrupt_selftest(void);
 
 /* Micro-benchmarks (bench.c), bootargs `bench`. */
 void bench_run(void);
