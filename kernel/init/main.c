@@ -8,6 +8,7 @@
  * bootargs (QEMU -append, `make qemu BOOTARGS=...`):
  *   tick=<ms>         timer tick length (default 10)
  *   sched=<policy>    scheduling policy (default rr)   slice=<ticks>
+ *   runq=global       one shared run queue instead of one per hart
  *   selftest=<list>   comma list of self-tests, or "all"
  *   poweroff          power off after the self-tests
  *   kmon              start the kernel monitor instead of /bin/init
@@ -34,6 +35,7 @@
 #include "proc/proc.h"
 #include "proc/cpu.h"
 #include "proc/sched.h"
+#include "sched/runq.h"
 #include "proc/thread.h"
 
 extern char boot_stack[];
@@ -99,8 +101,9 @@ static void print_banner(void)
            pa_to_kva(boot_fdt.mem[0].base + boot_fdt.mem[0].size));
     size_t nfree = page_free_count();
     printf("free frames: %lu (%lu KiB)\n", nfree, nfree * (PAGE_SIZE / 1024));
-    printf("scheduler: %s, slice %u ticks; bootargs: \"%s\"\n", sched_policy_name(),
-           sched_slice_ticks(), boot_fdt.bootargs);
+    printf("scheduler: %s, slice %u ticks, %s run queue; bootargs: \"%s\"\n",
+           sched_policy_name(), sched_slice_ticks(), runq_is_global() ? "global" : "per-hart",
+           boot_fdt.bootargs);
 }
 
 static void first_thread(void *arg)
@@ -149,9 +152,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
     proc_init();
     max_procs = bootarg_uint("maxproc", 64, 4, 4096);
     bootarg_get(boot_fdt.bootargs, "init", init_path, sizeof(init_path));
-    char policy[16] = "rr";
-    bootarg_get(boot_fdt.bootargs, "sched", policy, sizeof(policy));
-    sched_init(policy, bootarg_uint("slice", 1, 1, 1000));
+    sched_init(boot_fdt.bootargs);
 
     plic_init(boot_fdt.plic.base, boot_fdt.plic_ndev);
     plic_init_hart();

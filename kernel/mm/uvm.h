@@ -41,7 +41,10 @@
  *     old frame is reused.  mm->active_cpu says where it runs (-1: nowhere).
  *   - ASIDs are reused only in a new generation, after which every hart
  *     flushes its whole TLB before loading any user table.
- * asid_lock may be taken under the scheduler lock: it is the innermost lock.
+ * A user thread loads its own mm as soon as it is switched in (system calls
+ * touch user memory after sleeping too), after its hart's run-queue lock is
+ * released; the scheduler loop loads the kernel's table after a switch-out.
+ * asid_lock is a leaf: no lock is taken under it.
  */
 #ifndef MM_UVM_H
 #define MM_UVM_H

@@ -1,55 +1,89 @@
 /*
- * Scheduler core, wait queues and timed sleep.
+ * Scheduler core and timed sleep.
  *
  * Each hart runs sched_loop() on its own stack.  To run a thread it takes
- * sched_lock, asks the policy for one and swtch()es to it; the thread returns
- * to the loop by swtch()ing back with sched_lock held (yield, preempt, sleep,
- * exit).  Holding the lock across the switch means no other hart can pick a
- * thread whose registers are still being saved.
+ * its run queue's lock, asks the policy for one (or steals one from another
+ * hart's queue) and swtch()es to it; the thread releases that lock once it
+ * is running (sched_finish_switch).  A thread gives up the hart by taking
+ * its hart's queue lock, changing its state and swtch()ing back to the
+ * loop, which releases the lock after the switch-out is complete.
+ *
+ * Thread states and who changes them:
+ *   EMBRYO -> RUNNABLE     sched_start, under the target queue's lock
+ *   RUNNABLE -> RUNNING    the loop that picked it, under its queue's lock
+ *   RUNNING -> RUNNABLE    the thread itself (yield, preempt), its queue's lock
+ *   RUNNING -> SLEEPING    the thread itself (sched_block), its queue's lock
+ *                          and the wait queue's lock
+ *   SLEEPING -> WAKING     a waker or a kick, by compare-and-swap: one wins
+ *   WAKING -> RUNNABLE     that waker, once on_cpu is 0, under the target lock
+ *   RUNNING -> ZOMBIE      the thread itself (exit)
  *
  * Invariants (checked):
- *   - a thread is on at most one hart: on_cpu is 0 when it is picked;
- *   - sched_switch() is entered with sched_lock as the only spinlock held;
- *   - a RUNNABLE thread is on exactly one run queue, a SLEEPING one on
- *     exactly one wait queue (the `link` field serves both).
+ *   - a thread is on at most one hart: on_cpu is 0 when it is picked, and a
+ *     thread is queued only when off every hart (or by itself, under the
+ *     lock its hart holds until the switch-out completes);
+ *   - sched_switch() is entered with the hart's run-queue lock as the only
+ *     spinlock held, at interrupt-disable depth one;
+ *   - no wake-up is lost: see sync/waitq.h.
  */
 #include "proc/sched.h"
 #include "proc/thread.h"
 #include "proc/cpu.h"
+#include "proc/proc.h"
+#include "sched/runq.h"
 #include "sync/spinlock.h"
 #include "sync/waitq.h"
 #include "arch/riscv/riscv.h"
-#include "arch/riscv/smp.h"
 #include "arch/riscv/timer.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/fdt.h"
 #include "mm/layout.h"
 #include "mm/uvm.h"
-#include "proc/proc.h"
 #include "abi/errno.h"
 
-static struct spinlock sched_lock = SPINLOCK_INIT("sched");
-static const struct sched_ops *policy = &sched_rr_ops;
-static unsigned slice_ticks = 1;
-static struct list_head all_threads = LIST_HEAD_INIT(all_threads);
+static unsigned slice_ticks = 1; /* (i) set at boot */
+static struct spinlock threads_lock = SPINLOCK_INIT("threads");
+static struct list_head all_threads = LIST_HEAD_INIT(all_threads); /* (threads_lock) */
 static struct waitq tick_wq = WAITQ_INIT(tick_wq, "ticks");
 
 static const struct sched_ops *const policies[] = {&sched_rr_ops};
 
-void sched_init(const char *name, unsigned slice)
+static unsigned parse_uint(const char *bootargs, const char *key, unsigned dflt, unsigned lo,
+                           unsigned hi)
 {
+    char val[16];
+    unsigned v = 0;
+    if (!bootarg_get(bootargs, key, val, sizeof(val)) || !val[0])
+        return dflt;
+    for (const char *p = val; *p >= '0' && *p <= '9'; p++)
+        v = v * 10 + (*p - '0');
+    if (v >= lo && v <= hi)
+        return v;
+    printf("sched: %s=%s out of range [%u, %u], using %u\n", key, val, lo, hi, dflt);
+    return dflt;
+}
+
+void sched_init(const char *bootargs)
+{
+    char name[16] = "rr", layout[16] = "percpu";
+    const struct sched_ops *ops = policies[0];
+    bootarg_get(bootargs, "sched", name, sizeof(name));
+    bootarg_get(bootargs, "runq", layout, sizeof(layout));
     for (size_t i = 0; i < ARRAY_SIZE(policies); i++)
-        if (name && strcmp(name, policies[i]->name) == 0)
-            policy = policies[i];
-    if (name && strcmp(name, policy->name) != 0)
-        printf("sched: unknown policy '%s', using %s\n", name, policy->name);
-    slice_ticks = slice ? slice : 1;
-    policy->init();
+        if (strcmp(name, policies[i]->name) == 0)
+            ops = policies[i];
+    if (strcmp(name, ops->name) != 0)
+        printf("sched: unknown policy '%s', using %s\n", name, ops->name);
+    if (strcmp(layout, "global") != 0 && strcmp(layout, "percpu") != 0)
+        printf("sched: unknown runq=%s, using percpu\n", layout);
+    slice_ticks = parse_uint(bootargs, "slice", 1, 1, 1000);
+    runq_init(strcmp(layout, "global") == 0, ops);
 }
 
 const char *sched_policy_name(void)
 {
-    return policy->name;
+    return runq_policy()->name;
 }
 
 unsigned sched_slice_ticks(void)
@@ -59,50 +93,51 @@ unsigned sched_slice_ticks(void)
 
 void sched_register_thread(struct thread *t)
 {
-    spin_lock(&sched_lock);
+    spin_lock(&threads_lock);
     list_push_back(&all_threads, &t->all);
-    spin_unlock(&sched_lock);
+    spin_unlock(&threads_lock);
 }
 
-/* Ask an idle hart to look at the run queue. */
-static void kick_idle_hart(void)
+static void set_state(struct thread *t, enum thread_state s)
 {
-    struct cpu *self = this_cpu();
-    for (int i = 0; i < ncpu; i++) {
-        if (&cpus[i] != self && cpus[i].started && cpus[i].thread == NULL) {
-            ipi_send(i, IPI_RESCHED);
-            return;
-        }
-    }
-}
-
-static void make_runnable_locked(struct thread *t, void (*how)(struct thread *))
-{
-    ASSERT_HELD(&sched_lock);
-    t->state = T_RUNNABLE;
-    how(t);
-    kick_idle_hart();
+    __atomic_store_n(&t->state, s, __ATOMIC_RELEASE);
 }
 
 void sched_start(struct thread *t, struct thread *parent)
 {
-    spin_lock(&sched_lock);
-    policy->fork(parent, t);
-    make_runnable_locked(t, policy->enqueue);
-    spin_unlock(&sched_lock);
+    struct runq *rq = runq_place(t, true);
+    spin_lock(&rq->lock);
+    t->cpu = rq->id;
+    runq_policy()->fork(rq, parent, t);
+    set_state(t, T_RUNNABLE);
+    runq_enqueue_locked(rq, t, runq_policy()->enqueue);
+    spin_unlock(&rq->lock);
+    runq_notify(rq);
+}
+
+void sched_finish_switch(void)
+{
+    struct cpu *c = this_cpu();
+    struct thread *t = c->thread;
+    intr_push(); /* stay on this hart while loading the address space */
+    spin_unlock(&runq_of_cpu(c->id)->lock);
+    if (t->proc && t->proc->mm)
+        mm_activate(t->proc->mm); /* its system calls touch user memory */
+    intr_pop();
 }
 
 /*
  * Switch from the current thread to this hart's scheduler loop.  The caller
- * holds sched_lock (and nothing else) and has already changed the thread's
- * state.  Returns when the thread is next picked, maybe on another hart.
+ * holds rq's lock (and nothing else) and has already changed the thread's
+ * state.  Returns when the thread is next picked, maybe on another hart,
+ * with no lock held.
  */
-static void sched_switch(void)
+static void sched_switch(struct runq *rq)
 {
     struct cpu *c = this_cpu();
     struct thread *t = c->thread;
-    ASSERT_HELD(&sched_lock);
-    spin_assert_none_held(&sched_lock, "sleep");
+    ASSERT_HELD(&rq->lock);
+    spin_assert_none_held(&rq->lock, "sleep");
     if (c->noff != 1)
         panic("sched_switch: interrupt-disable depth %d", c->noff);
     if (t->state == T_RUNNING)
@@ -110,90 +145,154 @@ static void sched_switch(void)
     bool intena = c->intena;
     swtch(&t->ctx, &c->sched_ctx);
     this_cpu()->intena = intena; /* this_cpu() may be another hart now */
+    sched_finish_switch();
 }
 
-static void run_thread(struct cpu *c, struct thread *t)
+static void run_thread(struct cpu *c, struct runq *rq, struct thread *t)
 {
+    ASSERT_HELD(&rq->lock);
     if (t->on_cpu || t->state != T_RUNNABLE)
         panic("sched: thread '%s' picked while on a hart or not runnable", t->name);
-    t->state = T_RUNNING;
+    set_state(t, T_RUNNING);
     t->on_cpu = 1;
     t->cpu = c->id;
+    t->rq = rq;
     t->nswitch++;
     c->thread = t;
     c->need_resched = false;
     c->stack_lo = t->kstack_top - KSTACK_SIZE;
     swtch(&c->sched_ctx, &t->ctx);
+    ASSERT_HELD(&rq->lock); /* taken by the thread on its way out */
     c->stack_lo = c->sched_stack_lo;
     c->thread = NULL;
-    t->on_cpu = 0;
+    if (t->proc)
+        mm_deactivate(); /* its page table may be freed once it exits */
+    __atomic_store_n(&t->on_cpu, 0, __ATOMIC_RELEASE);
+}
+
+/* A zombie is off its hart for good: free it or tell its joiner. */
+static void reap(struct thread *t)
+{
+    if (t->detached) {
+        spin_lock(&threads_lock);
+        list_remove(&t->all);
+        spin_unlock(&threads_lock);
+        thread_free(t);
+        return;
+    }
+    spin_lock(&t->exit_wq.lock);
+    t->exited = true;
+    waitq_wake_all_locked(&t->exit_wq);
+    spin_unlock(&t->exit_wq.lock); /* the joiner may free t from here on */
+}
+
+/* Queue a thread taken from another hart here; pick this queue's next one. */
+static struct thread *pick_with(struct runq *rq, struct thread *pulled)
+{
+    ASSERT_HELD(&rq->lock);
+    if (pulled)
+        runq_enqueue_locked(rq, pulled, runq_policy()->enqueue);
+    return runq_pick_locked(rq);
+}
+
+/* Returns a thread with rq's lock held, or NULL (no lock) if there is none. */
+static struct thread *find_work(struct runq *rq)
+{
+    struct thread *pulled = runq_balance(rq);
+    spin_lock(&rq->lock);
+    struct thread *t = pick_with(rq, pulled);
+    if (t)
+        return t;
+    spin_unlock(&rq->lock);
+    pulled = runq_steal(rq);
+    if (!pulled)
+        return NULL;
+    spin_lock(&rq->lock);
+    return pick_with(rq, pulled);
+}
+
+static void idle(struct cpu *c, struct runq *rq)
+{
+    c->idle_ticks++;
+    intr_off(); /* a wake-up IPI from now on stays pending and ends the wfi */
+    if (READ_ONCE(rq->nr_queued) == 0)
+        wfi();
 }
 
 void sched_loop(void)
 {
     struct cpu *c = this_cpu();
+    struct runq *rq = runq_of_cpu(c->id);
     c->stack_lo = c->sched_stack_lo;
     for (;;) {
         intr_on(); /* take pending interrupts between threads */
-        spin_lock(&sched_lock);
-        struct thread *t = policy->pick_next(c->id);
+        struct thread *t = find_work(rq);
         if (!t) {
-            spin_unlock(&sched_lock);
-            c->idle_ticks++;
-            wfi();
+            idle(c, rq);
             continue;
         }
-        if (t->proc && t->proc->mm)
-            mm_activate(t->proc->mm); /* its system calls touch user memory */
-        run_thread(c, t);
-        if (t->proc)
-            mm_deactivate(); /* its page table may be freed once it exits */
-        struct thread *reap = (t->state == T_ZOMBIE && t->detached) ? t : NULL;
-        if (reap)
-            list_remove(&reap->all);
-        spin_unlock(&sched_lock);
-        if (reap)
-            thread_free(reap);
+        run_thread(c, rq, t);
+        bool dead = t->state == T_ZOMBIE;
+        spin_unlock(&rq->lock);
+        if (dead)
+            reap(t);
     }
+}
+
+void sched_block(struct spinlock *held)
+{
+    struct thread *t = thread_current();
+    struct runq *rq = runq_lock_self();
+    t->sleep_start = ticks;
+    set_state(t, T_SLEEPING);
+    spin_unlock(held);
+    sched_switch(rq);
+}
+
+bool sched_wake(struct thread *t)
+{
+    enum thread_state expect = T_SLEEPING;
+    if (!__atomic_compare_exchange_n(&t->state, &expect, T_WAKING, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_RELAXED))
+        return false;
+    while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+        barrier(); /* its hart is still saving its registers */
+    uint64_t slept = ticks - t->sleep_start;
+    struct runq *rq = runq_place(t, false);
+    spin_lock(&rq->lock);
+    set_state(t, T_RUNNABLE);
+    runq_wake_locked(rq, t, slept);
+    spin_unlock(&rq->lock);
+    runq_notify(rq);
+    return true;
 }
 
 void sched_kick(struct thread *t)
 {
-    spin_lock(&sched_lock);
-    if (t->state == T_SLEEPING && t->wq) {
-        list_remove(&t->link);
-        t->wq = NULL;
-        make_runnable_locked(t, policy->wake);
-    }
-    spin_unlock(&sched_lock);
-}
-
-void sched_unlock_after_switch(void)
-{
-    spin_unlock(&sched_lock);
+    if (t)
+        sched_wake(t);
 }
 
 /* Give up the hart but stay runnable; `how` puts the thread back on a queue. */
-static void requeue_current(void (*how)(struct thread *), bool preempted)
+static void requeue_current(void (*how)(struct runq *, struct thread *), bool preempted)
 {
     struct thread *t = thread_current();
-    spin_lock(&sched_lock);
+    struct runq *rq = runq_lock_self();
     this_cpu()->need_resched = false;
     t->npreempt += preempted;
-    t->state = T_RUNNABLE;
-    how(t);
-    sched_switch();
-    spin_unlock(&sched_lock);
+    set_state(t, T_RUNNABLE);
+    runq_enqueue_locked(rq, t, how);
+    sched_switch(rq);
 }
 
 void sched_yield(void)
 {
-    requeue_current(policy->yield, false);
+    requeue_current(runq_policy()->yield, false);
 }
 
 void sched_preempt(void)
 {
-    requeue_current(policy->enqueue, true);
+    requeue_current(runq_policy()->enqueue, true);
 }
 
 void sched_tick(void)
@@ -201,47 +300,43 @@ void sched_tick(void)
     struct cpu *c = this_cpu();
     if (c->id == 0)
         waitq_wake_all(&tick_wq);
-    if (!c->thread)
+    struct thread *t = c->thread;
+    if (!t)
         return;
-    spin_lock(&sched_lock);
-    c->thread->ticks_run++;
-    if (policy->tick(c->thread))
+    struct runq *rq = runq_lock_self();
+    t->ticks_run++;
+    if (runq_policy()->tick(rq, t))
         c->need_resched = true;
-    spin_unlock(&sched_lock);
+    spin_unlock(&rq->lock);
 }
 
 void sched_exit_current(int code)
 {
     struct thread *t = thread_current();
-    spin_lock(&sched_lock);
     t->exit_code = code;
-    t->state = T_ZOMBIE;
-    /* Joiners recheck under sched_lock after the switch-out completes. */
-    struct list_head *e;
-    while ((e = list_pop_front(&t->exit_wq.sleepers)) != NULL) {
-        struct thread *w = list_entry(e, struct thread, link);
-        w->wq = NULL;
-        make_runnable_locked(w, policy->wake);
-    }
-    sched_switch();
+    struct runq *rq = runq_lock_self();
+    set_state(t, T_ZOMBIE);
+    sched_switch(rq);
     panic("sched_exit_current: zombie '%s' ran again", t->name);
 }
 
 void sched_wait_zombie(struct thread *t)
 {
-    spin_lock(&sched_lock);
-    while (t->state != T_ZOMBIE || t->on_cpu)
-        waitq_sleep(&t->exit_wq, &sched_lock);
+    spin_lock(&t->exit_wq.lock);
+    while (!t->exited)
+        waitq_sleep(&t->exit_wq, &t->exit_wq.lock);
+    spin_unlock(&t->exit_wq.lock);
+    spin_lock(&threads_lock);
     list_remove(&t->all);
-    spin_unlock(&sched_lock);
+    spin_unlock(&threads_lock);
 }
 
 void sched_for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg)
 {
     struct list_head *e;
-    spin_lock(&sched_lock);
+    spin_lock(&threads_lock);
     list_for_each(e, &all_threads) fn(list_entry(e, struct thread, all), arg);
-    spin_unlock(&sched_lock);
+    spin_unlock(&threads_lock);
 }
 
 /* Sleep until the global tick count reaches `until`; with `interruptible`,
@@ -266,61 +361,4 @@ int sched_sleep_ns(uint64_t ns)
 {
     uint64_t tick_ns = (uint64_t)timer_tick_ms() * 1000000UL;
     return sleep_until(ticks + (ns + tick_ns - 1) / tick_ns + (ns ? 1 : 0), true);
-}
-
-/* ---- wait queues (sync/waitq.h); here because they share sched_lock ---- */
-
-void waitq_init(struct waitq *wq, const char *name)
-{
-    list_init(&wq->sleepers);
-    wq->name = name;
-}
-
-void waitq_sleep(struct waitq *wq, struct spinlock *lk)
-{
-    struct thread *t = thread_current();
-    if (!t)
-        panic("waitq_sleep: no thread to put to sleep on '%s'", wq->name);
-    bool same = lk == &sched_lock;
-    if (!same)
-        spin_lock(&sched_lock);
-    if (lk && !same)
-        spin_unlock(lk);
-    t->state = T_SLEEPING;
-    t->wq = wq;
-    list_push_back(&wq->sleepers, &t->link);
-    sched_switch();
-    t->wq = NULL;
-    if (!same) {
-        spin_unlock(&sched_lock);
-        if (lk)
-            spin_lock(lk);
-    }
-}
-
-static int wake(struct waitq *wq, bool all)
-{
-    int n = 0;
-    struct list_head *e;
-    spin_lock(&sched_lock);
-    while ((e = list_pop_front(&wq->sleepers)) != NULL) {
-        struct thread *t = list_entry(e, struct thread, link);
-        t->wq = NULL;
-        make_runnable_locked(t, policy->wake);
-        n++;
-        if (!all)
-            break;
-    }
-    spin_unlock(&sched_lock);
-    return n;
-}
-
-int waitq_wake_all(struct waitq *wq)
-{
-    return wake(wq, true);
-}
-
-int waitq_wake_one(struct waitq *wq)
-{
-    return wake(wq, false);
 }

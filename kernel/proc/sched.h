@@ -1,13 +1,17 @@
 /*
  * The scheduler core: one per-hart loop that asks the active policy which
  * thread to run next, and the primitives that give up a hart (yield,
- * preempt, sleep, exit).  Policies live in kernel/sched/, one file each,
- * behind struct sched_ops; the core never tests which policy is active.
+ * preempt, sleep, exit) or make a thread runnable (start, wake).  Policies
+ * live in kernel/sched/, one file each, behind struct sched_ops
+ * (sched/runq.h); the core never tests which policy is active.
  *
- * Lock: `sched_lock` guards every run queue, every wait queue, and each
- * thread's (s) fields.  It is held across swtch(): the thread giving up the
- * hart takes it, the scheduler loop (or the next thread) releases it.  It is
- * the innermost lock: take no other lock while holding it.
+ * Locks: each run queue has its own lock (sched/runq.h), held across
+ * swtch(): the thread giving up the hart takes its hart's queue lock, the
+ * hart's scheduler loop releases it once the switch-out is complete, and
+ * the next thread releases the lock its hart switched it in with.  The
+ * lock order is  any lock -> wait-queue lock -> run-queue lock, and nothing
+ * is taken under a run-queue lock.  The list of all threads has its own
+ * lock ("threads"), taken under no other scheduler lock.
  */
 #ifndef PROC_SCHED_H
 #define PROC_SCHED_H
@@ -15,29 +19,10 @@
 #include "types.h"
 
 struct thread;
+struct spinlock;
 
-struct sched_ops {
-    const char *name;
-    void (*init)(void);
-    /* t became runnable (created, woken, preempted): put it on a queue. */
-    void (*enqueue)(struct thread *t);
-    /* Take t off its queue (it is RUNNABLE and queued). */
-    void (*dequeue)(struct thread *t);
-    /* Remove and return the thread hart `cpu` should run next, or NULL. */
-    struct thread *(*pick_next)(int cpu);
-    /* A timer tick while t runs; return true to preempt it. */
-    bool (*tick)(struct thread *t);
-    /* t gives up the hart voluntarily but stays runnable: requeue it. */
-    void (*yield)(struct thread *t);
-    /* t was sleeping and is runnable again: requeue it. */
-    void (*wake)(struct thread *t);
-    /* A new thread child, created by parent (may be NULL): set its policy state. */
-    void (*fork)(struct thread *parent, struct thread *child);
-};
-
-extern const struct sched_ops sched_rr_ops;
-
-void sched_init(const char *policy_name, unsigned slice_ticks);
+/* Boot: policy, slice and run-queue layout from bootargs (sched=, slice=, runq=). */
+void sched_init(const char *bootargs);
 const char *sched_policy_name(void);
 unsigned sched_slice_ticks(void);
 void sched_loop(void) __attribute__((noreturn));
@@ -52,16 +37,24 @@ void sched_sleep_ticks(uint64_t n);
 /* Sleep ns nanoseconds (rounded up to ticks); -EINTR if a signal is pending. */
 int sched_sleep_ns(uint64_t ns);
 
+/* For wait queues: the caller holds `held` (its wait queue's lock) and has
+ * put the current thread on that queue.  Marks it SLEEPING, releases held
+ * and gives up the hart; returns once woken, holding no lock. */
+void sched_block(struct spinlock *held);
+/* Make t runnable if it is SLEEPING; false if it was not (already woken). */
+bool sched_wake(struct thread *t);
+/* If t sleeps, wake it (its wait loop rechecks; used by kill). */
+void sched_kick(struct thread *t);
+
 /* For thread.c: give up the hart for good. */
 void sched_exit_current(int code) __attribute__((noreturn));
 /* Wait until t is a zombie and off every hart. */
 void sched_wait_zombie(struct thread *t);
-/* Call fn on every thread under the scheduler lock (fn must not sleep or lock). */
+/* Call fn on every thread under the threads lock (fn must not sleep). */
 void sched_for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg);
 void sched_register_thread(struct thread *t);
-/* If t sleeps on a wait queue, wake it (its wait loop rechecks; used by kill). */
-void sched_kick(struct thread *t);
-/* A new thread's first act: release the lock its hart switched in with. */
-void sched_unlock_after_switch(void);
+/* A switched-in thread's first act: release the run-queue lock its hart
+ * switched it in with, then load its address space. */
+void sched_finish_switch(void);
 
 #endif

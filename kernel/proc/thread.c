@@ -1,7 +1,8 @@
 /*
  * Kernel thread creation, exit and join.  A new thread's context starts at
- * thread_start() on its own stack: the hart that picks it still holds the
- * scheduler lock, which thread_start releases before calling fn(arg).
+ * thread_start() on its own stack: the hart that picks it still holds its
+ * run-queue lock, which thread_start releases (sched_finish_switch) before
+ * calling fn(arg).
  */
 #include "proc/thread.h"
 #include "proc/sched.h"
@@ -35,7 +36,8 @@ struct thread *thread_current(void)
 
 const char *thread_state_name(enum thread_state s)
 {
-    static const char *const names[] = {"embryo", "runnable", "running", "sleeping", "zombie"};
+    static const char *const names[] = {"embryo",   "runnable", "running",
+                                        "sleeping", "zombie",   "waking"};
     return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
 }
 
@@ -43,7 +45,7 @@ const char *thread_state_name(enum thread_state s)
 static void thread_start(void)
 {
     struct thread *t = thread_current();
-    sched_unlock_after_switch();
+    sched_finish_switch();
     t->fn(t->arg);
     thread_exit(0);
 }
@@ -67,7 +69,8 @@ static struct thread *create(const char *name, void (*fn)(void *), void *arg, bo
     t->detached = detached;
     t->state = T_EMBRYO;
     t->created_tick = ticks;
-    list_init(&t->link);
+    list_init(&t->rq_link);
+    list_init(&t->wq_link);
     waitq_init(&t->exit_wq, "thread exit");
     t->ctx.ra = (uintptr_t)thread_start;
     t->ctx.sp = t->kstack_top;
@@ -105,7 +108,7 @@ struct thread *thread_create_user(struct proc *p, const char *name, void (*fn)(v
 
 char thread_state_letter(struct thread *t)
 {
-    static const char letters[] = {'E', 'r', 'R', 'S', 'Z'};
+    static const char letters[] = {'E', 'r', 'R', 'S', 'Z', 'r'};
     return t && (unsigned)t->state < sizeof(letters) ? letters[t->state] : '?';
 }
 

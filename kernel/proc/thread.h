@@ -3,8 +3,11 @@
  * stack (guard page below) and a saved context.  A user process (later) will
  * own one or more threads through `proc`; the scheduler never looks there.
  *
- * Locks: fields marked (s) are guarded by the scheduler lock (proc/sched.c);
- * (c) are written only by the thread itself; (i) are set at creation.
+ * Locks (key): (q) the lock of the run queue that owns the thread (t->rq:
+ * the queue it is on, or the queue of the hart it runs on); (w) the lock of
+ * the wait queue it sleeps on; (a) atomic, changed as proc/sched.c lists;
+ * (t) the scheduler's threads lock; (e) exit_wq.lock; (c) written only by
+ * the thread itself; (i) set at creation.
  */
 #ifndef PROC_THREAD_H
 #define PROC_THREAD_H
@@ -20,39 +23,45 @@ enum thread_state {
     T_RUNNING,  /* on a hart */
     T_SLEEPING, /* on a wait queue */
     T_ZOMBIE,   /* exited, waiting to be joined or reaped */
+    T_WAKING,   /* taken off a wait queue, on its way to a run queue */
 };
 
 #define THREAD_NAME_MAX 16
 
 struct proc;
 
-struct thread {
-    struct context ctx;      /* (s) saved registers while not running */
-    enum thread_state state; /* (s) */
-    int cpu;                 /* (s) hart it runs on / last ran on */
-    volatile int on_cpu;     /* (s) 1 from switch-in until switch-out completes */
-    struct list_head link;   /* (s) run queue or wait queue membership */
-    struct list_head all;    /* (s) every thread, for `threads` and tests */
-    struct waitq *wq;        /* (s) wait queue it sleeps on */
-    uint64_t wake_tick;      /* (s) for sched_sleep_ticks */
+struct runq;
 
-    /* Scheduling-policy state (s): each policy uses what it needs. */
+struct thread {
+    struct context ctx;          /* (q) saved registers while not running */
+    enum thread_state state;     /* (a) */
+    int cpu;                     /* (q) hart it runs on / last ran on */
+    volatile int on_cpu;         /* (q) 1 from switch-in until switch-out completes */
+    struct runq *rq;             /* (q) owning run queue; NULL asleep or in transit */
+    struct list_head rq_link;    /* (q) run-queue membership (the policy's) */
+    struct list_head wq_link;    /* (w) wait-queue membership */
+    struct waitq *wq;            /* (w) wait queue it sleeps on */
+    struct list_head all;        /* (t) every thread, for `threads` and tests */
+    uint64_t sleep_start;        /* (c) tick it last went to sleep */
+
+    /* Scheduling-policy state (q): each policy uses what it needs. */
     unsigned slice_left; /* ticks left in the current slice */
     int priority;
 
-    /* Accounting (s) */
+    /* Accounting (q) */
     uint64_t ticks_run;      /* timer ticks spent running */
     uint64_t nswitch;        /* times switched in */
     uint64_t npreempt;       /* involuntary switches */
-    uint64_t created_tick;
+    uint64_t created_tick;   /* (i) */
 
     int tid;                       /* (i) */
     char name[THREAD_NAME_MAX];    /* (i) */
     uintptr_t kstack_top;          /* (i) */
     void (*fn)(void *);            /* (i) */
     void *arg;                     /* (i) */
-    bool detached;                 /* (s) reaped by the scheduler on exit */
-    int exit_code;                 /* (s) */
+    bool detached;                 /* (i) reaped by the scheduler on exit */
+    int exit_code;                 /* (c) set before it becomes a zombie */
+    bool exited;                   /* (e) zombie and off its hart for good */
     struct waitq exit_wq;          /* joiners sleep here */
     struct proc *proc;             /* (i) owning process, NULL for kernel threads */
 };
@@ -66,7 +75,7 @@ struct thread *thread_spawn_detached(const char *name, void (*fn)(void *), void 
 struct trapframe;
 struct thread *thread_create_user(struct proc *p, const char *name, void (*fn)(void *), void *arg,
                                   const struct trapframe *tf);
-/* One letter for ps: R running, r runnable, S sleeping, Z zombie, E embryo. */
+/* One letter for ps: R running, r runnable (or waking), S sleeping, Z zombie, E embryo. */
 char thread_state_letter(struct thread *t);
 /* Wait for t to exit, free it, and return its exit code.  May sleep. */
 int thread_join(struct thread *t);

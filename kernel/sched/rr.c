@@ -1,57 +1,86 @@
 /*
- * Round robin: one FIFO run queue shared by all harts.  A thread runs for a
- * slice of `slice` ticks, then goes to the back of the queue; a thread that
- * yields or wakes also goes to the back.  Simple and fair; no affinity.
- * Called with the scheduler lock held.
+ * Round robin: each run queue is one FIFO.  A thread runs for a slice of
+ * `slice` ticks, then goes to the back of its queue; a thread that yields,
+ * wakes or is new also goes to the back with a fresh slice.
+ *
+ * Invariant: the threads queued on rq are exactly those on its FIFO, in the
+ * order they became runnable; pick_next takes the front.
  */
+#include "sched/runq.h"
 #include "proc/sched.h"
 #include "proc/thread.h"
 #include "lib/list.h"
+#include "mm/slab.h"
+#include "abi/errno.h"
 
-static struct list_head runq;
+struct rr_rq {
+    struct list_head fifo; /* (rq->lock) */
+};
 
-static void rr_init(void)
+static struct list_head *fifo(struct runq *rq)
 {
-    list_init(&runq);
+    return &((struct rr_rq *)rq->pol)->fifo;
 }
 
-static void rr_enqueue(struct thread *t)
+static int rr_rq_init(struct runq *rq)
+{
+    struct rr_rq *r = kzalloc(sizeof(*r));
+    if (!r)
+        return -ENOMEM;
+    list_init(&r->fifo);
+    rq->pol = r;
+    return 0;
+}
+
+static void rr_rq_free(struct runq *rq)
+{
+    kfree(rq->pol);
+    rq->pol = NULL;
+}
+
+static void rr_enqueue(struct runq *rq, struct thread *t)
 {
     t->slice_left = sched_slice_ticks();
-    list_push_back(&runq, &t->link);
+    list_push_back(fifo(rq), &t->rq_link);
 }
 
-static void rr_dequeue(struct thread *t)
+static void rr_dequeue(struct runq *rq, struct thread *t)
 {
-    list_remove(&t->link);
+    list_remove(&t->rq_link);
 }
 
-static struct thread *rr_pick_next(int cpu)
+static struct thread *rr_pick_next(struct runq *rq)
 {
-    struct list_head *e = list_pop_front(&runq);
-    return e ? list_entry(e, struct thread, link) : NULL;
+    struct list_head *e = list_pop_front(fifo(rq));
+    return e ? list_entry(e, struct thread, rq_link) : NULL;
 }
 
-static bool rr_tick(struct thread *t)
+static bool rr_tick(struct runq *rq, struct thread *t)
 {
     if (t->slice_left > 0)
         t->slice_left--;
     return t->slice_left == 0;
 }
 
-static void rr_fork(struct thread *parent, struct thread *child)
+static void rr_wake(struct runq *rq, struct thread *t, uint64_t slept)
+{
+    rr_enqueue(rq, t);
+}
+
+static void rr_fork(struct runq *rq, struct thread *parent, struct thread *child)
 {
     child->slice_left = sched_slice_ticks();
 }
 
 const struct sched_ops sched_rr_ops = {
     .name = "rr",
-    .init = rr_init,
+    .rq_init = rr_rq_init,
+    .rq_free = rr_rq_free,
     .enqueue = rr_enqueue,
     .dequeue = rr_dequeue,
     .pick_next = rr_pick_next,
     .tick = rr_tick,
     .yield = rr_enqueue,
-    .wake = rr_enqueue,
+    .wake = rr_wake,
     .fork = rr_fork,
 };

@@ -1,7 +1,7 @@
 /*
  * Wait queues: threads sleep on one until another thread or an interrupt
- * handler wakes it.  The queue's list is guarded by the scheduler lock, so
- * a waker never misses a sleeper: the usual pattern is
+ * handler wakes it.  Each queue has its own spinlock, which guards its list
+ * of sleepers.  The usual pattern is
  *
  *     spin_lock(&obj->lock);
  *     while (!condition)
@@ -10,28 +10,40 @@
  *     spin_unlock(&obj->lock);
  *
  * and the waker changes the condition under obj->lock, then waitq_wake_all.
- * Lock order: any lock -> the scheduler lock (it is always innermost).
+ * No wake-up is lost: the sleeper takes the queue's lock before it lets go
+ * of obj->lock, so a waker that holds obj->lock (or took it after the
+ * condition changed) finds the sleeper on the queue.
+ *
+ * A sleeper can also be woken directly (sched_kick, e.g. by kill); it stays
+ * on the list until it runs again and takes itself off.  A wait queue must
+ * outlive every thread sleeping on it.
+ *
+ * Lock order: obj->lock -> wq->lock -> run-queue lock (sched/runq.h).
  */
 #ifndef SYNC_WAITQ_H
 #define SYNC_WAITQ_H
 
 #include "types.h"
 #include "lib/list.h"
-
-struct spinlock;
+#include "sync/spinlock.h"
 
 struct waitq {
-    struct list_head sleepers; /* guarded by the scheduler lock */
-    const char *name;
+    struct spinlock lock;      /* guards sleepers */
+    struct list_head sleepers; /* (lock) threads, through thread->wq_link */
+    const char *name;          /* (i) */
 };
 
-#define WAITQ_INIT(wq, n) { .sleepers = LIST_HEAD_INIT((wq).sleepers), .name = (n) }
+#define WAITQ_INIT(wq, n)                                                                          \
+    { .lock = SPINLOCK_INIT(n), .sleepers = LIST_HEAD_INIT((wq).sleepers), .name = (n) }
 
 void waitq_init(struct waitq *wq, const char *name);
-/* Atomically release lk (may be NULL), sleep on wq, and retake lk.  May sleep. */
+/* Atomically release lk (may be NULL, or wq's own lock), sleep on wq, and
+ * retake lk.  May sleep. */
 void waitq_sleep(struct waitq *wq, struct spinlock *lk);
 /* Wake every sleeper / the first sleeper; returns how many were woken. */
 int waitq_wake_all(struct waitq *wq);
 int waitq_wake_one(struct waitq *wq);
+/* The same with wq->lock already held by the caller. */
+int waitq_wake_all_locked(struct waitq *wq);
 
 #endif

@@ -1,0 +1,94 @@
+/*
+ * Run queues and the interface a scheduling policy implements.
+ *
+ * Each hart has a run queue with its own lock (bootargs runq=percpu, the
+ * default); with runq=global every hart shares queue 0, the single queue
+ * the textbook compares per-hart queues with.  A policy keeps its per-queue
+ * state behind rq->pol and its per-thread state in struct thread; it is
+ * called with the queue's lock held and never takes a lock itself.
+ *
+ * Placement, stealing and balancing (runq.c):
+ *   - a new thread goes to an idle hart if there is one, else to the hart
+ *     with the fewest queued threads (its parent's hart on a tie);
+ *   - a woken thread goes back to the hart it last ran on if that hart is
+ *     idle or no hart is idle (cache affinity), else to an idle hart;
+ *   - a hart whose queue is empty steals the next thread from the busiest
+ *     queue (work stealing), and every BALANCE_TICKS a hart whose queue is
+ *     two or more shorter than the busiest pulls one thread (balancing).
+ *   An idle hart that receives work is sent an IPI; idle harts also look
+ *   for work at every timer tick.
+ *
+ * Locks (key: (l) rq->lock, (h) only the queue's own hart, (i) set at
+ * boot): the lock order is
+ *     any lock -> wait-queue lock -> run-queue lock
+ * and a hart holds at most one run-queue lock, except runq_lock_all (a
+ * policy switch), which takes them all in index order.  No lock is taken
+ * under a run-queue lock; in particular a thread loads its address space
+ * (the ASID lock) only after the switch-in has released it.
+ */
+#ifndef SCHED_RUNQ_H
+#define SCHED_RUNQ_H
+
+#include "types.h"
+#include "sync/spinlock.h"
+
+struct thread;
+
+struct runq {
+    struct spinlock lock;
+    int id;                /* (i) index in the run-queue array */
+    unsigned nr_queued;    /* (l) threads on this queue (read unlocked as a hint) */
+    uint64_t last_balance; /* (h) tick of the last balancing pass */
+    void *pol;             /* (l) the active policy's per-queue state */
+};
+
+struct sched_ops {
+    const char *name;
+    /* Allocate / free the per-queue state rq->pol: 0 or -ENOMEM. */
+    int (*rq_init)(struct runq *rq);
+    void (*rq_free)(struct runq *rq);
+    /* t became runnable because it is new or was preempted: queue it. */
+    void (*enqueue)(struct runq *rq, struct thread *t);
+    /* Take t (queued on rq) off the queue. */
+    void (*dequeue)(struct runq *rq, struct thread *t);
+    /* Remove and return the thread to run next, or NULL if rq is empty. */
+    struct thread *(*pick_next)(struct runq *rq);
+    /* A timer tick while t runs on rq's hart; true: preempt it. */
+    bool (*tick)(struct runq *rq, struct thread *t);
+    /* t gives up the hart voluntarily but stays runnable: queue it. */
+    void (*yield)(struct runq *rq, struct thread *t);
+    /* t slept for `slept` ticks and is runnable again: queue it. */
+    void (*wake)(struct runq *rq, struct thread *t, uint64_t slept);
+    /* A new thread child of parent (NULL for the first ones), about to be
+     * queued on rq: set its policy state. */
+    void (*fork)(struct runq *rq, struct thread *parent, struct thread *child);
+};
+
+extern const struct sched_ops sched_rr_ops;
+
+/* Boot: one queue per possible hart (or one shared), for policy ops. */
+void runq_init(bool global, const struct sched_ops *ops);
+const struct sched_ops *runq_policy(void);
+bool runq_is_global(void);
+struct runq *runq_of_cpu(int cpu);
+/* Lock the run queue of the hart this runs on (pinned by the lock). */
+struct runq *runq_lock_self(void);
+
+/* Queue t (RUNNABLE, off every hart, or the caller itself on its way out)
+ * on rq with `how`, one of the policy's ops. */
+void runq_enqueue_locked(struct runq *rq, struct thread *t,
+                         void (*how)(struct runq *, struct thread *));
+void runq_wake_locked(struct runq *rq, struct thread *t, uint64_t slept);
+/* Next thread for rq's hart from rq, or NULL. */
+struct thread *runq_pick_locked(struct runq *rq);
+/* Where a new (is_new) or woken thread t should be queued. */
+struct runq *runq_place(struct thread *t, bool is_new);
+/* After queueing on rq: wake its hart if it idles. */
+void runq_notify(struct runq *rq);
+/* An idle hart's search: a thread taken from another queue, or NULL.
+ * Called with no run-queue lock held; the thread is in no queue. */
+struct thread *runq_steal(struct runq *self);
+/* Periodic balancing: maybe a thread for self's hart (as runq_steal). */
+struct thread *runq_balance(struct runq *self);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * Wait queues (see waitq.h for the pattern and the lock order).
+ *
+ * A sleeper puts itself on the list under wq->lock and hands that lock to
+ * the scheduler (sched_block), which marks it SLEEPING before releasing it.
+ * A waker takes threads off the list under the same lock and asks the
+ * scheduler to make each runnable (sched_wake); sched_wake claims a sleeper
+ * with an atomic state change, so of a waker and a concurrent kick exactly
+ * one makes it runnable.  A thread woken by a kick is still on the list: it
+ * unlinks itself when it runs again, and a waker that meets it first skips
+ * it (sched_wake fails) and goes on to the next sleeper.
+ */
+#include "sync/waitq.h"
+#include "proc/sched.h"
+#include "proc/thread.h"
+#include "lib/printf.h"
+
+void waitq_init(struct waitq *wq, const char *name)
+{
+    spin_init(&wq->lock, name);
+    list_init(&wq->sleepers);
+    wq->name = name;
+}
+
+void waitq_sleep(struct waitq *wq, struct spinlock *lk)
+{
+    struct thread *t = thread_current();
+    bool own = lk == &wq->lock;
+    if (!t)
+        panic("waitq_sleep: no thread to put to sleep on '%s'", wq->name);
+    if (!own) {
+        spin_lock(&wq->lock);
+        if (lk)
+            spin_unlock(lk);
+    }
+    t->wq = wq;
+    list_push_back(&wq->sleepers, &t->wq_link);
+    sched_block(&wq->lock); /* returns awake, holding no lock */
+    spin_lock(&wq->lock);
+    if (!list_empty(&t->wq_link))
+        list_remove(&t->wq_link); /* woken by a kick, not through the list */
+    t->wq = NULL;
+    if (!own) {
+        spin_unlock(&wq->lock);
+        if (lk)
+            spin_lock(lk);
+    }
+}
+
+static int wake_locked(struct waitq *wq, bool all)
+{
+    struct list_head *e, *tmp;
+    int n = 0;
+    ASSERT_HELD(&wq->lock);
+    list_for_each_safe(e, tmp, &wq->sleepers)
+    {
+        struct thread *t = list_entry(e, struct thread, wq_link);
+        list_remove(e);
+        if (sched_wake(t) && (++n, !all))
+            break;
+    }
+    return n;
+}
+
+int waitq_wake_all_locked(struct waitq *wq)
+{
+    ASSERT_HELD(&wq->lock);
+    return wake_locked(wq, true);
+}
+
+static int wake(struct waitq *wq, bool all)
+{
+    spin_lock(&wq->lock);
+    int n = wake_locked(wq, all);
+    spin_unlock(&wq->lock);
+    return n;
+}
+
+int waitq_wake_all(struct waitq *wq)
+{
+    return wake(wq, true);
+}
+
+int waitq_wake_one(struct waitq *wq)
+{
+    return wake(wq, false);
+}
