@@ -21,7 +21,7 @@
  * Locking: vblk.lock (a spinlock, also taken by the interrupt handler)
  * guards every field marked (l): the descriptor table and free list, the
  * available ring, last_used, the slots' flags.  Callers sleep with it
- * released (waitq_sleep).  Lock order: vblk.lock -> scheduler lock.
+ * released (waitq_sleep).  Lock order: vblk.lock -> wait-queue lock -> run-queue lock.
  * Fields marked (i) are set before the disk is registered, then read-only.
  *
  * A device that misbehaves (returns a descriptor that is not in flight,

@@ -4,7 +4,7 @@
  * Lock order (outermost first):
  *   fs operation (fs_op_begin) -> inode sleep locks (parent before child; for
  *   rename, the two parents in address order) -> buffer sleep locks ->
- *   fs->alloc_lock -> icache_lock -> (scheduler lock)
+ *   fs->alloc_lock -> icache_lock -> (wait-queue lock -> run-queue lock)
  *
  * Inode lifecycle (the rules every caller follows):
  *   - inode_get() finds or creates the in-memory inode and takes a reference;

@@ -18,6 +18,8 @@ static const struct selftest tests[] = {
     {"preempt", preempt_selftest},
     {"sleep", sleep_selftest},
     {"timer", timer_selftest},
+    {"wakeup", wakeup_selftest},
+    {"spread", spread_selftest},
     {"disk", disk_selftest},
     {"fs-basic", fs_basic_selftest},
     {"fs-bigfile", fs_bigfile_selftest},

@@ -20,6 +20,8 @@ int thread_selftest(void);
 int preempt_selftest(void);
 int sleep_selftest(void);
 int timer_selftest(void);
+int wakeup_selftest(void);
+int spread_selftest(void);
 int disk_selftest(void);
 int fs_basic_selftest(void);
 int fs_bigfile_selftest(void);
