@@ -47,10 +47,11 @@ static struct spinlock threads_lock = SPINLOCK_INIT("threads");
 static struct list_head all_threads = LIST_HEAD_INIT(all_threads); /* (threads_lock) */
 static struct waitq tick_wq = WAITQ_INIT(tick_wq, "ticks");
 
-static const struct sched_ops *const policies[] = {&sched_rr_ops};
+static const struct sched_ops *const policies[] = {&sched_rr_ops, &sched_mlfq_ops,
+                                                   &sched_stride_ops};
 
-static unsigned parse_uint(const char *bootargs, const char *key, unsigned dflt, unsigned lo,
-                           unsigned hi)
+unsigned sched_bootarg_uint(const char *bootargs, const char *key, unsigned dflt, unsigned lo,
+                            unsigned hi)
 {
     char val[16];
     unsigned v = 0;
@@ -77,7 +78,8 @@ void sched_init(const char *bootargs)
         printf("sched: unknown policy '%s', using %s\n", name, ops->name);
     if (strcmp(layout, "global") != 0 && strcmp(layout, "percpu") != 0)
         printf("sched: unknown runq=%s, using percpu\n", layout);
-    slice_ticks = parse_uint(bootargs, "slice", 1, 1, 1000);
+    slice_ticks = sched_bootarg_uint(bootargs, "slice", 1, 1, 1000);
+    ops->init(bootargs);
     runq_init(strcmp(layout, "global") == 0, ops);
 }
 
@@ -191,7 +193,7 @@ static struct thread *pick_with(struct runq *rq, struct thread *pulled)
 {
     ASSERT_HELD(&rq->lock);
     if (pulled)
-        runq_enqueue_locked(rq, pulled, runq_policy()->enqueue);
+        runq_enqueue_locked(rq, pulled, runq_policy()->migrate);
     return runq_pick_locked(rq);
 }
 

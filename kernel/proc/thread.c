@@ -6,6 +6,7 @@
  */
 #include "proc/thread.h"
 #include "proc/sched.h"
+#include "sched/runq.h"
 #include "proc/cpu.h"
 #include "mm/slab.h"
 #include "mm/vm.h"
@@ -69,6 +70,8 @@ static struct thread *create(const char *name, void (*fn)(void *), void *arg, bo
     t->detached = detached;
     t->state = T_EMBRYO;
     t->created_tick = ticks;
+    struct thread *parent = thread_current();
+    t->tickets = parent ? READ_ONCE(parent->tickets) : SCHED_TICKETS_DEFAULT; /* inherited */
     list_init(&t->rq_link);
     list_init(&t->wq_link);
     waitq_init(&t->exit_wq, "thread exit");

@@ -44,9 +44,17 @@ struct thread {
     struct list_head all;        /* (t) every thread, for `threads` and tests */
     uint64_t sleep_start;        /* (c) tick it last went to sleep */
 
+    /* Scheduling parameters (a): set by system calls at any time, read by
+     * the policies that use them when they need them. */
+    int tickets; /* stride: share of the CPU (1 .. SCHED_TICKETS_MAX) */
+
     /* Scheduling-policy state (q): each policy uses what it needs. */
-    unsigned slice_left; /* ticks left in the current slice */
-    int priority;
+    unsigned slice_left;  /* ticks left in the current slice */
+    int level;            /* mlfq: priority level, 0 the highest */
+    unsigned allot_used;  /* mlfq: ticks used at this level (rule 4) */
+    uint64_t boost_epoch; /* mlfq: boost period it last got its level in */
+    uint64_t pass;        /* stride: virtual time of its next run */
+    uint64_t ticks_at_level[8]; /* mlfq: ticks run at each level */
 
     /* Accounting (q) */
     uint64_t ticks_run;      /* timer ticks spent running */

@@ -22,6 +22,10 @@ static struct list_head *fifo(struct runq *rq)
     return &((struct rr_rq *)rq->pol)->fifo;
 }
 
+static void rr_init(const char *bootargs)
+{
+}
+
 static int rr_rq_init(struct runq *rq)
 {
     struct rr_rq *r = kzalloc(sizeof(*r));
@@ -74,6 +78,7 @@ static void rr_fork(struct runq *rq, struct thread *parent, struct thread *child
 
 const struct sched_ops sched_rr_ops = {
     .name = "rr",
+    .init = rr_init,
     .rq_init = rr_rq_init,
     .rq_free = rr_rq_free,
     .enqueue = rr_enqueue,
@@ -82,5 +87,6 @@ const struct sched_ops sched_rr_ops = {
     .tick = rr_tick,
     .yield = rr_enqueue,
     .wake = rr_wake,
+    .migrate = rr_enqueue,
     .fork = rr_fork,
 };

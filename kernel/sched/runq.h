@@ -44,6 +44,8 @@ struct runq {
 
 struct sched_ops {
     const char *name;
+    /* Boot: read the policy's tunables from bootargs (may be NULL). */
+    void (*init)(const char *bootargs);
     /* Allocate / free the per-queue state rq->pol: 0 or -ENOMEM. */
     int (*rq_init)(struct runq *rq);
     void (*rq_free)(struct runq *rq);
@@ -59,12 +61,25 @@ struct sched_ops {
     void (*yield)(struct runq *rq, struct thread *t);
     /* t slept for `slept` ticks and is runnable again: queue it. */
     void (*wake)(struct runq *rq, struct thread *t, uint64_t slept);
+    /* t was taken from another hart's queue (stealing, balancing): queue it. */
+    void (*migrate)(struct runq *rq, struct thread *t);
     /* A new thread child of parent (NULL for the first ones), about to be
      * queued on rq: set its policy state. */
     void (*fork)(struct runq *rq, struct thread *parent, struct thread *child);
 };
 
 extern const struct sched_ops sched_rr_ops;
+extern const struct sched_ops sched_mlfq_ops;
+extern const struct sched_ops sched_stride_ops;
+
+/* Tickets a thread gets at creation; stride = STRIDE_L / tickets. */
+#define SCHED_TICKETS_DEFAULT 100
+#define SCHED_TICKETS_MAX 10000
+#define STRIDE_L 10000
+
+/* A bootargs number key=N in [lo, hi]; dflt if absent or out of range. */
+unsigned sched_bootarg_uint(const char *bootargs, const char *key, unsigned dflt, unsigned lo,
+                            unsigned hi);
 
 /* Boot: one queue per possible hart (or one shared), for policy ops. */
 void runq_init(bool global, const struct sched_ops *ops);

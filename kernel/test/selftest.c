@@ -20,6 +20,8 @@ static const struct selftest tests[] = {
     {"timer", timer_selftest},
     {"wakeup", wakeup_selftest},
     {"spread", spread_selftest},
+    {"stride", stride_selftest},
+    {"mlfq", mlfq_selftest},
     {"disk", disk_selftest},
     {"fs-basic", fs_basic_selftest},
     {"fs-bigfile", fs_bigfile_selftest},

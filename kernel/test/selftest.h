@@ -22,6 +22,8 @@ int sleep_selftest(void);
 int timer_selftest(void);
 int wakeup_selftest(void);
 int spread_selftest(void);
+int stride_selftest(void);
+int mlfq_selftest(void);
 int disk_selftest(void);
 int fs_basic_selftest(void);
 int fs_bigfile_selftest(void);

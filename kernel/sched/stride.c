@@ -1,0 +1,138 @@
+/*
+ * Stride scheduling.  A thread with t tickets has stride L / t (L = 10,000);
+ * the queue runs the thread with the smallest pass and, for every tick it
+ * runs, adds its stride to its pass.  Ties go to the thread that arrived
+ * first (the lower thread id).  A thread that arrives (new, woken, or moved
+ * from another hart) starts at no less than the queue's current minimum
+ * pass, so it cannot monopolise the CPU by having a pass far behind.
+ *
+ * Invariant: the queue is sorted by (pass, tid).  The queue's current pass
+ * (cur_pass) is the pass its last pick had, the minimum at that moment; it
+ * never decreases, and an arriving thread starts at max(its pass, cur_pass).
+ * Tickets are read when a stride is charged, so a change (settickets) takes
+ * effect from the next tick.  A thread that yields before a tick is charged
+ * nothing for the partial tick.
+ */
+#include "sched/runq.h"
+#include "proc/sched.h"
+#include "proc/thread.h"
+#include "lib/list.h"
+#include "mm/slab.h"
+#include "abi/errno.h"
+
+struct stride_rq {
+    struct list_head sorted; /* (rq->lock) by (pass, tid) */
+    uint64_t cur_pass;       /* (rq->lock) pass of the last pick */
+};
+
+static struct stride_rq *sq(struct runq *rq)
+{
+    return rq->pol;
+}
+
+static uint64_t stride_of(int tickets)
+{
+    if (tickets < 1)
+        tickets = 1;
+    return STRIDE_L / (uint64_t)tickets;
+}
+
+static void stride_init(const char *bootargs)
+{
+}
+
+static int stride_rq_init(struct runq *rq)
+{
+    struct stride_rq *s = kzalloc(sizeof(*s));
+    if (!s)
+        return -ENOMEM;
+    list_init(&s->sorted);
+    rq->pol = s;
+    return 0;
+}
+
+static void stride_rq_free(struct runq *rq)
+{
+    kfree(rq->pol);
+    rq->pol = NULL;
+}
+
+static bool runs_before(const struct thread *a, const struct thread *b)
+{
+    return a->pass < b->pass || (a->pass == b->pass && a->tid < b->tid);
+}
+
+static void insert_sorted(struct runq *rq, struct thread *t)
+{
+    struct list_head *e;
+    list_for_each(e, &sq(rq)->sorted)
+    {
+        if (runs_before(t, list_entry(e, struct thread, rq_link)))
+            break;
+    }
+    list_insert_between(&t->rq_link, e->prev, e);
+}
+
+/* Preempted, or yielding: keep its pass. */
+static void stride_enqueue(struct runq *rq, struct thread *t)
+{
+    t->slice_left = sched_slice_ticks();
+    insert_sorted(rq, t);
+}
+
+/* Arriving from elsewhere (a wait, another hart): no credit for the absence. */
+static void stride_arrive(struct runq *rq, struct thread *t)
+{
+    t->pass = MAX(t->pass, sq(rq)->cur_pass);
+    t->slice_left = sched_slice_ticks();
+    insert_sorted(rq, t);
+}
+
+static void stride_wake(struct runq *rq, struct thread *t, uint64_t slept)
+{
+    stride_arrive(rq, t);
+}
+
+static void stride_dequeue(struct runq *rq, struct thread *t)
+{
+    list_remove(&t->rq_link);
+}
+
+static struct thread *stride_pick_next(struct runq *rq)
+{
+    struct list_head *h = list_pop_front(&sq(rq)->sorted);
+    if (!h)
+        return NULL;
+    struct thread *t = list_entry(h, struct thread, rq_link);
+    sq(rq)->cur_pass = MAX(sq(rq)->cur_pass, t->pass);
+    return t;
+}
+
+static bool stride_tick(struct runq *rq, struct thread *t)
+{
+    t->pass += stride_of(READ_ONCE(t->tickets));
+    if (t->slice_left > 0)
+        t->slice_left--;
+    return t->slice_left == 0;
+}
+
+/* A new job starts at the current minimum pass, not at 0. */
+static void stride_fork(struct runq *rq, struct thread *parent, struct thread *child)
+{
+    child->pass = sq(rq)->cur_pass;
+}
+
+const struct sched_ops sched_stride_ops = {
+    .name = "stride",
+    .init = stride_init,
+    .rq_init = stride_rq_init,
+    .rq_free = stride_rq_free,
+    .enqueue = stride_enqueue,
+    .dequeue = stride_dequeue,
+    .pick_next = stride_pick_next,
+    .tick = stride_tick,
+    .yield = stride_enqueue,
+    .wake = stride_wake,
+    .migrate = stride_arrive,
+    .fork = stride_fork,
+};

@@ -1,0 +1,139 @@
+/*
+ * Self-tests of the scheduling policies, meant for one hart (CPUS=1), where
+ * the textbook's results are exact.  Each checks the active policy's
+ * promise; under a policy it does not describe it checks only that every
+ * spinner made progress (nobody starves) and says which policy ran.
+ *
+ * stride: three spinners with 100, 50 and 250 tickets (inherited from this
+ *         thread when each is created).  Over a window of W ticks, stride
+ *         gives them W * 2/8, 1/8 and 5/8 of the ticks; on one hart the only
+ *         slack is the tick in progress at each end of the window, so each
+ *         share must be within 2 ticks.
+ * mlfq:   a hog that never gives up the CPU, an interactive thread that
+ *         runs briefly and sleeps a tick, and a gamer that yields again and
+ *         again within a tick.  After long enough for the hog to use up the
+ *         allotments of every level (the pytest sets a boost period longer
+ *         than the test), the hog must be at the bottom level, the gamer
+ *         below the top (rule 4 counts its total CPU at a level), and the
+ *         interactive thread at the top.
+ */
+#include "test/selftest.h"
+#include "proc/thread.h"
+#include "proc/sched.h"
+#include "proc/cpu.h"
+#include "sched/runq.h"
+#include "arch/riscv/timer.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+#define WINDOW 160
+
+static volatile bool stop;
+
+static int fail(const char *test, const char *why)
+{
+    printf("selftest %s: FAIL: %s\n", test, why);
+    return -1;
+}
+
+static void spin(void *arg)
+{
+    while (!READ_ONCE(stop))
+        ;
+}
+
+static bool is_policy(const char *name)
+{
+    return strcmp(sched_policy_name(), name) == 0;
+}
+
+static struct thread *create_with_tickets(const char *name, void (*fn)(void *), int tickets)
+{
+    struct thread *self = thread_current();
+    int saved = self->tickets;
+    WRITE_ONCE(self->tickets, tickets);
+    struct thread *t = thread_create(name, fn, NULL);
+    WRITE_ONCE(self->tickets, saved);
+    return t;
+}
+
+int stride_selftest(void)
+{
+    static const int tickets[3] = {100, 50, 250};
+    struct thread *t[3];
+    uint64_t before[3], got[3];
+    stop = false;
+    for (int i = 0; i < 3; i++)
+        if (!(t[i] = create_with_tickets("stride", spin, tickets[i])))
+            return fail("stride", "could not create the threads");
+    sched_sleep_ticks(20);
+    for (int i = 0; i < 3; i++)
+        before[i] = READ_ONCE(t[i]->ticks_run);
+    sched_sleep_ticks(WINDOW);
+    for (int i = 0; i < 3; i++)
+        got[i] = READ_ONCE(t[i]->ticks_run) - before[i];
+    stop = true;
+    for (int i = 0; i < 3; i++)
+        thread_join(t[i]);
+    uint64_t total = got[0] + got[1] + got[2];
+    for (int i = 0; i < 3; i++) {
+        if (got[i] == 0)
+            return fail("stride", "a spinner got no CPU");
+        int64_t want = (int64_t)(total * tickets[i] / 400);
+        int64_t off = (int64_t)got[i] - want;
+        if (is_policy("stride") && ncpu == 1 && (off > 2 || off < -2))
+            return fail("stride", "shares are not 2:1:5 within 2 ticks");
+    }
+    printf("selftest stride: PASS (%s on %d harts: %lu:%lu:%lu ticks for 100:50:250 tickets)\n",
+           sched_policy_name(), ncpu, got[0], got[1], got[2]);
+    return 0;
+}
+
+static void interactive(void *arg)
+{
+    while (!READ_ONCE(stop)) {
+        for (volatile int i = 0; i < 2000; i++)
+            ;
+        sched_sleep_ticks(1);
+    }
+}
+
+/* Gives up the CPU many times within each tick, so no single slice ends. */
+static void gamer(void *arg)
+{
+    while (!READ_ONCE(stop)) {
+        for (volatile int i = 0; i < 20000; i++)
+            ;
+        sched_yield();
+    }
+}
+
+int mlfq_selftest(void)
+{
+    stop = false;
+    struct thread *hog = thread_create("hog", spin, NULL);
+    struct thread *ia = thread_create("interactive", interactive, NULL);
+    struct thread *gm = thread_create("gamer", gamer, NULL);
+    if (!hog || !ia || !gm)
+        return fail("mlfq", "could not create the threads");
+    sched_sleep_ticks(120);
+    int lh = READ_ONCE(hog->level), li = READ_ONCE(ia->level), lg = READ_ONCE(gm->level);
+    uint64_t ticks_hog = READ_ONCE(hog->ticks_run), ticks_gm = READ_ONCE(gm->ticks_run);
+    stop = true;
+    thread_join(hog);
+    thread_join(ia);
+    thread_join(gm);
+    if (ticks_hog == 0 || ticks_gm == 0)
+        return fail("mlfq", "a thread got no CPU");
+    if (is_policy("mlfq")) {
+        if (lh == 0)
+            return fail("mlfq", "the hog stayed at the top level");
+        if (lg == 0)
+            return fail("mlfq", "the gamer stayed at the top level (rule 4 gamed)");
+        if (li != 0)
+            return fail("mlfq", "the interactive thread left the top level");
+    }
+    printf("selftest mlfq: PASS (%s: levels hog %d, gamer %d, interactive %d)\n",
+           sched_policy_name(), lh, lg, li);
+    return 0;
+}
