@@ -497,6 +497,24 @@ void proc_dump(void)
     printf("\n  PID  PPID S HART   TICKS NAME             WAITING ON\n");
     list_for_each(e, &all_procs) dump_one(list_entry(e, struct proc, all));
     spin_unlock(&proc_lock);
+
+int proc_with_thread(int pid, int (*fn)(struct thread *t, void *arg), void *arg)
+{
+    struct list_head *e;
+    int err = -ESRCH;
+    if (pid == 0)
+        pid = proc_current() ? proc_current()->pid : -1;
+    spin_lock(&proc_lock);
+    list_for_each(e, &all_procs)
+    {
+        struct proc *p = list_entry(e, struct proc, all);
+        if (p->pid == pid && p->thread) {
+            err = fn(p->thread, arg);
+            break;
+        }
+    }
+    spin_unlock(&proc_lock);
+    return err;
 }
 
 int proc_list(uintptr_t ubuf, int max)

@@ -118,6 +118,11 @@ struct mm *proc_set_mm(struct proc *p, struct mm *mm);
 /* A reference on the address space of live process pid (0: the caller), or
  * NULL; drop it with mm_put. */
 struct mm *proc_mm_get(int pid);
+/* fn(the thread of process pid, arg) under proc_lock, for a live process or
+ * a zombie not yet reaped (pid 0: the caller); fn's result, or -ESRCH.  fn
+ * must not sleep. */
+struct thread;
+int proc_with_thread(int pid, int (*fn)(struct thread *t, void *arg), void *arg);
 
 /* Descriptors (fdtable.c). */
 int fd_alloc(struct proc *p, struct file *f, int min); /* lowest free >= min, or -EMFILE */

@@ -31,6 +31,8 @@
 #include "proc/cpu.h"
 #include "proc/proc.h"
 #include "sched/runq.h"
+#include "sched/trace.h"
+#include "abi/sched.h"
 #include "sync/spinlock.h"
 #include "sync/waitq.h"
 #include "arch/riscv/riscv.h"
@@ -42,13 +44,14 @@
 #include "mm/uvm.h"
 #include "abi/errno.h"
 
-static unsigned slice_ticks = 1; /* (i) set at boot */
+static unsigned slice_ticks = 1; /* written with every run-queue lock held */
 static struct spinlock threads_lock = SPINLOCK_INIT("threads");
 static struct list_head all_threads = LIST_HEAD_INIT(all_threads); /* (threads_lock) */
 static struct waitq tick_wq = WAITQ_INIT(tick_wq, "ticks");
 
-static const struct sched_ops *const policies[] = {&sched_rr_ops, &sched_mlfq_ops,
-                                                   &sched_stride_ops};
+static const struct sched_ops *const policies[] = {
+    &sched_rr_ops, &sched_mlfq_ops, &sched_lottery_ops, &sched_stride_ops, &sched_cfs_ops,
+};
 
 unsigned sched_bootarg_uint(const char *bootargs, const char *key, unsigned dflt, unsigned lo,
                             unsigned hi)
@@ -65,22 +68,62 @@ unsigned sched_bootarg_uint(const char *bootargs, const char *key, unsigned dflt
     return dflt;
 }
 
+static const struct sched_ops *policy_named(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(policies); i++)
+        if (strcmp(name, policies[i]->name) == 0)
+            return policies[i];
+    return NULL;
+}
+
 void sched_init(const char *bootargs)
 {
     char name[16] = "rr", layout[16] = "percpu";
-    const struct sched_ops *ops = policies[0];
     bootarg_get(bootargs, "sched", name, sizeof(name));
     bootarg_get(bootargs, "runq", layout, sizeof(layout));
-    for (size_t i = 0; i < ARRAY_SIZE(policies); i++)
-        if (strcmp(name, policies[i]->name) == 0)
-            ops = policies[i];
-    if (strcmp(name, ops->name) != 0)
+    const struct sched_ops *ops = policy_named(name);
+    if (!ops) {
+        ops = policies[0];
         printf("sched: unknown policy '%s', using %s\n", name, ops->name);
+    }
     if (strcmp(layout, "global") != 0 && strcmp(layout, "percpu") != 0)
         printf("sched: unknown runq=%s, using percpu\n", layout);
     slice_ticks = sched_bootarg_uint(bootargs, "slice", 1, 1, 1000);
     ops->init(bootargs);
     runq_init(strcmp(layout, "global") == 0, ops);
+}
+
+int sched_set_policy(const char *name)
+{
+    const struct sched_ops *ops = policy_named(name);
+    return ops ? runq_switch_policy(ops) : -EINVAL;
+}
+
+int sched_set_tunable(const char *key, unsigned long value)
+{
+    int err = 0;
+    runq_lock_all();
+    if (strcmp(key, "slice") == 0) {
+        if (value >= 1 && value <= 1000)
+            slice_ticks = value;
+        else
+            err = -EINVAL;
+    } else {
+        err = runq_policy()->set_tunable(key, value);
+    }
+    runq_unlock_all();
+    return err;
+}
+
+void sched_describe(char *buf, size_t size)
+{
+    char extra[128];
+    runq_lock_all();
+    const struct sched_ops *ops = runq_policy();
+    ops->describe(extra, sizeof(extra));
+    snprintf(buf, size, "%s slice=%u runq=%s%s%s", ops->name, slice_ticks,
+             runq_is_global() ? "global" : "percpu", extra[0] ? " " : "", extra);
+    runq_unlock_all();
 }
 
 const char *sched_policy_name(void)
@@ -110,9 +153,9 @@ void sched_start(struct thread *t, struct thread *parent)
     struct runq *rq = runq_place(t, true);
     spin_lock(&rq->lock);
     t->cpu = rq->id;
-    runq_policy()->fork(rq, parent, t);
+    runq_fork_locked(rq, parent, t);
     set_state(t, T_RUNNABLE);
-    runq_enqueue_locked(rq, t, runq_policy()->enqueue);
+    runq_enqueue_locked(rq, t, RQ_NEW);
     spin_unlock(&rq->lock);
     runq_notify(rq);
 }
@@ -160,6 +203,11 @@ static void run_thread(struct cpu *c, struct runq *rq, struct thread *t)
     t->cpu = c->id;
     t->rq = rq;
     t->nswitch++;
+    t->wait_ticks += ticks - t->queued_since;
+    if (!t->has_run) {
+        t->has_run = true;
+        t->first_run_tick = ticks;
+    }
     c->thread = t;
     c->need_resched = false;
     c->stack_lo = t->kstack_top - KSTACK_SIZE;
@@ -193,7 +241,7 @@ static struct thread *pick_with(struct runq *rq, struct thread *pulled)
 {
     ASSERT_HELD(&rq->lock);
     if (pulled)
-        runq_enqueue_locked(rq, pulled, runq_policy()->migrate);
+        runq_enqueue_locked(rq, pulled, RQ_MIGRATED);
     return runq_pick_locked(rq);
 }
 
@@ -225,15 +273,22 @@ void sched_loop(void)
 {
     struct cpu *c = this_cpu();
     struct runq *rq = runq_of_cpu(c->id);
+    int last_id = 0, last_reason = 0; /* who left this hart last, and why */
     c->stack_lo = c->sched_stack_lo;
     for (;;) {
         intr_on(); /* take pending interrupts between threads */
         struct thread *t = find_work(rq);
         if (!t) {
+            if (last_id)
+                trace_switch(c->id, last_id, last_reason, 0);
+            last_id = 0;
             idle(c, rq);
             continue;
         }
+        trace_switch(c->id, last_id, last_reason, trace_id(t));
         run_thread(c, rq, t);
+        last_id = trace_id(t);
+        last_reason = t->switch_reason;
         bool dead = t->state == T_ZOMBIE;
         spin_unlock(&rq->lock);
         if (dead)
@@ -246,6 +301,8 @@ void sched_block(struct spinlock *held)
     struct thread *t = thread_current();
     struct runq *rq = runq_lock_self();
     t->sleep_start = ticks;
+    t->nvoluntary++;
+    t->switch_reason = SWITCH_SLEEP;
     set_state(t, T_SLEEPING);
     spin_unlock(held);
     sched_switch(rq);
@@ -275,26 +332,28 @@ void sched_kick(struct thread *t)
         sched_wake(t);
 }
 
-/* Give up the hart but stay runnable; `how` puts the thread back on a queue. */
-static void requeue_current(void (*how)(struct runq *, struct thread *), bool preempted)
+/* Give up the hart but stay runnable, back on this hart's queue. */
+static void requeue_current(enum runq_why why)
 {
     struct thread *t = thread_current();
     struct runq *rq = runq_lock_self();
     this_cpu()->need_resched = false;
-    t->npreempt += preempted;
+    t->npreempt += why == RQ_PREEMPTED;
+    t->nvoluntary += why != RQ_PREEMPTED;
+    t->switch_reason = why == RQ_PREEMPTED ? SWITCH_PREEMPT : SWITCH_YIELD;
     set_state(t, T_RUNNABLE);
-    runq_enqueue_locked(rq, t, how);
+    runq_enqueue_locked(rq, t, why);
     sched_switch(rq);
 }
 
 void sched_yield(void)
 {
-    requeue_current(runq_policy()->yield, false);
+    requeue_current(RQ_YIELDED);
 }
 
 void sched_preempt(void)
 {
-    requeue_current(runq_policy()->enqueue, true);
+    requeue_current(RQ_PREEMPTED);
 }
 
 void sched_tick(void)
@@ -307,7 +366,7 @@ void sched_tick(void)
         return;
     struct runq *rq = runq_lock_self();
     t->ticks_run++;
-    if (runq_policy()->tick(rq, t))
+    if (runq_tick_locked(rq, t))
         c->need_resched = true;
     spin_unlock(&rq->lock);
 }
@@ -316,6 +375,8 @@ void sched_exit_current(int code)
 {
     struct thread *t = thread_current();
     t->exit_code = code;
+    t->exit_tick = ticks;
+    t->switch_reason = SWITCH_EXIT;
     struct runq *rq = runq_lock_self();
     set_state(t, T_ZOMBIE);
     sched_switch(rq);

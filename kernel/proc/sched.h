@@ -26,6 +26,13 @@ void sched_init(const char *bootargs);
 const char *sched_policy_name(void);
 unsigned sched_slice_ticks(void);
 void sched_loop(void) __attribute__((noreturn));
+/* Switch to the policy called name (every runnable thread moves over):
+ * 0, -EINVAL for an unknown name, -ENOMEM.  May sleep. */
+int sched_set_policy(const char *name);
+/* Set a tunable, e.g. "slice" or "mlfq_boost": 0 or -EINVAL. */
+int sched_set_tunable(const char *key, unsigned long value);
+/* "POLICY slice=N runq=percpu|global KEY=VALUE..." into buf. */
+void sched_describe(char *buf, size_t size);
 
 /* Make a new thread runnable (called by thread_create). */
 void sched_start(struct thread *t, struct thread *parent);

@@ -72,6 +72,8 @@ static struct thread *create(const char *name, void (*fn)(void *), void *arg, bo
     t->created_tick = ticks;
     struct thread *parent = thread_current();
     t->tickets = parent ? READ_ONCE(parent->tickets) : SCHED_TICKETS_DEFAULT; /* inherited */
+    t->nice = parent ? READ_ONCE(parent->nice) : 0;
+    t->currency = parent ? READ_ONCE(parent->currency) : 0;
     list_init(&t->rq_link);
     list_init(&t->wq_link);
     waitq_init(&t->exit_wq, "thread exit");

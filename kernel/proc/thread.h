@@ -46,21 +46,35 @@ struct thread {
 
     /* Scheduling parameters (a): set by system calls at any time, read by
      * the policies that use them when they need them. */
-    int tickets; /* stride: share of the CPU (1 .. SCHED_TICKETS_MAX) */
+    int tickets; /* stride, lottery: share of the CPU (1 .. SCHED_TICKETS_MAX) */
+    int nice;    /* cfs: NICE_MIN .. NICE_MAX, 0 by default, inherited */
+    int currency; /* lottery: currency its tickets are in (0: base), inherited */
 
     /* Scheduling-policy state (q): each policy uses what it needs. */
+    unsigned sched_gen;   /* policy generation the state below belongs to */
     unsigned slice_left;  /* ticks left in the current slice */
     int level;            /* mlfq: priority level, 0 the highest */
     unsigned allot_used;  /* mlfq: ticks used at this level (rule 4) */
     uint64_t boost_epoch; /* mlfq: boost period it last got its level in */
     uint64_t pass;        /* stride: virtual time of its next run */
+    uint64_t vruntime;    /* cfs: weighted CPU time, ns */
+    uint64_t slice_ns_used; /* cfs: time run in the current slice */
+    uint32_t cfs_weight;  /* cfs: weight charged to its queue's load */
+    struct thread *heap_left, *heap_right, *heap_parent; /* cfs: skew heap links */
     uint64_t ticks_at_level[8]; /* mlfq: ticks run at each level */
 
-    /* Accounting (q) */
+    /* Accounting (q), read unlocked by schedinfo (a snapshot) */
     uint64_t ticks_run;      /* timer ticks spent running */
     uint64_t nswitch;        /* times switched in */
     uint64_t npreempt;       /* involuntary switches */
+    uint64_t nvoluntary;     /* switches away by yielding or sleeping */
     uint64_t created_tick;   /* (i) */
+    uint64_t first_run_tick; /* tick it first ran */
+    bool has_run;            /* first_run_tick is set */
+    uint64_t exit_tick;      /* (c) tick it exited */
+    uint64_t queued_since;   /* tick it was last queued */
+    uint64_t wait_ticks;     /* ticks spent queued, runnable */
+    int switch_reason;       /* (c) SWITCH_* of its last switch-out */
 
     int tid;                       /* (i) */
     char name[THREAD_NAME_MAX];    /* (i) */

@@ -7,7 +7,7 @@
  *      up the CPU on the way, it moves down one level;
  *   5. after every period S all jobs move to the top level.
  *
- * Tunables (bootargs): mlfq_levels=N (2..8, default 3); the slice at level
+ * Tunables (bootargs, or `sched mlfq_boost=50` at run time): mlfq_levels=N (2..8, default 3); the slice at level
  * i is quantum << i ticks (mlfq_quantum=, default 1: longer at lower
  * levels); the allotment at level i is mlfq_allot= slices (default 4); S is
  * mlfq_boost= ticks (default 100).
@@ -25,6 +25,7 @@
 #include "arch/riscv/timer.h"
 #include "lib/list.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 #include "mm/slab.h"
 #include "abi/errno.h"
 
@@ -59,12 +60,41 @@ static uint64_t current_epoch(void)
     return ticks / boost_period;
 }
 
+
+static const struct {
+    const char *key;
+    unsigned *var, lo, hi;
+} tunables[] = {
+    {"mlfq_levels", &nlevels, 2, MLFQ_MAX_LEVELS},
+    {"mlfq_quantum", &quantum, 1, 100},
+    {"mlfq_allot", &allot_slices, 1, 100},
+    {"mlfq_boost", &boost_period, 1, 100000},
+};
+
 static void mlfq_init(const char *bootargs)
 {
-    nlevels = sched_bootarg_uint(bootargs, "mlfq_levels", 3, 2, MLFQ_MAX_LEVELS);
-    quantum = sched_bootarg_uint(bootargs, "mlfq_quantum", 1, 1, 100);
-    allot_slices = sched_bootarg_uint(bootargs, "mlfq_allot", 4, 1, 100);
-    boost_period = sched_bootarg_uint(bootargs, "mlfq_boost", 100, 1, 100000);
+    for (size_t i = 0; i < ARRAY_SIZE(tunables); i++)
+        *tunables[i].var = sched_bootarg_uint(bootargs, tunables[i].key, *tunables[i].var,
+                                              tunables[i].lo, tunables[i].hi);
+}
+
+static int mlfq_set_tunable(const char *key, unsigned long value)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(tunables); i++) {
+        if (strcmp(key, tunables[i].key) != 0)
+            continue;
+        if (value < tunables[i].lo || value > tunables[i].hi)
+            return -EINVAL;
+        *tunables[i].var = value;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+static void mlfq_describe(char *buf, size_t size)
+{
+    snprintf(buf, size, "mlfq_levels=%u mlfq_quantum=%u mlfq_allot=%u mlfq_boost=%u", nlevels,
+             quantum, allot_slices, boost_period);
 }
 
 static int mlfq_rq_init(struct runq *rq)
@@ -111,7 +141,7 @@ static void boost_queue(struct runq *rq)
     if (m->epoch == e)
         return;
     m->epoch = e;
-    for (unsigned l = 1; l < nlevels; l++) {
+    for (unsigned l = 1; l < MLFQ_MAX_LEVELS; l++) {
         struct list_head *h;
         while ((h = list_pop_front(&m->level[l])) != NULL) {
             struct thread *t = list_entry(h, struct thread, rq_link);
@@ -125,6 +155,8 @@ static void boost_queue(struct runq *rq)
 static void queue(struct runq *rq, struct thread *t)
 {
     catch_up_boost(t);
+    if (t->level >= (int)nlevels) /* mlfq_levels shrank at run time */
+        set_level(t, nlevels - 1);
     if (t->slice_left == 0)
         t->slice_left = slice_of(t->level);
     list_push_back(&mq(rq)->level[t->level], &t->rq_link);
@@ -150,7 +182,7 @@ static void mlfq_dequeue(struct runq *rq, struct thread *t)
 static struct thread *mlfq_pick_next(struct runq *rq)
 {
     boost_queue(rq);
-    for (unsigned l = 0; l < nlevels; l++) {
+    for (unsigned l = 0; l < MLFQ_MAX_LEVELS; l++) { /* all: levels may have shrunk */
         struct list_head *h = list_pop_front(&mq(rq)->level[l]);
         if (h)
             return list_entry(h, struct thread, rq_link);
@@ -169,6 +201,8 @@ static bool higher_waiting(struct runq *rq, int level)
 static bool mlfq_tick(struct runq *rq, struct thread *t)
 {
     catch_up_boost(t);
+    if (t->level >= (int)nlevels)
+        set_level(t, nlevels - 1);
     boost_queue(rq);
     t->ticks_at_level[t->level]++;
     t->allot_used++;
@@ -190,6 +224,8 @@ static void mlfq_fork(struct runq *rq, struct thread *parent, struct thread *chi
 const struct sched_ops sched_mlfq_ops = {
     .name = "mlfq",
     .init = mlfq_init,
+    .set_tunable = mlfq_set_tunable,
+    .describe = mlfq_describe,
     .rq_init = mlfq_rq_init,
     .rq_free = mlfq_rq_free,
     .enqueue = queue,

@@ -26,6 +26,17 @@ static void rr_init(const char *bootargs)
 {
 }
 
+static int rr_set_tunable(const char *key, unsigned long value)
+{
+    return -EINVAL;
+}
+
+static void rr_describe(char *buf, size_t size)
+{
+    if (size)
+        buf[0] = '\0';
+}
+
 static int rr_rq_init(struct runq *rq)
 {
     struct rr_rq *r = kzalloc(sizeof(*r));
@@ -79,6 +90,8 @@ static void rr_fork(struct runq *rq, struct thread *parent, struct thread *child
 const struct sched_ops sched_rr_ops = {
     .name = "rr",
     .init = rr_init,
+    .set_tunable = rr_set_tunable,
+    .describe = rr_describe,
     .rq_init = rr_rq_init,
     .rq_free = rr_rq_free,
     .enqueue = rr_enqueue,

@@ -17,17 +17,24 @@
 #include "arch/riscv/smp.h"
 #include "arch/riscv/timer.h"
 #include "lib/printf.h"
+#include "sync/sleeplock.h"
+#include "abi/errno.h"
 
 #define BALANCE_TICKS 4 /* how often a busy hart compares queue lengths */
 
 static struct runq runqs[NCPU_MAX];
+/* The active policy and its generation: changed only with every run-queue
+ * lock held, so a hart holding one sees them agree with rq->pol. */
 static const struct sched_ops *active;
-static bool global_queue;
+static unsigned policy_gen = 1;
+static bool global_queue; /* (i) */
+static struct sleeplock switch_lock; /* one policy switch at a time */
 
 void runq_init(bool global, const struct sched_ops *ops)
 {
     global_queue = global;
     active = ops;
+    sleeplock_init(&switch_lock, "policy switch");
     for (int i = 0; i < NCPU_MAX; i++) {
         spin_init(&runqs[i].lock, "runq");
         runqs[i].id = i;
@@ -60,24 +67,52 @@ struct runq *runq_lock_self(void)
     return rq;
 }
 
-void runq_enqueue_locked(struct runq *rq, struct thread *t,
-                         void (*how)(struct runq *, struct thread *))
+/* A thread whose policy state predates the active policy gets a fresh one. */
+static void ensure_state(struct runq *rq, struct thread *t)
+{
+    if (t->sched_gen != policy_gen) {
+        active->fork(rq, NULL, t);
+        t->sched_gen = policy_gen;
+    }
+}
+
+void runq_fork_locked(struct runq *rq, struct thread *parent, struct thread *child)
+{
+    ASSERT_HELD(&rq->lock);
+    active->fork(rq, parent, child);
+    child->sched_gen = policy_gen;
+}
+
+static void check_queueable(struct runq *rq, struct thread *t, const char *what)
 {
     ASSERT_HELD(&rq->lock);
     if ((t->on_cpu && t != this_cpu()->thread) || t->state != T_RUNNABLE)
-        panic("runq_enqueue_locked: thread '%s' on a hart or not runnable", t->name);
+        panic("%s: thread '%s' on a hart or not runnable", what, t->name);
+    ensure_state(rq, t);
     t->rq = rq;
+    t->queued_since = ticks;
     rq->nr_queued++;
-    how(rq, t);
+}
+
+void runq_enqueue_locked(struct runq *rq, struct thread *t, enum runq_why why)
+{
+    check_queueable(rq, t, "runq_enqueue_locked");
+    switch (why) {
+    case RQ_YIELDED:
+        active->yield(rq, t);
+        break;
+    case RQ_MIGRATED:
+        active->migrate(rq, t);
+        break;
+    default:
+        active->enqueue(rq, t);
+        break;
+    }
 }
 
 void runq_wake_locked(struct runq *rq, struct thread *t, uint64_t slept)
 {
-    ASSERT_HELD(&rq->lock);
-    if (t->on_cpu || t->state != T_RUNNABLE)
-        panic("runq_wake_locked: thread '%s' on a hart or not runnable", t->name);
-    t->rq = rq;
-    rq->nr_queued++;
+    check_queueable(rq, t, "runq_wake_locked");
     active->wake(rq, t, slept);
 }
 
@@ -88,6 +123,82 @@ struct thread *runq_pick_locked(struct runq *rq)
     if (t)
         rq->nr_queued--;
     return t;
+}
+
+bool runq_tick_locked(struct runq *rq, struct thread *t)
+{
+    ASSERT_HELD(&rq->lock);
+    ensure_state(rq, t);
+    return active->tick(rq, t);
+}
+
+static int nr_queues(void)
+{
+    return global_queue ? 1 : ncpu;
+}
+
+void runq_lock_all(void)
+{
+    for (int i = 0; i < nr_queues(); i++)
+        spin_lock(&runqs[i].lock);
+}
+
+void runq_unlock_all(void)
+{
+    for (int i = nr_queues() - 1; i >= 0; i--)
+        spin_unlock(&runqs[i].lock);
+}
+
+/* Move every thread queued on rq from the old policy's state to `fresh`. */
+static void move_queue_locked(struct runq *rq, const struct sched_ops *old, void *fresh)
+{
+    struct list_head moved = LIST_HEAD_INIT(moved);
+    struct thread *t;
+    ASSERT_HELD(&rq->lock);
+    while ((t = old->pick_next(rq)) != NULL)
+        list_push_back(&moved, &t->rq_link);
+    rq->nr_queued = 0;
+    rq->pol = fresh;
+    struct list_head *e;
+    while ((e = list_pop_front(&moved)) != NULL)
+        runq_enqueue_locked(rq, list_entry(e, struct thread, rq_link), RQ_NEW);
+}
+
+int runq_switch_policy(const struct sched_ops *ops)
+{
+    void *fresh[NCPU_MAX] = {0}, *old[NCPU_MAX];
+    int n = nr_queues(), err = 0;
+    sleeplock_acquire(&switch_lock);
+    if (ops == active)
+        goto out_unlock;
+    for (int i = 0; i < n; i++) {
+        struct runq tmp = {.id = i};
+        if (ops->rq_init(&tmp) != 0) {
+            err = -ENOMEM;
+            goto out_free;
+        }
+        fresh[i] = tmp.pol;
+    }
+    const struct sched_ops *prev = active;
+    runq_lock_all();
+    active = ops;
+    policy_gen++;
+    for (int i = 0; i < n; i++) {
+        old[i] = runqs[i].pol;
+        move_queue_locked(&runqs[i], prev, fresh[i]);
+        fresh[i] = old[i]; /* freed below, with the old policy's rq_free */
+    }
+    runq_unlock_all();
+    ops = prev;
+out_free:
+    for (int i = 0; i < n; i++) {
+        struct runq tmp = {.id = i, .pol = fresh[i]};
+        if (fresh[i])
+            ops->rq_free(&tmp);
+    }
+out_unlock:
+    sleeplock_release(&switch_lock);
+    return err;
 }
 
 static bool cpu_is_idle(int i)

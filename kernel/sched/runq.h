@@ -46,6 +46,12 @@ struct sched_ops {
     const char *name;
     /* Boot: read the policy's tunables from bootargs (may be NULL). */
     void (*init)(const char *bootargs);
+    /* Set tunable `key` (bootargs spelling, e.g. "mlfq_boost") to value:
+     * 0, or -EINVAL for a key it does not have or a value out of range.
+     * Called with every run-queue lock held. */
+    int (*set_tunable)(const char *key, unsigned long value);
+    /* Append "key=value" pairs of its tunables, space separated. */
+    void (*describe)(char *buf, size_t size);
     /* Allocate / free the per-queue state rq->pol: 0 or -ENOMEM. */
     int (*rq_init)(struct runq *rq);
     void (*rq_free)(struct runq *rq);
@@ -63,14 +69,29 @@ struct sched_ops {
     void (*wake)(struct runq *rq, struct thread *t, uint64_t slept);
     /* t was taken from another hart's queue (stealing, balancing): queue it. */
     void (*migrate)(struct runq *rq, struct thread *t);
-    /* A new thread child of parent (NULL for the first ones), about to be
-     * queued on rq: set its policy state. */
+    /* A new thread child of parent (NULL for the first ones, or when the
+     * policy changed since the thread's state was set), about to be queued
+     * on rq: set its policy state. */
     void (*fork)(struct runq *rq, struct thread *parent, struct thread *child);
 };
 
 extern const struct sched_ops sched_rr_ops;
 extern const struct sched_ops sched_mlfq_ops;
 extern const struct sched_ops sched_stride_ops;
+extern const struct sched_ops sched_lottery_ops;
+extern const struct sched_ops sched_cfs_ops;
+
+/* Lottery currencies 1 .. LOTTERY_CURRENCIES-1 (0 is the base currency). */
+#define LOTTERY_CURRENCIES 16
+/* Fund currency c with n base tickets: 0 or -EINVAL. */
+int lottery_fund(int currency, unsigned n);
+/* The lottery's generator (xorshift64*), exposed for the unit tests. */
+uint64_t lottery_next(uint64_t *state);
+/* CFS arithmetic, exposed for the unit tests. */
+uint32_t cfs_weight_of(int nice);
+uint64_t cfs_vruntime_delta(uint64_t ran_ns, uint32_t weight);
+uint64_t cfs_slice_ns(uint32_t weight, uint64_t total_weight, unsigned latency_ms,
+                      unsigned granularity_ms);
 
 /* Tickets a thread gets at creation; stride = STRIDE_L / tickets. */
 #define SCHED_TICKETS_DEFAULT 100
@@ -89,10 +110,11 @@ struct runq *runq_of_cpu(int cpu);
 /* Lock the run queue of the hart this runs on (pinned by the lock). */
 struct runq *runq_lock_self(void);
 
+/* Why a thread is queued: picks the policy op (enqueue, yield, migrate). */
+enum runq_why { RQ_NEW, RQ_PREEMPTED, RQ_YIELDED, RQ_MIGRATED };
 /* Queue t (RUNNABLE, off every hart, or the caller itself on its way out)
- * on rq with `how`, one of the policy's ops. */
-void runq_enqueue_locked(struct runq *rq, struct thread *t,
-                         void (*how)(struct runq *, struct thread *));
+ * on rq. */
+void runq_enqueue_locked(struct runq *rq, struct thread *t, enum runq_why why);
 void runq_wake_locked(struct runq *rq, struct thread *t, uint64_t slept);
 /* Next thread for rq's hart from rq, or NULL. */
 struct thread *runq_pick_locked(struct runq *rq);
@@ -105,5 +127,18 @@ void runq_notify(struct runq *rq);
 struct thread *runq_steal(struct runq *self);
 /* Periodic balancing: maybe a thread for self's hart (as runq_steal). */
 struct thread *runq_balance(struct runq *self);
+/* A tick while t runs on rq's hart: true if it should be preempted. */
+bool runq_tick_locked(struct runq *rq, struct thread *t);
+/* The policy state of a new thread, before runq_enqueue_locked(RQ_NEW). */
+void runq_fork_locked(struct runq *rq, struct thread *parent, struct thread *child);
+
+/* Run-time policy switch: every queued thread moves to ops's queues (none
+ * is lost); running and sleeping threads get ops's initial state the next
+ * time the scheduler touches them.  0 or -ENOMEM.  May sleep (allocates). */
+int runq_switch_policy(const struct sched_ops *ops);
+/* Take / release every run-queue lock, in index order (policy switch,
+ * tunables). */
+void runq_lock_all(void);
+void runq_unlock_all(void);
 
 #endif

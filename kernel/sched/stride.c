@@ -17,6 +17,7 @@
 #include "proc/sched.h"
 #include "proc/thread.h"
 #include "lib/list.h"
+#include "lib/printf.h"
 #include "mm/slab.h"
 #include "abi/errno.h"
 
@@ -39,6 +40,16 @@ static uint64_t stride_of(int tickets)
 
 static void stride_init(const char *bootargs)
 {
+}
+
+static int stride_set_tunable(const char *key, unsigned long value)
+{
+    return -EINVAL;
+}
+
+static void stride_describe(char *buf, size_t size)
+{
+    snprintf(buf, size, "L=%d", STRIDE_L);
 }
 
 static int stride_rq_init(struct runq *rq)
@@ -125,6 +136,8 @@ static void stride_fork(struct runq *rq, struct thread *parent, struct thread *c
 const struct sched_ops sched_stride_ops = {
     .name = "stride",
     .init = stride_init,
+    .set_tunable = stride_set_tunable,
+    .describe = stride_describe,
     .rq_init = stride_rq_init,
     .rq_free = stride_rq_free,
     .enqueue = stride_enqueue,

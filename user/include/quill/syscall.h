@@ -44,6 +44,8 @@ struct vmregion;
 struct vmpte;
 struct ksysinfo;
 struct kstatfs;
+struct schedinfo;
+struct sched_event;
 
 #define SYSCALL(nr, name, ret, params) \
     ret name params;                   \
