@@ -5,20 +5,22 @@
  *
  * One line per process, from the Quill system call getprocs():
  *
- *     PID  PPID S   SIZE  TICKS NAME
- *       1     0 S    24K      3 init
+ *     PID  PPID S HART   SIZE  TICKS  NI TICKETS LVL NAME
+ *       1     0 S    0    24K      3   0     100   0 init
  *
  * S is the state: R running (on a CPU now), r runnable (ready, waiting for
  * a CPU), S sleeping (blocked), Z zombie (exited, not yet waited for),
  * T stopped (by SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU until SIGCONT),
- * E embryo (being created).  SIZE is the user memory mapped, TICKS the CPU
- * time used, in timer ticks.
+ * E embryo (being created).  HART is the hart it runs or last ran on, SIZE
+ * the user memory mapped, TICKS the CPU time used, in timer ticks; NI, the
+ * nice value, TICKETS and LVL (the MLFQ level) come from schedinfo().
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #ifdef __riscv
 #include <quill/procinfo.h>
+#include <quill/sched.h>
 #include <quill/syscall.h>
 #endif
 
@@ -44,11 +46,15 @@ int main(void)
         perror("ps: getprocs");
         return 1;
     }
-    printf("  PID  PPID S   SIZE  TICKS NAME\n");
+    printf("  PID  PPID S HART   SIZE  TICKS  NI TICKETS LVL NAME\n");
     for (int i = 0; i < n; i++) {
         struct procinfo *p = &procs[i];
-        printf("%5d %5d %c %5luK %6lu %.*s\n", p->pid, p->ppid, p->state,
-               p->size / 1024, p->ticks, (int)sizeof p->name, p->name);
+        struct schedinfo si = {0};
+        if (schedinfo(p->pid, &si) < 0)
+            si.hart = -1; /* reaped meanwhile */
+        printf("%5d %5d %c %4d %5luK %6lu %3d %7d %3d %.*s\n", p->pid, p->ppid, p->state, si.hart,
+               p->size / 1024, p->ticks, si.nice, si.tickets, si.level, (int)sizeof p->name,
+               p->name);
     }
     free(procs);
     return 0;

@@ -1,0 +1,77 @@
+/*
+ * time: run a command and print its scheduling metrics as the textbook
+ * defines them, from the kernel's accounting (schedinfo):
+ *
+ *     turnaround = completion - arrival
+ *     response   = first run - arrival
+ *     waiting    = turnaround - CPU time
+ *
+ * Usage: time COMMAND [ARG...]
+ *
+ * Prints, on standard error after the command ends, each metric in ticks
+ * and milliseconds, the CPU time, the time spent runnable in a queue, and
+ * the voluntary and involuntary switches.  The command's own exit status
+ * is time's exit status.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <quill/sched.h>
+
+static unsigned long tick_ms = 10;
+
+static void line(const char *what, unsigned long ticks)
+{
+    fprintf(stderr, "%-11s %6lu ticks %8lu ms\n", what, ticks, ticks * tick_ms);
+}
+
+/* Wait until pid is a zombie (not reaped yet) and return its accounting. */
+static int wait_zombie(pid_t pid, struct schedinfo *si)
+{
+    const struct timespec one_tick = {0, 10 * 1000 * 1000};
+    for (;;) {
+        if (schedinfo(pid, si) < 0)
+            return -1;
+        if (si->state == 'Z')
+            return 0;
+        nanosleep(&one_tick, NULL);
+    }
+}
+
+int main(int argc, char *argv[])
+{
+    struct schedinfo si;
+    int status = 0;
+    if (argc < 2) {
+        fprintf(stderr, "usage: time COMMAND [ARG...]\n");
+        return 1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("time: fork");
+        return 1;
+    }
+    if (pid == 0) {
+        execvp(argv[1], &argv[1]);
+        fprintf(stderr, "time: %s: %s\n", argv[1], strerror(errno));
+        _exit(127);
+    }
+    int err = wait_zombie(pid, &si);
+    waitpid(pid, &status, 0);
+    if (err < 0) {
+        perror("time: schedinfo");
+        return 1;
+    }
+    unsigned long turnaround = si.completion - si.arrival;
+    line("turnaround", turnaround);
+    line("response", si.first_run - si.arrival);
+    line("waiting", turnaround > si.cpu ? turnaround - si.cpu : 0);
+    line("cpu", si.cpu);
+    line("queued", si.wait);
+    fprintf(stderr, "switches    %6lu voluntary %lu involuntary\n", si.voluntary, si.involuntary);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
