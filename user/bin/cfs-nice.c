@@ -51,6 +51,7 @@ int main(int argc, char *argv[])
         }
     }
     close(fds[0]);
+    write(fds[1], "go", 2); /* a byte for each: neither waits for the other */
     close(fds[1]);
     for (int i = 0; i < 2; i++) {
         while (schedinfo(pid[i], &si[i]) == 0 && si[i].state != 'Z')

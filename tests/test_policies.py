@@ -1,0 +1,168 @@
+"""
+The scheduling policies (kernel/sched/*.c) and their user-space side.
+
+- The core self-tests (threads, preempt, sleep, wakeup, spread) and the
+  policy self-tests (stride, mlfq) under every policy, on 1 hart and on 4.
+- The quick usertests under every policy on 4 harts (rr runs in
+  test_usertests.py and test_sched.py).
+- The textbook's results through the workloads in user/bin, on one hart,
+  where they are exact up to the tick in progress at each end of a run:
+  stride's order A B C C C A C C (from the switch trace) and its 2:1:5
+  shares; lottery's unfairness tending to 1; MLFQ's rules 4 and 5; CFS's
+  1024/335 for nice 0 against nice 5.  On 4 harts, stride's shares with the
+  shared queue.
+- Run-time switching under load loses no process; `sched`, `nice`, `time`,
+  `ps` and `schedtrace` work.
+"""
+
+import re
+
+import pytest
+
+from fsimg import disk_args
+from test_shell import PROMPT, Shell
+from test_usertests import QUICK_TIMEOUT, check, private_image, run_usertests
+
+POLICIES = ["rr", "mlfq", "lottery", "stride", "cfs"]
+CORE_TESTS = "threads,preempt,sleep,wakeup,spread,stride,mlfq"
+RESULT = re.compile(r"^selftest (\S+): (PASS|FAIL)(.*)$", re.M)
+WORKLOAD_TIMEOUT = 120
+
+
+def boot(qemu, tmp_path, cpus, bootargs):
+    img = private_image(tmp_path)
+    vm = qemu(cpus=cpus, bootargs=bootargs, extra=disk_args(img))
+    vm.expect(PROMPT, timeout=120)
+    return Shell(vm)
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+@pytest.mark.parametrize("policy", POLICIES)
+def test_policy_selftests(qemu, policy, cpus):
+    # A boost period longer than the run, so that rule 4 alone is seen.
+    vm = qemu(cpus=cpus, bootargs=f"sched={policy} mlfq_boost=100000 selftest={CORE_TESTS} poweroff")
+    m = vm.expect([r"selftest: (all passed|\d+ failed)", r"panic: "], timeout=300)
+    results = dict((n, v + rest) for n, v, rest in RESULT.findall(vm.log))
+    assert vm.last_index == 0, "the kernel panicked:\n" + vm.log[-2000:]
+    assert f"scheduler: {policy}," in vm.log
+    for name in CORE_TESTS.split(","):
+        assert results.get(name, "").startswith("PASS"), f"{name}: {results.get(name)}"
+    assert m.group(1) == "all passed"
+
+
+@pytest.mark.parametrize("policy", ["mlfq", "lottery", "stride", "cfs"])
+def test_usertests_under_policy(qemu, tmp_path, policy):
+    check(*run_usertests(qemu, tmp_path, 4, "-q", QUICK_TIMEOUT, f"sched={policy}"),
+          expect_slow=False)
+
+
+def job_table(out):
+    """Rows of a workload's table: {name: [(pid, cpu), ...]}."""
+    rows = {}
+    for m in re.finditer(r"^\s*([ABC])\s+(\d+)\s+(\d+)\s+(\d+)", out, re.M):
+        rows.setdefault(m.group(1), []).append((int(m.group(3)), int(m.group(4))))
+    return rows
+
+
+def test_stride_order_and_shares(qemu, tmp_path):
+    sh = boot(qemu, tmp_path, 1, "sched=stride")
+    out = sh.run("schedtrace stride-abc 3", timeout=WORKLOAD_TIMEOUT)
+    rows = job_table(out)
+    pids = {rows[k][0][0]: k for k in "ABC"}
+    order = [pids[int(m.group(1))] for m in re.finditer(r"^\d+ \d+ \d+ -?\d+ (-?\d+) ", out, re.M)
+             if int(m.group(1)) in pids]
+    assert "".join(order[:8]) == "ABCCCACC", f"stride ran {''.join(order[:16])}..."
+    cpu = {k: rows[k][0][1] for k in "ABC"}
+    total = sum(cpu.values())
+    # One hart: exact but for the tick in progress at each end of the run and
+    # the ticks the waiting parent is charged now and then: 2 ticks per job.
+    for k, share in (("A", 2 / 8), ("B", 1 / 8), ("C", 5 / 8)):
+        assert abs(cpu[k] - share * total) <= 3, f"stride shares {cpu} are not 2:1:5"
+
+
+def test_stride_shares_four_harts(qemu, tmp_path):
+    """Four A, B, C groups on 4 harts sharing one queue: the 2:1:5 holds for
+    each kind of job in total.  Each hart charges whole ticks and the harts'
+    ticks are not in step, so allow 4 points of the total per kind."""
+    sh = boot(qemu, tmp_path, 4, "sched=stride runq=global")
+    rows = job_table(sh.run("stride-abc 3 4", timeout=WORKLOAD_TIMEOUT))
+    cpu = {k: sum(c for _, c in rows[k]) for k in "ABC"}
+    total = sum(cpu.values())
+    for k, share in (("A", 2 / 8), ("B", 1 / 8), ("C", 5 / 8)):
+        assert abs(cpu[k] / total - share) <= 0.04, f"stride shares {cpu} are not 2:1:5"
+
+
+def test_lottery_unfairness(qemu, tmp_path):
+    """Two equal jobs of 1 tick cannot finish together (U <= 1/2 but for
+    ticks missed), while jobs of 50 ticks finish close together."""
+    sh = boot(qemu, tmp_path, 1, "sched=lottery lottery_seed=7")
+    out = sh.run("lottery-unfair 5 1 50", timeout=WORKLOAD_TIMEOUT)
+    u = {int(m.group(1)): float(m.group(2)) for m in re.finditer(r"^\s*(\d+)\s+(\d+\.\d+)", out, re.M)}
+    assert u[1] <= 0.6, f"U for 1-tick jobs is {u[1]}"
+    assert u[50] >= 0.75, f"U for 50-tick jobs is {u[50]}"
+    assert u[50] > u[1]
+
+
+def mlfq_rows(out):
+    rows = {}
+    for m in re.finditer(r"^(hog|gamer|interactive)\s+(\d+)\s+(\d+)\s+(\d+)", out, re.M):
+        rows.setdefault(m.group(1), []).append((int(m.group(3)), int(m.group(4))))
+    return rows
+
+
+def test_mlfq_rule4(qemu, tmp_path):
+    """No boost during the run: the hog and the gamer sink, the interactive job stays."""
+    sh = boot(qemu, tmp_path, 1, "sched=mlfq mlfq_boost=100000")
+    rows = mlfq_rows(sh.run("mlfq-mix 2 1", timeout=WORKLOAD_TIMEOUT))
+    assert rows["hog"][0][1] == 2, f"hog at level {rows['hog'][0][1]}"
+    assert rows["gamer"][0][1] > 0, "the gamer kept the top level by yielding (rule 4 gamed)"
+    assert rows["interactive"][0][1] == 0, "the interactive job left the top level"
+
+
+def test_mlfq_rule5_no_starvation(qemu, tmp_path):
+    """Eight interactive jobs ask for more CPU than there is; boosts every 20
+    ticks still give the hog a share (without rule 5 it would get none once
+    the interactive jobs sat above it)."""
+    sh = boot(qemu, tmp_path, 1, "sched=mlfq mlfq_boost=20")
+    rows = mlfq_rows(sh.run("mlfq-mix 3 8", timeout=WORKLOAD_TIMEOUT))
+    total = sum(c for v in rows.values() for c, _ in v)
+    assert rows["hog"][0][0] >= total / 40, f"the hog starved: {rows}"
+
+
+def test_cfs_nice(qemu, tmp_path):
+    """nice 0 against nice 5: CPU in the ratio of the weights, 1024/335 = 3.06.
+    Over ~300 ticks the slow job's count is off by a tick or two: +-12%."""
+    sh = boot(qemu, tmp_path, 1, "sched=cfs")
+    out = sh.run("cfs-nice 3 5", timeout=WORKLOAD_TIMEOUT)
+    ratio = int(re.search(r"ratio x1000: (\d+)", out).group(1)) / 1000
+    assert 2.7 <= ratio <= 3.45, f"CPU ratio nice 0 : nice 5 is {ratio}\n{out}"
+
+
+def test_switch_under_load_loses_nothing(qemu, tmp_path):
+    """Switch through every policy while twelve jobs run: all of them finish."""
+    sh = boot(qemu, tmp_path, 4, "")
+    switches = "; ".join(f"sched {p}" for p in POLICIES[1:] + POLICIES[:1] + POLICIES[1:])
+    out = sh.run(f"stride-abc 3 4 & {switches}; wait", timeout=WORKLOAD_TIMEOUT)
+    sh.sync()
+    out += sh.run("echo done", timeout=WORKLOAD_TIMEOUT)
+    rows = job_table(out)
+    assert sum(len(v) for v in rows.values()) == 12, f"jobs missing:\n{out}"
+    assert all(c > 0 for v in rows.values() for _, c in v)
+
+
+def test_sched_tools(qemu, tmp_path):
+    sh = boot(qemu, tmp_path, 2, "sched=mlfq")
+    assert sh.lines("sched")[0].startswith("mlfq slice=1 runq=percpu mlfq_levels=3")
+    assert "mlfq_boost=50" in sh.run("sched mlfq_boost=50")
+    out, rc = sh.status("sched nosuch")
+    assert rc != 0
+    out, rc = sh.status("sched mlfq_levels=99")
+    assert rc != 0
+    assert sh.lines("sched cfs cfs_latency=24")[0].startswith("cfs slice=1 runq=percpu cfs_latency=24")
+    assert sh.lines("nice -n 7 nice") == ["7"]
+    out = sh.run("time hello")
+    m = {k: int(v) for k, v in re.findall(r"^(turnaround|response|waiting|cpu)\s+(\d+) ticks", out, re.M)}
+    assert set(m) == {"turnaround", "response", "waiting", "cpu"}, out
+    assert m["turnaround"] == m["waiting"] + m["cpu"] and m["response"] <= m["turnaround"]
+    assert "HART" in sh.lines("ps")[0]
+    assert sh.lines("schedtrace")[0] == "# tick ns hart out in reason"
