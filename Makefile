@@ -51,7 +51,7 @@ KSRCS := $(shell find kernel -name '*.c' | sort)
 KASMS := $(shell find kernel -name '*.S' | sort)
 KOBJS := $(KSRCS:%.c=$(B)/%.o) $(KASMS:%.S=$(B)/%.o)
 
-.PHONY: FORCE all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench format format-check clean help deps
+.PHONY: FORCE all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench plot format format-check clean help deps
 
 all: kernel $(B)/fs.img $(B)/mkfs/fsck
 kernel: $(B)/kernel.elf
@@ -165,6 +165,15 @@ labs:
 
 bench: kernel $(B)/fs.img
 	$(PYTHON) tests/bench.py
+
+# A Gantt chart of a workload: PLOT_CMD under PLOT_BOOTARGS on PLOT_CPUS harts
+# -> build/plot.trace, build/plot.png and a metrics table (scripts/gantt.py).
+PLOT_CPUS ?= 1
+PLOT_BOOTARGS ?= sched=stride
+PLOT_CMD ?= stride-abc 2
+plot: kernel $(B)/fs.img
+	$(PYTHON) scripts/plot-workload.py --cpus $(PLOT_CPUS) --bootargs "$(PLOT_BOOTARGS)" \
+		--out $(B)/plot $(PLOT_CMD)
 
 deps:
 	sh scripts/install-deps.sh
