@@ -20,7 +20,6 @@
  * sleeper cannot bank CPU time.
  */
 #include "sched/runq.h"
-#include "proc/sched.h"
 #include "proc/thread.h"
 #include "arch/riscv/timer.h"
 #include "lib/printf.h"

@@ -21,7 +21,6 @@
  * counts every thread and none can be skipped for ever.
  */
 #include "sched/runq.h"
-#include "proc/sched.h"
 #include "proc/thread.h"
 #include "lib/list.h"
 #include "lib/printf.h"
@@ -145,6 +144,13 @@ static struct thread *walk(struct runq *rq, uint64_t winner, const uint64_t *iss
             return t;
     }
     return NULL;
+}
+
+struct thread *lottery_winner(struct runq *rq, uint64_t winner)
+{
+    uint64_t issued[LOTTERY_CURRENCIES];
+    count_issued(rq, issued);
+    return walk(rq, winner, issued);
 }
 
 static struct thread *lottery_pick_next(struct runq *rq)

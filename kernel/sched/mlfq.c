@@ -20,7 +20,6 @@
  * period it last got its level in).
  */
 #include "sched/runq.h"
-#include "proc/sched.h"
 #include "proc/thread.h"
 #include "arch/riscv/timer.h"
 #include "lib/list.h"

@@ -7,7 +7,6 @@
  * order they became runnable; pick_next takes the front.
  */
 #include "sched/runq.h"
-#include "proc/sched.h"
 #include "proc/thread.h"
 #include "lib/list.h"
 #include "mm/slab.h"

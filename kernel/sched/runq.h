@@ -85,8 +85,10 @@ extern const struct sched_ops sched_cfs_ops;
 #define LOTTERY_CURRENCIES 16
 /* Fund currency c with n base tickets: 0 or -EINVAL. */
 int lottery_fund(int currency, unsigned n);
-/* The lottery's generator (xorshift64*), exposed for the unit tests. */
+/* The lottery's generator (xorshift64*) and its walk (the thread holding
+ * ticket number `winner` of rq's queue), exposed for the unit tests. */
 uint64_t lottery_next(uint64_t *state);
+struct thread *lottery_winner(struct runq *rq, uint64_t winner);
 /* CFS arithmetic, exposed for the unit tests. */
 uint32_t cfs_weight_of(int nice);
 uint64_t cfs_vruntime_delta(uint64_t ran_ns, uint32_t weight);
@@ -98,6 +100,8 @@ uint64_t cfs_slice_ns(uint32_t weight, uint64_t total_weight, unsigned latency_m
 #define SCHED_TICKETS_MAX 10000
 #define STRIDE_L 10000
 
+/* The slice of rr, lottery and stride, in ticks (proc/sched.c). */
+unsigned sched_slice_ticks(void);
 /* A bootargs number key=N in [lo, hi]; dflt if absent or out of range. */
 unsigned sched_bootarg_uint(const char *bootargs, const char *key, unsigned dflt, unsigned lo,
                             unsigned hi);

@@ -14,7 +14,6 @@
  * nothing for the partial tick.
  */
 #include "sched/runq.h"
-#include "proc/sched.h"
 #include "proc/thread.h"
 #include "lib/list.h"
 #include "lib/printf.h"

@@ -171,6 +171,7 @@ void bench_run(void)
     bench_pages();
     bench_kmalloc();
     bench_switch();
+    sched_bench_run();
     bench_fs();
     bench_bigdir();
     printf("bench: done\n");

@@ -37,6 +37,7 @@ int fs_corrupt_selftest(void);
 
 /* Micro-benchmarks (bench.c), bootargs `bench`. */
 void bench_run(void);
+void sched_bench_run(void); /* sched_bench.c */
 
 /* Crash-consistency workload (never returns) and check (fs_crash.c). */
 void fs_crash_workload(unsigned run) __attribute__((noreturn));

@@ -20,12 +20,16 @@ UNIT_LIBS = $(shell pkg-config --libs check) -lpthread
 # Each test binary: its own sources plus the shared shim and kernel sources.
 UNIT_SHIM := $(UNIT_DIR)/shim/host_shim.c
 UNIT_MM_SRCS := kernel/mm/buddy.c kernel/mm/page.c kernel/mm/slab.c
-UNIT_TESTS := mm_test repl_test
+UNIT_SCHED_SRCS := kernel/sched/stride.c kernel/sched/lottery.c kernel/sched/mlfq.c \
+	kernel/sched/cfs.c
+UNIT_TESTS := mm_test repl_test sched_test
 mm_test_SRCS := $(UNIT_DIR)/mm_test.c $(UNIT_DIR)/test_buddy.c $(UNIT_DIR)/test_page.c \
 	$(UNIT_DIR)/test_slab.c $(UNIT_MM_SRCS) $(UNIT_SHIM)
 # The replacement policies, built from the kernel's own files.
 repl_test_SRCS := $(UNIT_DIR)/test_repl.c kernel/mm/repl.c kernel/mm/repl_fifo.c \
 	kernel/mm/repl_clock.c kernel/mm/repl_aging.c $(UNIT_SHIM)
+# The scheduling policies, built from the kernel's own files.
+sched_test_SRCS := $(UNIT_DIR)/test_sched.c $(UNIT_SCHED_SRCS) $(UNIT_SHIM)
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_B)/%)
 

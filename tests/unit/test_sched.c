@@ -1,0 +1,350 @@
+/*
+ * The scheduling policies' arithmetic, from the kernel's own policy files
+ * (kernel/sched/{stride,lottery,mlfq,cfs}.c) driven through their ops on a
+ * run queue, with the scheduler core replaced by the few functions below:
+ *
+ *   stride:  A, B, C with 100, 50, 250 tickets from equal passes run
+ *            A B C C C A C C, after which every pass is 200 more; a late
+ *            arrival starts at the current pass, not 0;
+ *   lottery: the book's walk (winner 300 of A=100 B=50 C=250 -> C), the
+ *            generator is reproducible from its seed, draws follow the
+ *            tickets, and a currency's tickets convert to base tickets;
+ *   mlfq:    rule 4 (the allotment counts CPU however the job gave it up,
+ *            so yielding does not keep a job at the top) and rule 5 (a
+ *            boost after S ticks lifts every job);
+ *   cfs:     the nice-to-weight table, vruntime growth, slices, and lowest
+ *            vruntime first (the skew heap).
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sched/runq.h"
+#include "proc/thread.h"
+#include "abi/sched.h"
+#include "abi/errno.h"
+
+/* ---- the core, as the policies see it ---- */
+volatile uint64_t ticks;
+static unsigned slice = 1;
+
+unsigned sched_slice_ticks(void)
+{
+    return slice;
+}
+
+unsigned timer_tick_ms(void)
+{
+    return 10;
+}
+
+unsigned sched_bootarg_uint(const char *bootargs, const char *key, unsigned dflt, unsigned lo,
+                            unsigned hi)
+{
+    return dflt;
+}
+
+void runq_lock_all(void)
+{
+}
+
+void runq_unlock_all(void)
+{
+}
+
+void *kzalloc(size_t n)
+{
+    return calloc(1, n);
+}
+
+void kfree(void *p)
+{
+    free(p);
+}
+
+static struct runq rq;
+static struct thread threads[16];
+
+static void start(const struct sched_ops *ops)
+{
+    ticks = 0;
+    memset(&rq, 0, sizeof(rq));
+    memset(threads, 0, sizeof(threads));
+    ops->init(NULL);
+    ck_assert_int_eq(ops->rq_init(&rq), 0);
+}
+
+static struct thread *add(const struct sched_ops *ops, int tid, int tickets)
+{
+    struct thread *t = &threads[tid];
+    t->tid = tid;
+    t->tickets = tickets;
+    list_init(&t->rq_link);
+    ops->fork(&rq, NULL, t);
+    ops->enqueue(&rq, t);
+    return t;
+}
+
+/* Run whatever the policy picks for one tick; requeue it as preempted. */
+static struct thread *run_tick(const struct sched_ops *ops)
+{
+    struct thread *t = ops->pick_next(&rq);
+    ck_assert_ptr_nonnull(t);
+    ticks++;
+    ops->tick(&rq, t);
+    t->slice_left = 0;
+    ops->enqueue(&rq, t);
+    return t;
+}
+
+/* ---- stride ---- */
+
+START_TEST(test_stride_order)
+{
+    const struct sched_ops *ops = &sched_stride_ops;
+    start(ops);
+    add(ops, 1, 100);
+    add(ops, 2, 50);
+    add(ops, 3, 250);
+    char order[9] = {0};
+    for (int i = 0; i < 8; i++)
+        order[i] = "?ABC"[run_tick(ops)->tid];
+    ck_assert_str_eq(order, "ABCCCACC");
+    for (int i = 1; i <= 3; i++)
+        ck_assert_uint_eq(threads[i].pass, 200);
+    /* Another 16 ticks: 4 : 2 : 10, the 2:1:5 of the tickets. */
+    int runs[4] = {0};
+    for (int i = 0; i < 16; i++)
+        runs[run_tick(ops)->tid]++;
+    ck_assert_int_eq(runs[1], 4);
+    ck_assert_int_eq(runs[2], 2);
+    ck_assert_int_eq(runs[3], 10);
+}
+END_TEST
+
+START_TEST(test_stride_late_arrival)
+{
+    const struct sched_ops *ops = &sched_stride_ops;
+    start(ops);
+    add(ops, 1, 100);
+    add(ops, 2, 100);
+    for (int i = 0; i < 100; i++)
+        run_tick(ops);
+    struct thread *late = add(ops, 3, 100);
+    ck_assert_uint_ge(late->pass, 4900); /* the current pass, not 0 */
+    int runs[4] = {0};
+    for (int i = 0; i < 30; i++)
+        runs[run_tick(ops)->tid]++;
+    ck_assert_int_le(runs[3], 11); /* a third, not all of it */
+    ck_assert_int_ge(runs[1], 9);
+    ck_assert_int_ge(runs[2], 9);
+}
+END_TEST
+
+/* ---- lottery ---- */
+
+START_TEST(test_lottery_walk)
+{
+    const struct sched_ops *ops = &sched_lottery_ops;
+    start(ops);
+    add(ops, 1, 100);
+    add(ops, 2, 50);
+    add(ops, 3, 250);
+    ck_assert_int_eq(lottery_winner(&rq, 300)->tid, 3);
+    ck_assert_int_eq(lottery_winner(&rq, 0)->tid, 1);
+    ck_assert_int_eq(lottery_winner(&rq, 99)->tid, 1);
+    ck_assert_int_eq(lottery_winner(&rq, 100)->tid, 2);
+    ck_assert_int_eq(lottery_winner(&rq, 149)->tid, 2);
+    ck_assert_int_eq(lottery_winner(&rq, 150)->tid, 3);
+    ck_assert_int_eq(lottery_winner(&rq, 399)->tid, 3);
+}
+END_TEST
+
+START_TEST(test_lottery_generator)
+{
+    uint64_t a = 12345, b = 12345;
+    for (int i = 0; i < 1000; i++)
+        ck_assert_uint_eq(lottery_next(&a), lottery_next(&b));
+    uint64_t c = 54321;
+    ck_assert_uint_ne(lottery_next(&a), lottery_next(&c));
+}
+END_TEST
+
+START_TEST(test_lottery_draws_follow_tickets)
+{
+    const struct sched_ops *ops = &sched_lottery_ops;
+    start(ops);
+    add(ops, 1, 100);
+    add(ops, 2, 50);
+    add(ops, 3, 250);
+    int wins[4] = {0}, n = 40000;
+    for (int i = 0; i < n; i++)
+        wins[run_tick(ops)->tid]++;
+    /* Expected 10000, 5000, 25000; 3 standard deviations is under 300. */
+    ck_assert_int_lt(abs(wins[1] - n / 4), 300);
+    ck_assert_int_lt(abs(wins[2] - n / 8), 300);
+    ck_assert_int_lt(abs(wins[3] - n * 5 / 8), 300);
+}
+END_TEST
+
+START_TEST(test_lottery_currency)
+{
+    const struct sched_ops *ops = &sched_lottery_ops;
+    start(ops);
+    /* User 1 funds currency 1 with 100 base tickets; its two jobs hold 500
+     * each there, so each is worth 50: like one base job of 50 tickets. */
+    ck_assert_int_eq(lottery_fund(1, 100), 0);
+    struct thread *a1 = &threads[1], *a2 = &threads[2];
+    a1->currency = a2->currency = 1;
+    a1->tid = 1, a1->tickets = 500, list_init(&a1->rq_link), ops->enqueue(&rq, a1);
+    a2->tid = 2, a2->tickets = 500, list_init(&a2->rq_link), ops->enqueue(&rq, a2);
+    add(ops, 3, 100);
+    ck_assert_int_eq(lottery_winner(&rq, 49)->tid, 1);
+    ck_assert_int_eq(lottery_winner(&rq, 50)->tid, 2);
+    ck_assert_int_eq(lottery_winner(&rq, 99)->tid, 2);
+    ck_assert_int_eq(lottery_winner(&rq, 100)->tid, 3);
+    ck_assert_int_eq(lottery_fund(1, 0), 0);
+}
+END_TEST
+
+/* ---- mlfq ---- */
+
+START_TEST(test_mlfq_rule4_gaming_fails)
+{
+    const struct sched_ops *ops = &sched_mlfq_ops;
+    start(ops);
+    ck_assert_int_eq(ops->set_tunable("mlfq_quantum", 2), 0); /* slices of 2 ticks */
+    struct thread *gamer = add(ops, 1, 100);
+    ck_assert_int_eq(gamer->level, 0); /* rule 3 */
+    /* It runs one tick of each 2-tick slice and yields before the slice
+     * ends, again and again; the allotment (4 slices = 8 ticks) counts every
+     * one of those ticks, so the 8th moves it down (rule 4). */
+    for (int i = 0; i < 8; i++) {
+        struct thread *t = ops->pick_next(&rq);
+        ck_assert_ptr_eq(t, gamer);
+        ticks++;
+        bool preempt = ops->tick(&rq, t);
+        ck_assert_int_eq(preempt, i == 7);
+        ck_assert_int_eq(gamer->level, i == 7 ? 1 : 0);
+        ops->yield(&rq, t);
+    }
+    ck_assert_uint_eq(gamer->ticks_at_level[0], 8);
+    ck_assert_int_eq(ops->set_tunable("mlfq_quantum", 1), 0);
+    ck_assert_int_eq(ops->set_tunable("mlfq_levels", 99), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_mlfq_levels_and_boost)
+{
+    const struct sched_ops *ops = &sched_mlfq_ops;
+    start(ops);
+    struct thread *hog = add(ops, 1, 100);
+    /* Level 0: 4 ticks, level 1: 4 slices of 2, then the bottom (level 2). */
+    for (int i = 0; i < 4 + 8; i++)
+        run_tick(ops);
+    ck_assert_int_eq(hog->level, 2);
+    for (int i = 0; i < 50; i++)
+        run_tick(ops);
+    ck_assert_int_eq(hog->level, 2); /* the bottom keeps it */
+    struct thread *fresh = add(ops, 2, 100);
+    ck_assert_ptr_eq(ops->pick_next(&rq), fresh); /* rule 1: higher level first */
+    ops->enqueue(&rq, fresh);
+    while (ticks < 100) /* rule 5: at S = 100 ticks both return to the top */
+        run_tick(ops);
+    run_tick(ops);
+    ck_assert_int_eq(hog->level, 0);
+    ck_assert_int_eq(fresh->level, 0);
+}
+END_TEST
+
+/* ---- cfs ---- */
+
+START_TEST(test_cfs_weights)
+{
+    ck_assert_uint_eq(cfs_weight_of(0), 1024);
+    ck_assert_uint_eq(cfs_weight_of(5), 335);
+    ck_assert_uint_eq(cfs_weight_of(-5), 3121);
+    ck_assert_uint_eq(cfs_weight_of(-20), 88761);
+    ck_assert_uint_eq(cfs_weight_of(19), 15);
+    for (int n = NICE_MIN; n < NICE_MAX; n++) {
+        double r = (double)cfs_weight_of(n) / cfs_weight_of(n + 1);
+        ck_assert(r > 1.15 && r < 1.35); /* about 1.25 per step */
+    }
+    ck_assert_uint_eq(cfs_vruntime_delta(10000000, 1024), 10000000);
+    ck_assert_uint_eq(cfs_vruntime_delta(10000000, 335), 10000000ULL * 1024 / 335);
+    /* 48 ms among 4 equal jobs is 12 ms; among 16, the 6 ms granularity. */
+    ck_assert_uint_eq(cfs_slice_ns(1024, 4 * 1024, 48, 6), 12000000);
+    ck_assert_uint_eq(cfs_slice_ns(1024, 16 * 1024, 48, 6), 6000000);
+}
+END_TEST
+
+START_TEST(test_cfs_nice_ratio)
+{
+    const struct sched_ops *ops = &sched_cfs_ops;
+    start(ops);
+    struct thread *a = add(ops, 1, 100), *b = &threads[2];
+    b->tid = 2, b->nice = 5, list_init(&b->rq_link);
+    ops->fork(&rq, NULL, b);
+    ops->enqueue(&rq, b);
+    int runs[3] = {0};
+    for (int i = 0; i < 1359; i++) /* 1024 + 335: one period of the weights */
+        runs[run_tick(ops)->tid]++;
+    ck_assert_int_lt(abs(runs[1] - 1024), 3);
+    ck_assert_int_lt(abs(runs[2] - 335), 3);
+    ck_assert_uint_le(a->vruntime > b->vruntime ? a->vruntime - b->vruntime
+                                                : b->vruntime - a->vruntime,
+                      10000000ULL * 1024 / 335);
+}
+END_TEST
+
+START_TEST(test_cfs_lowest_first)
+{
+    const struct sched_ops *ops = &sched_cfs_ops;
+    start(ops);
+    uint64_t v[12] = {50, 3, 99, 7, 7, 1, 60, 42, 8, 0, 77, 5};
+    for (int i = 0; i < 12; i++) {
+        struct thread *t = &threads[i + 1];
+        t->tid = i + 1;
+        t->vruntime = v[i];
+        ops->enqueue(&rq, t);
+    }
+    ops->dequeue(&rq, &threads[8]); /* vruntime 42 leaves from the middle */
+    uint64_t last = 0;
+    for (int i = 0; i < 11; i++) {
+        struct thread *t = ops->pick_next(&rq);
+        ck_assert_ptr_nonnull(t);
+        ck_assert_uint_ge(t->vruntime, last);
+        ck_assert_uint_ne(t->vruntime, 42);
+        last = t->vruntime;
+    }
+    ck_assert_ptr_null(ops->pick_next(&rq));
+}
+END_TEST
+
+Suite *sched_suite(void)
+{
+    Suite *s = suite_create("sched");
+    TCase *tc = tcase_create("policies");
+    tcase_add_test(tc, test_stride_order);
+    tcase_add_test(tc, test_stride_late_arrival);
+    tcase_add_test(tc, test_lottery_walk);
+    tcase_add_test(tc, test_lottery_generator);
+    tcase_add_test(tc, test_lottery_draws_follow_tickets);
+    tcase_add_test(tc, test_lottery_currency);
+    tcase_add_test(tc, test_mlfq_rule4_gaming_fails);
+    tcase_add_test(tc, test_mlfq_levels_and_boost);
+    tcase_add_test(tc, test_cfs_weights);
+    tcase_add_test(tc, test_cfs_nice_ratio);
+    tcase_add_test(tc, test_cfs_lowest_first);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(sched_suite());
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
