@@ -52,7 +52,7 @@ def test_policy_selftests(qemu, policy, cpus):
 
 @pytest.mark.parametrize("policy", ["mlfq", "lottery", "stride", "cfs"])
 def test_usertests_under_policy(qemu, tmp_path, policy):
-    check(*run_usertests(qemu, tmp_path, 4, "-q", QUICK_TIMEOUT, f"sched={policy}"),
+    check(*run_usertests(qemu, tmp_path, 4, "-q", QUICK_TIMEOUT, bootargs=f"sched={policy}"),
           expect_slow=False)
 
 

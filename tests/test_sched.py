@@ -54,4 +54,4 @@ def test_sched_bad_bootargs(qemu):
 @pytest.mark.parametrize("cpus,bootargs", [(8, ""), (4, "runq=global")])
 def test_usertests_sched_layouts(qemu, tmp_path, cpus, bootargs):
     """Quick usertests on 8 harts with per-hart queues and on 4 with one shared queue."""
-    check(*run_usertests(qemu, tmp_path, cpus, "-q", QUICK_TIMEOUT, bootargs), expect_slow=False)
+    check(*run_usertests(qemu, tmp_path, cpus, "-q", QUICK_TIMEOUT, bootargs=bootargs), expect_slow=False)
