@@ -116,12 +116,18 @@ def mlfq_rows(out):
 
 
 def test_mlfq_rule4(qemu, tmp_path):
-    """No boost during the run: the hog and the gamer sink, the interactive job stays."""
+    """No boost during the run: the hog and the gamer sink, the interactive job
+    stays above the hog.  CPU time is sampled by the tick: on a loaded host a
+    0.5 ms burst of the interactive job is now and then charged a whole tick,
+    so it may reach level 1 (4 ticks of allotment) but never the hog's level,
+    and it uses far less CPU than the hog."""
     sh = boot(qemu, tmp_path, 1, "sched=mlfq mlfq_boost=100000")
-    rows = mlfq_rows(sh.run("mlfq-mix 2 1", timeout=WORKLOAD_TIMEOUT))
-    assert rows["hog"][0][1] == 2, f"hog at level {rows['hog'][0][1]}"
-    assert rows["gamer"][0][1] > 0, "the gamer kept the top level by yielding (rule 4 gamed)"
-    assert rows["interactive"][0][1] == 0, "the interactive job left the top level"
+    out = sh.run("mlfq-mix 2 1", timeout=WORKLOAD_TIMEOUT)
+    rows = mlfq_rows(out)
+    assert rows["hog"][0][1] == 2, f"hog at level {rows['hog'][0][1]}\n{out}"
+    assert rows["gamer"][0][1] > 0, f"the gamer kept the top level by yielding (rule 4 gamed)\n{out}"
+    assert rows["interactive"][0][1] < rows["hog"][0][1], f"the interactive job sank\n{out}"
+    assert rows["interactive"][0][0] * 4 <= rows["hog"][0][0], out
 
 
 def test_mlfq_rule5_no_starvation(qemu, tmp_path):
@@ -135,12 +141,18 @@ def test_mlfq_rule5_no_starvation(qemu, tmp_path):
 
 
 def test_cfs_nice(qemu, tmp_path):
-    """nice 0 against nice 5: CPU in the ratio of the weights, 1024/335 = 3.06.
-    Over ~300 ticks the slow job's count is off by a tick or two: +-12%."""
+    """nice 0 against nice 5: CPU in the ratio of the weights, 1024/335 = 3.06,
+    so the nice-5 job gets 335/1359 of the ticks.  The count is exact but for
+    the tick in progress at each end and the ticks the waiting parent is
+    charged: within 4 ticks (on a loaded host a run of 3 s may see only ~100
+    ticks, so a fixed ratio tolerance would not do)."""
     sh = boot(qemu, tmp_path, 1, "sched=cfs")
     out = sh.run("cfs-nice 3 5", timeout=WORKLOAD_TIMEOUT)
-    ratio = int(re.search(r"ratio x1000: (\d+)", out).group(1)) / 1000
-    assert 2.7 <= ratio <= 3.45, f"CPU ratio nice 0 : nice 5 is {ratio}\n{out}"
+    cpu = [int(m.group(2)) for m in re.finditer(r"^\s*(-?\d+)\s+\d+\s+(\d+)\s*$", out, re.M)]
+    assert len(cpu) == 2, out
+    total = sum(cpu)
+    assert total >= 50, f"too few ticks to compare\n{out}"
+    assert abs(cpu[1] - total * 335 / 1359) <= 4, f"nice 5 got {cpu[1]} of {total} ticks\n{out}"
 
 
 def test_switch_under_load_loses_nothing(qemu, tmp_path):
