@@ -23,20 +23,20 @@
 
 struct schedinfo {
     int pid;
-    char state;  /* as in ps: R r S Z E */
-    int hart;    /* hart it runs on, or last ran on */
+    char state; /* as in ps: R r S Z E */
+    int hart;   /* hart it runs on, or last ran on */
     int nice;
     int tickets;
-    int level;   /* mlfq level (0: top) */
-    unsigned long arrival;    /* tick it was created */
-    unsigned long first_run;  /* tick it first ran (0: not yet) */
-    unsigned long completion; /* tick it exited (0: alive) */
-    unsigned long cpu;        /* ticks it ran */
-    unsigned long wait;       /* ticks it spent runnable, queued */
-    unsigned long voluntary;   /* switches away by yielding or sleeping */
-    unsigned long involuntary; /* preemptions */
-    unsigned long pass;        /* stride */
-    unsigned long vruntime;    /* cfs, in nanoseconds of weighted CPU time */
+    int level;                                   /* mlfq level (0: top) */
+    unsigned long arrival;                       /* tick it was created */
+    unsigned long first_run;                     /* tick it first ran (0: not yet) */
+    unsigned long completion;                    /* tick it exited (0: alive) */
+    unsigned long cpu;                           /* ticks it ran */
+    unsigned long wait;                          /* ticks it spent runnable, queued */
+    unsigned long voluntary;                     /* switches away by yielding or sleeping */
+    unsigned long involuntary;                   /* preemptions */
+    unsigned long pass;                          /* stride */
+    unsigned long vruntime;                      /* cfs, in nanoseconds of weighted CPU time */
     unsigned long level_ticks[SCHED_LEVELS_MAX]; /* mlfq: ticks run at each level */
 };
 
@@ -48,12 +48,12 @@ struct schedinfo {
 
 struct sched_event {
     unsigned long tick;
-    unsigned long ns;   /* time since boot, nanoseconds */
-    unsigned long seq;  /* event number since boot: gaps mean lost events */
+    unsigned long ns;  /* time since boot, nanoseconds */
+    unsigned long seq; /* event number since boot: gaps mean lost events */
     int hart;
-    int pid_out;        /* pid, -tid for a kernel thread, 0 for the idle loop */
-    int pid_in;         /* the same */
-    int reason;         /* SWITCH_* for pid_out */
+    int pid_out; /* pid, -tid for a kernel thread, 0 for the idle loop */
+    int pid_in;  /* the same */
+    int reason;  /* SWITCH_* for pid_out */
 };
 
 #endif

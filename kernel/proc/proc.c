@@ -497,6 +497,7 @@ void proc_dump(void)
     printf("\n  PID  PPID S HART   TICKS NAME             WAITING ON\n");
     list_for_each(e, &all_procs) dump_one(list_entry(e, struct proc, all));
     spin_unlock(&proc_lock);
+}
 
 int proc_with_thread(int pid, int (*fn)(struct thread *t, void *arg), void *arg)
 {

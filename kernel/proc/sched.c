@@ -398,7 +398,8 @@ void sched_for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg)
 {
     struct list_head *e;
     spin_lock(&threads_lock);
-    list_for_each(e, &all_threads) fn(list_entry(e, struct thread, all), arg);
+    list_for_each (e, &all_threads)
+        fn(list_entry(e, struct thread, all), arg);
     spin_unlock(&threads_lock);
 }
 

@@ -114,8 +114,7 @@ static void count_issued(struct runq *rq, uint64_t issued[LOTTERY_CURRENCIES])
 {
     struct list_head *e;
     memset(issued, 0, LOTTERY_CURRENCIES * sizeof(issued[0]));
-    list_for_each(e, &lq(rq)->fifo)
-    {
+    list_for_each (e, &lq(rq)->fifo) {
         struct thread *t = list_entry(e, struct thread, rq_link);
         issued[t->currency] += MAX(READ_ONCE(t->tickets), 1);
     }
@@ -136,8 +135,7 @@ static struct thread *walk(struct runq *rq, uint64_t winner, const uint64_t *iss
 {
     uint64_t counter = 0;
     struct list_head *e;
-    list_for_each(e, &lq(rq)->fifo)
-    {
+    list_for_each (e, &lq(rq)->fifo) {
         struct thread *t = list_entry(e, struct thread, rq_link);
         counter += worth(t, issued);
         if (counter > winner)
@@ -164,7 +162,8 @@ static struct thread *lottery_pick_next(struct runq *rq)
         lq(rq)->state = seeded_state(rq->id);
     }
     count_issued(rq, issued);
-    list_for_each(e, &lq(rq)->fifo) total += worth(list_entry(e, struct thread, rq_link), issued);
+    list_for_each (e, &lq(rq)->fifo)
+        total += worth(list_entry(e, struct thread, rq_link), issued);
     uint64_t winner = lottery_next(&lq(rq)->state) % total;
     lq(rq)->draws++;
     struct thread *t = walk(rq, winner, issued);

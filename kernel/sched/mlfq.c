@@ -7,10 +7,9 @@
  *      up the CPU on the way, it moves down one level;
  *   5. after every period S all jobs move to the top level.
  *
- * Tunables (bootargs, or `sched mlfq_boost=50` at run time): mlfq_levels=N (2..8, default 3); the slice at level
- * i is quantum << i ticks (mlfq_quantum=, default 1: longer at lower
- * levels); the allotment at level i is mlfq_allot= slices (default 4); S is
- * mlfq_boost= ticks (default 100).
+ * Tunables (bootargs, or `sched mlfq_boost=50` at run time): mlfq_levels=N (2..8, default 3); the
+ * slice at level i is quantum << i ticks (mlfq_quantum=, default 1: longer at lower levels); the
+ * allotment at level i is mlfq_allot= slices (default 4); S is mlfq_boost= ticks (default 100).
  *
  * Invariant: each queued thread is on the FIFO of its level; allot_used
  * counts the ticks it ran at that level since it arrived there, and only a
@@ -58,7 +57,6 @@ static uint64_t current_epoch(void)
 {
     return ticks / boost_period;
 }
-
 
 static const struct {
     const char *key;

@@ -27,7 +27,7 @@ static struct runq runqs[NCPU_MAX];
  * lock held, so a hart holding one sees them agree with rq->pol. */
 static const struct sched_ops *active;
 static unsigned policy_gen = 1;
-static bool global_queue; /* (i) */
+static bool global_queue;            /* (i) */
 static struct sleeplock switch_lock; /* one policy switch at a time */
 
 void runq_init(bool global, const struct sched_ops *ops)

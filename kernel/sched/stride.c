@@ -75,8 +75,7 @@ static bool runs_before(const struct thread *a, const struct thread *b)
 static void insert_sorted(struct runq *rq, struct thread *t)
 {
     struct list_head *e;
-    list_for_each(e, &sq(rq)->sorted)
-    {
+    list_for_each (e, &sq(rq)->sorted) {
         if (runs_before(t, list_entry(e, struct thread, rq_link)))
             break;
     }

@@ -52,8 +52,7 @@ static int wake_locked(struct waitq *wq, bool all)
     struct list_head *e, *tmp;
     int n = 0;
     ASSERT_HELD(&wq->lock);
-    list_for_each_safe(e, tmp, &wq->sleepers)
-    {
+    list_for_each_safe (e, tmp, &wq->sleepers) {
         struct thread *t = list_entry(e, struct thread, wq_link);
         list_remove(e);
         if (sched_wake(t) && (++n, !all))

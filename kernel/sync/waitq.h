@@ -34,7 +34,9 @@ struct waitq {
 };
 
 #define WAITQ_INIT(wq, n)                                                                          \
-    { .lock = SPINLOCK_INIT(n), .sleepers = LIST_HEAD_INIT((wq).sleepers), .name = (n) }
+    {                                                                                              \
+        .lock = SPINLOCK_INIT(n), .sleepers = LIST_HEAD_INIT((wq).sleepers), .name = (n)           \
+    }
 
 void waitq_init(struct waitq *wq, const char *name);
 /* Atomically release lk (may be NULL, or wq's own lock), sleep on wq, and

@@ -42,8 +42,7 @@ long sys_sched_policy(const struct sysargs *args)
     if (arg_ptr(args, 1) && size) {
         size_t n = MIN(len, size - 1);
         char nul = '\0';
-        if (copy_to_user(arg_ptr(args, 1), text, n) ||
-            copy_to_user(arg_ptr(args, 1) + n, &nul, 1))
+        if (copy_to_user(arg_ptr(args, 1), text, n) || copy_to_user(arg_ptr(args, 1) + n, &nul, 1))
             return -EFAULT;
     }
     return len;

@@ -31,7 +31,7 @@
 static volatile bool stop;
 static struct spinlock pp_lock = SPINLOCK_INIT("bench pingpong");
 static struct waitq pp_wq = WAITQ_INIT(pp_wq, "bench pingpong");
-static int pp_turn;            /* (pp_lock) */
+static int pp_turn; /* (pp_lock) */
 static volatile uint64_t pp_handovers;
 
 static void yielder(void *arg)

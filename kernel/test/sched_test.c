@@ -26,10 +26,10 @@
 struct pair {
     struct spinlock lock;
     struct waitq wq;
-    int turn;         /* (lock) 0: a's turn, 1: b's */
-    int count;        /* (lock) hand-overs so far */
+    int turn;  /* (lock) 0: a's turn, 1: b's */
+    int count; /* (lock) hand-overs so far */
     volatile int busy[2];
-    bool twice;       /* a side was found running twice at once */
+    bool twice; /* a side was found running twice at once */
     struct thread *t[2];
 };
 
@@ -144,8 +144,7 @@ int wakeup_selftest(void)
         if (pairs[i].count != 2 * ROUNDS)
             return fail("wakeup", "hand-overs lost or duplicated");
     }
-    printf("selftest wakeup: PASS (%d pairs x %d hand-overs, kicked throughout)\n", n,
-           2 * ROUNDS);
+    printf("selftest wakeup: PASS (%d pairs x %d hand-overs, kicked throughout)\n", n, 2 * ROUNDS);
     return 0;
 }
 
@@ -193,7 +192,6 @@ int spread_selftest(void)
      * per tick at most; spinners waiting in a queue must not. */
     if (idled > 2 * 30)
         return fail("spread", "harts idled while threads waited");
-    printf("selftest spread: PASS (%d spinners on %d harts, %lu idle passes)\n", n, harts,
-           idled);
+    printf("selftest spread: PASS (%d spinners on %d harts, %lu idle passes)\n", n, harts, idled);
     return 0;
 }

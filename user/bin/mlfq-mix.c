@@ -38,7 +38,8 @@ static void spin_us(unsigned long us)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     do
         clock_gettime(CLOCK_MONOTONIC, &ts);
-    while ((unsigned long)(ts.tv_sec - t0.tv_sec) * 1000000 + (ts.tv_nsec - t0.tv_nsec) / 1000 < us);
+    while ((unsigned long)(ts.tv_sec - t0.tv_sec) * 1000000 + (ts.tv_nsec - t0.tv_nsec) / 1000 <
+           us);
 }
 
 /* One byte for each of n jobs: none waits for another to get going. */
