@@ -229,7 +229,7 @@ static int exec_args(const char *path, struct args *a)
         mm_put(old);
     fd_close_on_exec(p);
     sig_exec(p);
-    strlcpy(p->name, basename(path), sizeof(p->name));
+    proc_set_name(p, basename(path));
     struct trapframe *tf = proc_trapframe(p);
     memset(tf, 0, sizeof(*tf));
     memset(&p->fp, 0, sizeof(p->fp));

@@ -59,7 +59,11 @@ static bool pid_in_use_locked(int pid)
     return false;
 }
 
-/* A new process with a pid, counted against max_procs; NULL: -EAGAIN/-ENOMEM in *err. */
+/*
+ * A new EMBRYO process with a pid, counted against max_procs; NULL: -EAGAIN/
+ * -ENOMEM in *err.  It is on the list of all processes (its pid is taken) but
+ * every walker skips it until proc_publish makes it ALIVE.
+ */
 static struct proc *proc_alloc(int *err)
 {
     struct proc *p = kmem_cache_alloc(proc_cache);
@@ -68,6 +72,7 @@ static struct proc *proc_alloc(int *err)
         return NULL;
     }
     memset(p, 0, sizeof(*p));
+    p->state = P_EMBRYO;
     list_init(&p->children);
     list_init(&p->sibling);
     list_init(&p->itimer_link);
@@ -88,6 +93,27 @@ static struct proc *proc_alloc(int *err)
     list_push_back(&all_procs, &p->all);
     spin_unlock(&proc_lock);
     return p;
+}
+
+/*
+ * The process is complete (address space, descriptors, thread): make it
+ * visible to kill, wait4 and the stop-all walk.  Called by the creator after
+ * the thread exists and by the new thread before its first return to user
+ * mode, whichever comes first; so fork never returns a pid that kill cannot
+ * find, and the child never runs user code while it cannot be killed.
+ */
+static void proc_publish(struct proc *p)
+{
+    spin_lock(&proc_lock);
+    if (p->state == P_EMBRYO)
+        p->state = P_ALIVE;
+    spin_unlock(&proc_lock);
+}
+
+void proc_set_name(struct proc *p, const char *name)
+{
+    memset(p->name, 0, sizeof(p->name));
+    strlcpy(p->name, name, sizeof(p->name));
 }
 
 /* Undo proc_alloc and whatever was set up (for failed forks and reaped zombies). */
@@ -122,6 +148,7 @@ static void init_thread(void *arg)
     struct init_start *st = arg;
     struct proc *p = st->p;
     const char *argv[] = {init_path, NULL};
+    proc_publish(p);
     int err = proc_exec_kernel(init_path, argv);
     /* The last touch of *st: the boot thread may return (and its stack
      * frame go away) as soon as it sees the result. */
@@ -141,7 +168,7 @@ bool proc_start_init(void)
     if (!p)
         return false;
     st.p = p;
-    strlcpy(p->name, "init", sizeof(p->name));
+    proc_set_name(p, "init");
     p->pgid = p->sid = p->pid;
     p->cwd = inode_get(root_fs, QFS_ROOT_INUM);
     /* fds 0, 1, 2 on the console, if the image has /dev/console. */
@@ -174,6 +201,7 @@ bool proc_start_init(void)
 static void fork_child_start(void *arg)
 {
     struct proc *p = arg;
+    proc_publish(p);
     user_trap_return(proc_trapframe(p));
 }
 
@@ -204,6 +232,7 @@ int proc_fork(void)
         err = -ENOMEM;
         goto out_free;
     }
+    proc_publish(child);
     return child->pid;
 out_free:
     proc_free(child);
@@ -352,7 +381,12 @@ void proc_notify_parent(struct proc *p, int why, int sig)
 
 /* ---- power-off ---- */
 
-/* Alive processes other than the caller and init; kill them too if `kill`. */
+/*
+ * Processes other than the caller and init that have not exited (embryos
+ * included: their creator publishes them soon); send them SIGKILL too if
+ * `kill`.  An embryo has no thread to wake yet: the pending signal alone is
+ * enough, since its thread takes it before it first enters user mode.
+ */
 static int others_alive(bool kill)
 {
     struct list_head *e;
@@ -362,7 +396,7 @@ static int others_alive(bool kill)
     list_for_each(e, &all_procs)
     {
         struct proc *p = list_entry(e, struct proc, all);
-        if (p == self || p == init_proc || p->state != P_ALIVE)
+        if (p == self || p == init_proc || p->state == P_ZOMBIE)
             continue;
         n++;
         if (kill)
@@ -537,7 +571,12 @@ int proc_list(uintptr_t ubuf, int max)
         struct procinfo *pi = &info[n++];
         pi->pid = p->pid;
         pi->ppid = p->parent ? p->parent->pid : 0;
-        memcpy(pi->name, p->name, sizeof(pi->name));
+        /* Only the name's bytes: the rest of the zeroed record stays zero. */
+        memcpy(pi->name, p->name, strnlen(p->name, sizeof(pi->name) - 1));
+        if (p->state == P_EMBRYO) {
+            pi->state = 'E'; /* its thread and memory may be half built */
+            continue;
+        }
         pi->size = p->mm ? p->mm->st.resident * PAGE_SIZE : 0;
         pi->ticks = p->thread ? p->thread->ticks_run : 0;
         pi->state = p->state == P_ZOMBIE ? 'Z'

@@ -2,9 +2,11 @@
  * Processes: a user address space, open files and a working directory, run
  * by one kernel thread that enters and leaves user mode.
  *
- * Lifecycle: fork (or proc_start_init) creates it ALIVE; exit makes it a
- * ZOMBIE that keeps its pid and exit status until the parent's wait4 reaps
- * it; the orphans of an exiting process are given to init (pid 1), which
+ * Lifecycle: proc_alloc makes an EMBRYO (it holds its pid, so no one else
+ * gets it, but nothing can find it: kill, the stop-all walk and wait4 skip
+ * it); fork (or proc_start_init) publishes it ALIVE once it has its address
+ * space, descriptors and thread; exit makes it a ZOMBIE that keeps its pid
+ * and exit status until the parent's wait4 reaps it; the orphans of an exiting process are given to init (pid 1), which
  * reaps them.  Processes and pids are allocated dynamically (no table);
  * `max_procs` (bootargs maxproc=, default 64) makes fork fail with EAGAIN.
  *
@@ -33,12 +35,14 @@ struct mm;
 struct file;
 struct inode;
 
-enum proc_state { P_ALIVE, P_ZOMBIE };
+enum proc_state { P_EMBRYO, P_ALIVE, P_ZOMBIE };
 
 struct proc {
     int pid;
-    char name[PROC_NAME_MAX]; /* (o) program name, for ps and fault messages */
-    struct thread *thread;    /* the thread that runs it */
+    char name[PROC_NAME_MAX]; /* (o) program name, for ps and fault messages; zero-filled
+                                 after the terminator (proc_set_name) */
+    struct thread *thread;    /* set before the process is published ALIVE; cleared
+                                 (p) when the zombie is reaped */
     struct mm *mm;            /* (o; written under p) */
     struct file **fds;        /* (o) descriptor table, nfds entries */
     bool *cloexec;            /* (o) per descriptor: close it at exec */
@@ -123,6 +127,8 @@ struct mm *proc_mm_get(int pid);
  * must not sleep. */
 struct thread;
 int proc_with_thread(int pid, int (*fn)(struct thread *t, void *arg), void *arg);
+/* Set p's name, clearing the rest of the field (no bytes of an older name stay). */
+void proc_set_name(struct proc *p, const char *name);
 
 /* Descriptors (fdtable.c). */
 int fd_alloc(struct proc *p, struct file *f, int min); /* lowest free >= min, or -EMFILE */
