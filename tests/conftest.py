@@ -97,7 +97,7 @@ class Qemu:
     """One running QEMU, driven through its console (a pseudo-terminal)."""
 
     def __init__(self, cpus=2, mem="128M", bootargs="", timeout=BOOT_TIMEOUT,
-                 gdb_port=None, extra=(), name="qemu"):
+                 gdb_port=None, extra=(), name="qemu", lifetime=QEMU_LIFETIME):
         self.cpus = cpus
         self.mem = mem
         self.bootargs = bootargs
@@ -107,7 +107,7 @@ class Qemu:
         self.exitstatus = None
         self.at_prompt = False
         # --foreground keeps QEMU in our process group, so it may use the tty.
-        argv = ["timeout", "--foreground", "-k", "5", str(QEMU_LIFETIME)] + self.argv
+        argv = ["timeout", "--foreground", "-k", "5", str(lifetime)] + self.argv
         self.started = time.monotonic()
         self.proc = pexpect.spawn(
             argv[0], argv[1:], cwd=ROOT, encoding="utf-8", codec_errors="replace",
