@@ -6,6 +6,8 @@
  *
  *   sysfuzz [-s seed] [-n calls] [-t seconds] [-j parallel] [-c calls-per-child]
  *   sysfuzz -s seed -C child -v     replay one child, printing every call
+ *   sysfuzz -x name ...             leave these calls out (to narrow down a finding)
+ *   sysfuzz -l                      list the table: each call's argument kinds
  *   sysfuzz -F n                    n processes fork and reap forever (for the
  *                                   power-off-while-forking test)
  *
@@ -623,6 +625,7 @@ struct job {
 struct totals {
     long made[MAX_CALLS + 1], ok[MAX_CALLS + 1];
     long calls, children, blocked, overran, self_ended, by_signal, exits;
+    long signals[65];
     int failures;
 };
 
@@ -730,8 +733,10 @@ static void finish_child(struct job *j, int status)
         tot.overran++;
     else if (!setup_ok)
         failure("child %d could not make its scratch directory", j->index);
-    else if (WIFSIGNALED(status))
+    else if (WIFSIGNALED(status)) {
         tot.by_signal++;
+        tot.signals[WTERMSIG(status) & 63]++;
+    }
     else
         tot.exits++;
     char dir[64];
@@ -858,13 +863,31 @@ static void check_alive(void)
     unlink(path);
 }
 
-/* Free frames once every process the run made is gone (init reaps orphans). */
-static long settled_memfree(long want)
+/* Bytes of user memory this process has mapped (its heap grows as stdio and
+ * opendir need it: those frames are the fuzzer's, not a leak). */
+static long own_size(void)
 {
-    long m = memfree();
+    static struct procinfo ps[128];
+    int n = getprocs(ps, 128);
+    for (int i = 0; i < n; i++)
+        if (ps[i].pid == getpid())
+            return (long)ps[i].size;
+    return 0;
+}
+
+/* Free frames plus the frames the fuzzer's own growth took since `base_size`. */
+static long frames_free(long base_size)
+{
+    return memfree() + (own_size() - base_size) / 4096;
+}
+
+/* Free frames once every process the run made is gone (init reaps orphans). */
+static long settled_memfree(long want, long base_size)
+{
+    long m = frames_free(base_size);
     for (int i = 0; i < 100 && m != want; i++) {
         msleep(50);
-        m = memfree();
+        m = frames_free(base_size);
     }
     return m;
 }
@@ -873,20 +896,27 @@ static long settled_memfree(long want)
  * (the process table's frame, stdio's buffers) are not counted as leaks. */
 static void warm_up(void)
 {
-    struct options o = {12345, 50, 0, 1, 50, 0, 0};
+    struct options o = {12345, 50, 0, 1, 50, -1, 0};
+    bool t = tracing;
+    tracing = false;
     run(&o);
+    tracing = t;
     check_alive();
     tot = (struct totals){0};
 }
 
-static void report(const struct options *o, long secs, long before, long after)
+static void report(const struct options *o, long secs, long before, long after, long base_size)
 {
     int skipped = 0;
     printf("sysfuzz: seed %llu: %ld calls in %ld children, %ld s (%ld ended by their own calls, "
            "%ld by a signal they caused, %ld killed while blocked, %ld overran)\n",
            (unsigned long long)o->seed, tot.calls, tot.children, secs, tot.exits,
            tot.by_signal, tot.blocked, tot.overran);
-    printf("sysfuzz: calls (made/succeeded):");
+    printf("sysfuzz: signals that ended children:");
+    for (int i = 1; i < 64; i++)
+        if (tot.signals[i])
+            printf(" %d (%ld)", i, tot.signals[i]);
+    printf("\nsysfuzz: calls (made/succeeded):");
     for (int i = 0; i <= NCALLS; i++) {
         if (i < NCALLS && (calls[i].flags & H_SKIP)) {
             skipped++;
@@ -899,7 +929,8 @@ static void report(const struct options *o, long secs, long before, long after)
     for (int i = 0; i < NCALLS; i++)
         if (calls[i].flags & H_SKIP)
             printf(" %s (%s)", calls[i].name, calls[i].why);
-    printf("\nsysfuzz: free frames: %ld before, %ld after\n", before, after);
+    printf("\nsysfuzz: free frames: %ld before, %ld after (the fuzzer's own growth: %ld KiB)\n",
+           before, after, (own_size() - base_size) / 1024);
 }
 
 static void list_table(void)
@@ -932,7 +963,8 @@ static void fork_storm(int n)
 static void usage(void)
 {
     fprintf(stderr, "usage: sysfuzz [-s seed] [-n calls] [-t seconds] [-j parallel 1-%d] "
-                    "[-c calls-per-child] [-C child [-v]] | -l | -F processes\n", MAX_JOBS);
+                    "[-c calls-per-child] [-x call]... [-C child [-v]] | -l | -F processes\n",
+            MAX_JOBS);
     exit(2);
 }
 
@@ -941,7 +973,9 @@ int main(int argc, char **argv)
     struct options o = {1, 100000, 0, 2, 400, -1, 0};
     bool list = false;
     int c;
-    while ((c = getopt(argc, argv, "s:n:t:j:c:C:vlF:")) != -1) {
+    const char *exclude[16];
+    int nexclude = 0;
+    while ((c = getopt(argc, argv, "s:n:t:j:c:C:vlF:x:")) != -1) {
         switch (c) {
         case 's': o.seed = strtoull(optarg, NULL, 0); break;
         case 'n': o.calls = strtol(optarg, NULL, 0); break;
@@ -952,6 +986,10 @@ int main(int argc, char **argv)
         case 'v': tracing = true; break;
         case 'l': list = true; break;
         case 'F': o.forkers = atoi(optarg); break;
+        case 'x':
+            if (nexclude < 16)
+                exclude[nexclude++] = optarg;
+            break;
         default: usage();
         }
     }
@@ -960,6 +998,12 @@ int main(int argc, char **argv)
     if (o.forkers > 0)
         fork_storm(o.forkers);
     table_init();
+    for (int i = 0; i < nexclude; i++)
+        for (int k = 0; k < NCALLS; k++)
+            if (strcmp(calls[k].name, exclude[i]) == 0) {
+                calls[k].flags |= H_SKIP;
+                calls[k].why = "-x on the command line";
+            }
     if (list) {
         list_table();
         return 0;
@@ -971,15 +1015,14 @@ int main(int argc, char **argv)
     }
     printf("sysfuzz: seed %llu, %s%ld calls, %d at a time, %d per child\n",
            (unsigned long long)o.seed, o.seconds ? "at most " : "", o.calls, o.jobs, o.chunk);
-    if (o.only < 0)
-        warm_up();
-    long before = memfree(), start = now_ns();
+    warm_up();
+    long base_size = own_size(), before = memfree(), start = now_ns();
     run(&o);
     long secs = (now_ns() - start) / 1000000000L;
     check_alive();
     rmtree(root_dir, 0);
-    long after = o.only < 0 ? settled_memfree(before) : before; /* a replay: no leak check */
-    report(&o, secs, before, after);
+    long after = settled_memfree(before, base_size);
+    report(&o, secs, before, after, base_size);
     if (after != before)
         failure("%ld frames leaked (free frames %ld before the run, %ld after)", before - after,
                 before, after);
