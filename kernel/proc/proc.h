@@ -2,12 +2,13 @@
  * Processes: a user address space, open files and a working directory, run
  * by one kernel thread that enters and leaves user mode.
  *
- * Lifecycle: proc_alloc makes an EMBRYO (it holds its pid, so no one else
- * gets it, but nothing can find it: kill, the stop-all walk and wait4 skip
- * it); fork (or proc_start_init) publishes it ALIVE once it has its address
- * space, descriptors and thread; exit makes it a ZOMBIE that keeps its pid
- * and exit status until the parent's wait4 reaps it; the orphans of an exiting process are given to init (pid 1), which
- * reaps them.  Processes and pids are allocated dynamically (no table);
+ * Lifecycle: proc_alloc makes an EMBRYO: it holds its pid (no one else gets
+ * it) but kill and wait4 cannot find it, and the power-off walk only leaves a
+ * SIGKILL pending for it; fork (or proc_start_init) publishes it ALIVE once
+ * it has its address space, descriptors and thread, before it runs user code
+ * and before fork returns its pid.  Exit makes it a ZOMBIE that keeps its pid
+ * and exit status until the parent's wait4 reaps it; the orphans of an
+ * exiting process are given to init (pid 1), which reaps them.  Processes and pids are allocated dynamically (no table);
  * `max_procs` (bootargs maxproc=, default 64) makes fork fail with EAGAIN.
  *
  * Locks: proc_lock (in proc.c) guards the fields marked (p): the process
