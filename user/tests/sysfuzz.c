@@ -58,7 +58,7 @@
 #define FD_RANGE 24         /* descriptors drawn from 0..FD_RANGE-1 mostly */
 #define MAX_JOBS 4
 #define CHUNK_MAX 1500      /* 2 bytes a call must fit in one pipe buffer */
-#define BLOCKED_NS 100000000L  /* asleep this long: blocked on itself, killed */
+#define BLOCKED_NS 500000000L  /* asleep this long: blocked on itself, killed */
 #define OVERRUN_NS 30000000000L /* running this long: killed, counted */
 #define UNKILLABLE_NS 20000000000L
 #define KERNEL_HALF 0xffffffc000000000UL
@@ -82,6 +82,8 @@ enum {
     H_EXEC = 16,     /* may succeed (a real program sometimes): the child ends there */
     H_WAITPID = 32,  /* pid <= 0 is allowed: it selects the caller's own children */
     H_NAP = 64,      /* a time it is given is short, mostly */
+    H_RARE = 128,    /* made a tenth as often: it blocks until killed, mostly */
+    H_SIGACT = 256,  /* the new action's handler is mostly a real one (or DFL/IGN) */
 };
 struct hint {
     const char *name;
@@ -96,6 +98,11 @@ static const struct hint hints[] = {
     {"__brk", H_BRK, "the break is put back after each call (the fuzzer's buffers are in the heap)"},
     {"execve", H_EXEC, "sometimes given /bin/true: success ends the child"},
     {"wait4", H_WAITPID, "pid -1 and 0 allowed (they mean the caller's children)"},
+    {"rt_sigreturn", H_LAST, "restores registers from whatever the stack holds: the child ends there"},
+    {"rt_sigaction", H_SIGACT, "the handler is mostly SIG_DFL, SIG_IGN or a function that returns "
+                               "(a random one only gets the child killed by the first SIGCHLD)"},
+    {"pause", H_RARE, "waits for a signal that does not come: made a tenth as often"},
+    {"rt_sigsuspend", H_RARE, "waits for a signal that does not come: made a tenth as often"},
     {"__nanosleep", H_NAP, "the time is mostly under 10 ms (a long sleep only gets the child killed)"},
 };
 
@@ -454,7 +461,9 @@ static int pick_call(void)
         int i = (int)below(NCALLS + 1);
         if (i == NCALLS)
             return -1; /* a number that is not in the table */
-        if (!(calls[i].flags & (H_SKIP | H_LAST)))
+        if (calls[i].flags & (H_SKIP | H_LAST))
+            continue;
+        if (!(calls[i].flags & H_RARE) || below(10) == 0)
             return i;
     }
 }
@@ -472,8 +481,16 @@ static void after_fork(long r)
     }
 }
 
+void __sigtramp(void); /* the user library's handler return (user/lib/sigtramp.S) */
+
+static void on_signal(int sig)
+{
+    (void)sig;
+}
+
 static void fuzz_one(int n, int index, uintptr_t arena_end)
 {
+    const unsigned long handlers[] = {0, 1, (unsigned long)on_signal};
     long a[MAX_ARGS];
     long nr;
     const struct call *c = index >= 0 ? &calls[index] : NULL;
@@ -497,6 +514,12 @@ static void fuzz_one(int n, int index, uintptr_t arena_end)
         chance(90)) {
         long t[2] = {0, (long)below(10000000)};
         memcpy((char *)a[0], t, sizeof(t));
+    }
+    if (c && (c->flags & H_SIGACT) && (unsigned long)a[1] - (unsigned long)arena < ARENA_SIZE - 32 &&
+        chance(90)) {
+        unsigned long act[3] = {PICK(handlers), (unsigned long)below(0x10000000),
+                                (unsigned long)__sigtramp};
+        memcpy((char *)a[1], act, sizeof(act));
     }
     if (c && (c->flags & (H_EXEC | H_LAST)))
         flush_records();
@@ -620,6 +643,7 @@ struct job {
     int rfd;           /* read end of its report pipe */
     long started, asleep_since, killed_at;
     const char *why;   /* why the parent killed it, or NULL */
+    uint64_t seed;
 };
 
 struct totals {
@@ -703,7 +727,7 @@ static int start_child(uint64_t seed, int k, int ncalls)
     }
     for (int j = 0; j < MAX_JOBS; j++)
         if (!jobs[j].pid) {
-            jobs[j] = (struct job){pid, k, p[0], now_ns(), 0, 0, NULL};
+            jobs[j] = (struct job){pid, k, p[0], now_ns(), 0, 0, NULL, seed};
             return 0;
         }
     return -1; /* not reached: callers keep a slot free */
@@ -761,9 +785,10 @@ static void watch_children(void)
                 state = ps[i].state;
         if (jb->killed_at) {
             if (t - jb->killed_at > UNKILLABLE_NS && state != 'Z') {
-                failure("child %d (pid %d) still there (state %c) 20 s after SIGKILL", jb->index,
-                        jb->pid, state);
-                jb->killed_at = t; /* report it again in 20 s */
+                failure("child %d (pid %d, seed %llu) still there (state %c) 20 s after SIGKILL; "
+                        "given up on", jb->index, jb->pid, (unsigned long long)jb->seed, state);
+                close(jb->rfd);
+                jb->pid = 0; /* the run goes on without it (and its frames count as leaked) */
             }
             continue;
         }
