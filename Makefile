@@ -51,7 +51,7 @@ KSRCS := $(shell find kernel -name '*.c' | sort)
 KASMS := $(shell find kernel -name '*.S' | sort)
 KOBJS := $(KSRCS:%.c=$(B)/%.o) $(KASMS:%.S=$(B)/%.o)
 
-.PHONY: FORCE all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench plot format format-check clean help deps
+.PHONY: FORCE all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench plot fuzz format format-check clean help deps
 
 all: kernel $(B)/fs.img $(B)/mkfs/fsck
 kernel: $(B)/kernel.elf
@@ -162,6 +162,13 @@ lab-start:
 labs:
 	$(PYTHON) scripts/lab.py list
 	$(PYTHON) scripts/lab.py check
+
+# The system-call fuzzer for a long run (tests/fuzzrun.py; docs/testing.md).
+SEED ?= 1
+CALLS ?= 1000000
+JOBS ?= 3
+fuzz: kernel $(B)/fs.img $(B)/mkfs/fsck
+	$(PYTHON) tests/fuzzrun.py --seed $(SEED) --calls $(CALLS) --cpus $(CPUS) --jobs $(JOBS)
 
 bench: kernel $(B)/fs.img
 	$(PYTHON) tests/bench.py
