@@ -36,7 +36,8 @@ def copy_image(dst):
     return dst
 
 
-def fuzz(img, cpus, seed, calls, seconds=0, jobs=2, chunk=400, make_vm=None, wait=None):
+def fuzz(img, cpus, seed, calls, seconds=0, jobs=2, chunk=400, make_vm=None, wait=None,
+         exclude=()):
     """Boot, run sysfuzz, power off; returns (verdict, console log, fsck status, fsck output).
 
     make_vm(cpus=, timeout=, extra=, lifetime=) starts a Qemu (the pytest fixture
@@ -54,6 +55,7 @@ def fuzz(img, cpus, seed, calls, seconds=0, jobs=2, chunk=400, make_vm=None, wai
         cmd = f"sysfuzz -s {seed} -n {calls} -j {jobs} -c {chunk}"
         if seconds:
             cmd += f" -t {seconds}"
+        cmd += "".join(f" -x {name}" for name in exclude)
         vm.sendline(cmd)
         vm.expect(r"sysfuzz: seed", timeout=60)
         m = vm.expect([r"sysfuzz: (PASS|FAIL)\r?\n", r"panic: ", r"system halted"], timeout=wait)
