@@ -210,7 +210,6 @@ static void check_procinfo(const struct procinfo *pi)
     size_t gaps[][2] = {
         {offsetof(struct procinfo, state) + 1, offsetof(struct procinfo, name)},
         {name_end, offsetof(struct procinfo, size)},
-        {offsetof(struct procinfo, ticks) + sizeof(pi->ticks), sizeof(*pi)},
     };
     for (size_t g = 0; g < ARRAY_SIZE(gaps); g++)
         for (size_t i = gaps[g][0]; i < gaps[g][1]; i++)
