@@ -13,7 +13,11 @@
  *     first time; the d field is only valid while the lock is held.
  *   - inode_put() drops a reference.  When the last reference goes and the link
  *     count is zero, the inode's blocks and the inode itself are freed, so
- *     inode_put() may write: call it inside a log operation.
+ *     inode_put() may write: call it inside a log operation.  The free is in
+ *     that operation, or (a big file) in steps in the operations that follow;
+ *     whether to free is decided when the count would reach zero, so no
+ *     interleaving of puts, lookups and unlinks leaves an inode in use on
+ *     the disk with no links and no reference (an orphan).
  *   - A file unlinked while open keeps its blocks until its last reference
  *     (an open file holds one) is dropped.
  *   - The in-memory inode is freed when its reference count reaches zero.

@@ -185,39 +185,73 @@ int inode_update(struct inode *ip)
     return 0;
 }
 
+/*
+ * Has ip lost its last link while still in use on the disk?  Called with
+ * icache_lock held and ref == 1: that reference is the caller's, so nobody
+ * else holds the inode or its lock, and ip->d cannot change.
+ */
+static bool inode_unlinked_locked(struct inode *ip)
+{
+    ASSERT_HELD(&icache_lock);
+    return ip->valid && ip->d.nlink == 0 && ip->d.type != 0;
+}
+
+enum orphan_result { ORPHAN_FREED, ORPHAN_KEPT, ORPHAN_DEFERRED };
+
+/* Free the unlinked ip's blocks and ip itself on the disk, or one bounded
+ * step of them (ORPHAN_DEFERRED: fs_op_end goes on with the rest); KEPT if
+ * the file system is broken (read-only) or ip is not an orphan after all. */
+static enum orphan_result inode_free_orphan(struct inode *ip)
+{
+    enum orphan_result r = ORPHAN_KEPT;
+    sleeplock_acquire(&ip->lock);
+    if (ip->valid && ip->d.nlink == 0 && ip->d.type != 0 && !fs_is_broken(ip->fs)) {
+        bool done;
+        inode_truncate_step_locked(ip, 0, &done);
+        if (!done) {
+            sleeplock_release(&ip->lock);
+            fs_defer_put(ip->fs, ip); /* our reference goes with it */
+            return ORPHAN_DEFERRED;
+        }
+        ip->d.type = 0;
+        inode_update(ip);
+        bitmap_free_inum(ip->fs, ip->inum);
+        dir_index_drop(ip);
+        r = ORPHAN_FREED;
+    }
+    sleeplock_release(&ip->lock);
+    return r;
+}
+
+/*
+ * Whether the last reference frees the disk inode is decided under
+ * icache_lock at the moment the count would reach zero, not before: while
+ * this put sleeps on the inode lock (without icache_lock), inode_get may
+ * hand ip out again, and whoever got it may unlink it and drop its own
+ * reference (seeing ref 2) before this put goes on.  Deciding earlier would
+ * let this put drop the last reference of an unlinked inode without freeing
+ * it: an orphan on the disk until the next mount.  So the decision is taken
+ * again after every step that slept.
+ */
 void inode_put(struct inode *ip)
 {
     spin_lock(&icache_lock);
-    if (ip->ref == 1) {
-        /* Last reference: nobody else can find or lock it through us, but
-         * inode_get may hand it out again, so keep ref at 1 while freeing. */
+    while (ip->ref == 1 && inode_unlinked_locked(ip)) {
+        /* Keep ref at 1 while freeing: inode_get may hand ip out meanwhile. */
         spin_unlock(&icache_lock);
-        sleeplock_acquire(&ip->lock);
-        if (ip->valid && ip->d.nlink == 0 && ip->d.type != 0 && !fs_is_broken(ip->fs)) {
-            bool done;
-            inode_truncate_step_locked(ip, 0, &done);
-            if (!done) {
-                /* Too big to free in this operation: fs_op_end goes on with it. */
-                sleeplock_release(&ip->lock);
-                fs_defer_put(ip->fs, ip);
-                return;
-            }
-            ip->d.type = 0;
-            inode_update(ip);
-            bitmap_free_inum(ip->fs, ip->inum);
-            dir_index_drop(ip);
-        }
-        sleeplock_release(&ip->lock);
-        spin_lock(&icache_lock);
-        if (--ip->ref == 0) {
-            list_remove(&ip->link);
-            spin_unlock(&icache_lock);
-            dir_index_drop(ip);
-            kmem_cache_free(inode_cache, ip);
+        enum orphan_result r = inode_free_orphan(ip);
+        if (r == ORPHAN_DEFERRED)
             return;
-        }
-    } else {
-        ip->ref--;
+        spin_lock(&icache_lock);
+        if (r == ORPHAN_KEPT)
+            break;
+    }
+    if (--ip->ref == 0) {
+        list_remove(&ip->link);
+        spin_unlock(&icache_lock);
+        dir_index_drop(ip);
+        kmem_cache_free(inode_cache, ip);
+        return;
     }
     spin_unlock(&icache_lock);
 }

@@ -53,6 +53,7 @@
 #include <quill/syscall.h>
 /* The records of getprocs and uname, from the one definition the kernel uses. */
 #include "abi/procinfo.h"
+#include "abi/sysinfo.h"
 #include "abi/utsname.h"
 #include "abi/vminfo.h"
 #if __has_include(<sys/utsname.h>)
@@ -60,6 +61,7 @@
 #endif
 #else
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #endif
@@ -374,6 +376,24 @@ static inline int dir_count(const char *path)
             n++;
     closedir(d);
     return n;
+}
+
+/*
+ * Free inodes on the file system holding ".": removing what a test created
+ * must give back every inode it took.  Compare counts on Quill only (`if
+ * (QUILL)`): on a host everything else running moves the count too.
+ */
+static inline unsigned long free_inodes(void)
+{
+#if QUILL
+    struct kstatfs sf;
+    OK(statfs(".", &sf));
+    return sf.inodes_free;
+#else
+    struct statvfs sv;
+    OK(statvfs(".", &sv));
+    return sv.f_ffree;
+#endif
 }
 
 /*
