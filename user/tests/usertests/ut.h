@@ -51,7 +51,7 @@
 #include <sys/mman.h>
 #if QUILL
 #include <quill/syscall.h>
-/* The records of getprocs and uname, from the one definition the kernel uses. */
+/* The records of getprocs, statfs and uname, from the one definition the kernel uses. */
 #include "abi/procinfo.h"
 #include "abi/sysinfo.h"
 #include "abi/utsname.h"
