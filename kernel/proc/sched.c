@@ -304,6 +304,24 @@ void sched_block(struct spinlock *held)
     t->nvoluntary++;
     t->switch_reason = SWITCH_SLEEP;
     set_state(t, T_SLEEPING);
+    /*
+     * A kick that came after the caller checked its condition (a signal sent
+     * between sig_pending() and this sleep) found the thread still running
+     * and only set kicked.  The state store above and this load are ordered
+     * against sched_kick's store and compare-and-swap (both fenced): either
+     * the kicker saw T_SLEEPING and wakes us, or we see kicked here.
+     */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (__atomic_exchange_n(&t->kicked, 0, __ATOMIC_ACQ_REL)) {
+        enum thread_state expect = T_SLEEPING;
+        if (__atomic_compare_exchange_n(&t->state, &expect, T_RUNNING, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_RELAXED)) {
+            spin_unlock(&rq->lock);
+            spin_unlock(held);
+            return; /* not asleep: the caller rechecks its condition */
+        }
+        /* A waker claimed us meanwhile: switch out; it queues us once we are off the hart. */
+    }
     spin_unlock(held);
     sched_switch(rq);
 }
@@ -328,8 +346,12 @@ bool sched_wake(struct thread *t)
 
 void sched_kick(struct thread *t)
 {
-    if (t)
-        sched_wake(t);
+    if (!t)
+        return;
+    /* If t is not asleep yet, its next sched_block sees this and does not sleep. */
+    __atomic_store_n(&t->kicked, 1, __ATOMIC_RELEASE);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    sched_wake(t);
 }
 
 /* Give up the hart but stay runnable, back on this hart's queue. */
