@@ -13,6 +13,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/page.h"
+#include "mm/reclaim.h"
 #include "mm/slab.h"
 #include "mm/usercopy.h"
 #include "mm/uvm.h"
@@ -166,7 +167,8 @@ long sys_poweroff(const struct sysargs *args)
  */
 long sys_memfree(const struct sysargs *args)
 {
-    smp_drain_all();
-    kmem_drain_local();
-    return (long)(page_free_count() + kstack_cached_frames());
+    /* The same reclaim a failing allocation does, so the count is canonical:
+     * no frame sits in a per-hart cache, a slab magazine or a cached stack. */
+    mm_reclaim_caches();
+    return (long)page_free_count();
 }
