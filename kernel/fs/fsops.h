@@ -1,5 +1,5 @@
 /*
- * Namespace operations: what the system calls (next issue) do with paths.
+ * Namespace operations: what the system calls do with paths.
  * Each runs as one journal operation, so it is atomic on disk: after a crash
  * a rename has happened or not, a new file exists with its directory entry
  * or not at all.  `cwd` may be NULL (the root).  All return 0 or -errno.
