@@ -145,7 +145,7 @@ unit-test: fs-unit-test
 
 # deps first: the tests need more packages than the build (pytest, Check, gdb).
 test: deps
-	$(MAKE) kernel $(B)/fs.img $(B)/mkfs/fsck unit-test
+	$(MAKE) kernel $(B)/fs.img $(B)/mkfs/fsck unit-test format-check
 	$(PYTHON) -m pytest -v tests
 
 # make grade: every test, scored; make grade LAB=name: one lab (tests/labs.txt).

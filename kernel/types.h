@@ -22,12 +22,12 @@ typedef _Bool bool;
 #define NULL ((void *)0)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((__typeof__(x))(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define offsetof(t, m) __builtin_offsetof(t, m)
-#define container_of(p, t, m) ((t *)((char *)(p) - offsetof(t, m)))
+#define container_of(p, t, m) ((t *)((char *)(p)-offsetof(t, m)))
 #define STATIC_ASSERT(c) _Static_assert(c, #c)
 
 #define likely(x) __builtin_expect(!!(x), 1)

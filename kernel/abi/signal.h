@@ -63,14 +63,14 @@
 
 /* si_code values: who or what sent the signal (Linux's values; the
  * per-signal codes of faults and SIGCHLD are small positive numbers). */
-#define SI_USER 0       /* kill, raise */
-#define SI_KERNEL 0x80  /* the kernel (SIGPIPE, the terminal...) */
-#define SI_TIMER (-2)   /* alarm / setitimer */
-#define ILL_ILLOPC 1 /* illegal opcode */
-#define ILL_PRVOPC 5 /* privileged opcode */
+#define SI_USER 0      /* kill, raise */
+#define SI_KERNEL 0x80 /* the kernel (SIGPIPE, the terminal...) */
+#define SI_TIMER (-2)  /* alarm / setitimer */
+#define ILL_ILLOPC 1   /* illegal opcode */
+#define ILL_PRVOPC 5   /* privileged opcode */
 #define TRAP_BRKPT 1
-#define BUS_ADRALN 1 /* misaligned address */
-#define BUS_OBJERR 3 /* beyond the end of a mapped object */
+#define BUS_ADRALN 1  /* misaligned address */
+#define BUS_OBJERR 3  /* beyond the end of a mapped object */
 #define SEGV_MAPERR 1 /* nothing mapped there */
 #define SEGV_ACCERR 2 /* mapped without the permission */
 #define CLD_EXITED 1
@@ -83,9 +83,9 @@ struct ksiginfo {
     int si_signo;
     int si_code;
     int si_errno;
-    int si_pid;    /* kill: the sender; SIGCHLD: the child */
+    int si_pid; /* kill: the sender; SIGCHLD: the child */
     int si_uid;
-    int si_status; /* SIGCHLD: exit code or signal */
+    int si_status;         /* SIGCHLD: exit code or signal */
     unsigned long si_addr; /* faults: the address */
     unsigned long si_value;
 };

@@ -3,24 +3,24 @@
 #define ABI_VMINFO_H
 
 struct vminfo {
-    unsigned long resident;   /* pages mapped in its page table */
-    unsigned long swapped;    /* pages on the swap device */
-    unsigned long minflt;     /* page faults served without disk I/O */
-    unsigned long majflt;     /* page faults that read a page from a file or swap */
-    unsigned long cow_copies; /* write faults that copied a shared page */
-    unsigned long cow_reuse;  /* write faults on a no-longer-shared page (no copy) */
+    unsigned long resident;     /* pages mapped in its page table */
+    unsigned long swapped;      /* pages on the swap device */
+    unsigned long minflt;       /* page faults served without disk I/O */
+    unsigned long majflt;       /* page faults that read a page from a file or swap */
+    unsigned long cow_copies;   /* write faults that copied a shared page */
+    unsigned long cow_reuse;    /* write faults on a no-longer-shared page (no copy) */
     unsigned long limit_faults; /* faults that brought a page into its limited resident set */
-    unsigned long evictions;  /* pages it gave up (to swap, or clean file pages dropped) */
+    unsigned long evictions;    /* pages it gave up (to swap, or clean file pages dropped) */
 };
 
 /* vmstat(): the whole machine's memory. */
 struct vmstat {
-    unsigned long frames;      /* frames of RAM */
-    unsigned long free;        /* free frames (per-hart caches included) */
-    unsigned long swap_total;  /* swap slots (0: no swap device) */
+    unsigned long frames;     /* frames of RAM */
+    unsigned long free;       /* free frames (per-hart caches included) */
+    unsigned long swap_total; /* swap slots (0: no swap device) */
     unsigned long swap_used;
-    unsigned long swap_outs;   /* pages written to swap so far */
-    unsigned long swap_ins;    /* pages read back */
+    unsigned long swap_outs; /* pages written to swap so far */
+    unsigned long swap_ins;  /* pages read back */
 };
 
 /* vmregions(): one record per region (VMA) of a process, for pmap. */
@@ -43,10 +43,10 @@ struct vmregion {
 /* vmwalk(): every valid entry of a process's page table (user half), depth
  * first, for vmprint. */
 struct vmpte {
-    unsigned long va;    /* first address the entry covers */
-    unsigned long pte;   /* the raw entry */
-    int level;           /* 2 (root) .. 0 (leaf level) */
-    int index;           /* 0..511 within its table */
+    unsigned long va;  /* first address the entry covers */
+    unsigned long pte; /* the raw entry */
+    int level;         /* 2 (root) .. 0 (leaf level) */
+    int index;         /* 0..511 within its table */
 };
 
 #endif

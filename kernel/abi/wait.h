@@ -16,8 +16,8 @@
 #define WUNTRACED 2
 #define WCONTINUED 8
 
-#define W_EXITCODE(status, sig) (((status) & 0xff) << 8 | ((sig) & 0x7f))
-#define W_STOPCODE(sig) (((sig) & 0xff) << 8 | 0x7f)
+#define W_EXITCODE(status, sig) (((status)&0xff) << 8 | ((sig)&0x7f))
+#define W_STOPCODE(sig) (((sig)&0xff) << 8 | 0x7f)
 #define W_CONTINUED 0xffff
 
 #endif

@@ -43,21 +43,26 @@
 
 static struct spinlock cons_lock = SPINLOCK_INIT("console");
 static char input[INPUT_SIZE];
-static uint64_t rd, committed, wr;            /* (cons_lock) */
+static uint64_t rd, committed, wr; /* (cons_lock) */
 static struct waitq readers = WAITQ_INIT(readers, "console read");
-static int fg_pgrp;                           /* (cons_lock) foreground group, 0: none */
-static int tty_sid;                           /* (cons_lock) owning session, 0: none */
-static int esc_state;                         /* (cons_lock) 0, 1 after ESC, 2 inside ESC [ */
-static bool line_refused;                     /* (cons_lock) current line hit LINE_MAX */
-static char out_tail[80];                     /* (cons_lock) output since the last newline */
-static int out_tail_len;                      /* (cons_lock) (the prompt, for ^L) */
+static int fg_pgrp;       /* (cons_lock) foreground group, 0: none */
+static int tty_sid;       /* (cons_lock) owning session, 0: none */
+static int esc_state;     /* (cons_lock) 0, 1 after ESC, 2 inside ESC [ */
+static bool line_refused; /* (cons_lock) current line hit LINE_MAX */
+static char out_tail[80]; /* (cons_lock) output since the last newline */
+static int out_tail_len;  /* (cons_lock) (the prompt, for ^L) */
 static struct ktermios tio = {
     .c_iflag = ICRNL,
     .c_oflag = OPOST | ONLCR,
     .c_cflag = CS8 | CREAD,
     .c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | IEXTEN,
-    .c_cc = {[VINTR] = CTRL('C'), [VQUIT] = CTRL('\\'), [VERASE] = 0x7f, [VKILL] = CTRL('U'),
-             [VEOF] = CTRL('D'), [VMIN] = 1, [VSUSP] = CTRL('Z')},
+    .c_cc = {[VINTR] = CTRL('C'),
+             [VQUIT] = CTRL('\\'),
+             [VERASE] = 0x7f,
+             [VKILL] = CTRL('U'),
+             [VEOF] = CTRL('D'),
+             [VMIN] = 1,
+             [VSUSP] = CTRL('Z')},
 };
 
 /* Echo from interrupt context: spin on the transmitter, never sleep. */

@@ -13,8 +13,7 @@
 #define BPB QFS_BITS_PER_BLOCK
 
 /* Find a clear bit in [0, nbits) of the bitmap at `start`, set it; from hint on. */
-static int bitmap_take(struct fs *fs, uint32_t start, uint32_t nbits, uint32_t hint,
-                       uint32_t *out)
+static int bitmap_take(struct fs *fs, uint32_t start, uint32_t nbits, uint32_t hint, uint32_t *out)
 {
     uint32_t nblocks = (nbits + BPB - 1) / BPB;
     uint32_t first = (hint < nbits ? hint : 0) / BPB;

@@ -54,8 +54,7 @@ static struct buf *lookup_locked(struct list_head *bucket, struct blockdev *dev,
 {
     ASSERT_HELD(&bcache_lock);
     struct list_head *e;
-    list_for_each(e, bucket)
-    {
+    list_for_each (e, bucket) {
         struct buf *b = list_entry(e, struct buf, hash_link);
         if (b->dev == dev && b->blockno == blockno) {
             if (b->refcnt++ == 0)

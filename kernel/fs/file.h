@@ -21,7 +21,7 @@ struct pipe;
 
 struct file {
     enum file_type type;
-    int ref; /* atomic */
+    int ref;   /* atomic */
     int flags; /* O_* given to open (access mode, O_APPEND, ...) */
     bool readable, writable;
     struct sleeplock off_lock;

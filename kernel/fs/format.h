@@ -79,7 +79,7 @@ struct qfs_inode {
     uint16_t minor;
     uint16_t pad0;
     uint32_t pad1;
-    uint64_t size;            /* bytes */
+    uint64_t size;               /* bytes */
     int64_t atime, mtime, ctime; /* nanoseconds since 1970 */
     uint32_t direct[QFS_NDIRECT];
     uint32_t indirect;

@@ -27,8 +27,7 @@ int fs_rmdir(struct inode *cwd, const char *path);
 int fs_link(struct inode *olddir, const char *oldpath, struct inode *newdir, const char *newpath);
 int fs_symlink(struct inode *cwd, const char *target, const char *linkpath);
 ssize_t fs_readlink(struct inode *cwd, const char *path, char *buf, size_t size);
-int fs_rename(struct inode *olddir, const char *oldpath, struct inode *newdir,
-              const char *newpath);
+int fs_rename(struct inode *olddir, const char *oldpath, struct inode *newdir, const char *newpath);
 /* The absolute path of directory dir in buf; its length or -ERANGE/-ENOENT. */
 long fs_getcwd(struct inode *dir, char *buf, size_t size);
 int fs_stat(struct inode *cwd, const char *path, bool follow, struct kstat *st);

@@ -48,8 +48,7 @@ static struct inode *icache_find_locked(struct list_head *bucket, struct fs *fs,
 {
     ASSERT_HELD(&icache_lock);
     struct list_head *e;
-    list_for_each(e, bucket)
-    {
+    list_for_each (e, bucket) {
         struct inode *ip = list_entry(e, struct inode, link);
         if (ip->fs == fs && ip->inum == inum) {
             ip->ref++;

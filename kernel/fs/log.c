@@ -186,8 +186,7 @@ int log_init(struct log *log, struct blockdev *dev, const struct qfs_super *sb)
 uint64_t log_begin_op(struct log *log)
 {
     spin_lock(&log->lock);
-    while (log->committing ||
-           log->n + (uint32_t)(log->outstanding + 1) * LOG_OP_MAX > log->cap)
+    while (log->committing || log->n + (uint32_t)(log->outstanding + 1) * LOG_OP_MAX > log->cap)
         waitq_sleep(&log->wq, &log->lock);
     log->outstanding++;
     uint64_t round = log->rounds + 1; /* the commit round this operation joins */
@@ -224,7 +223,6 @@ int log_end_op(struct log *log)
     }
     log->committing = true;
     spin_unlock(&log->lock);
-
 
     int err = commit(log); /* no other operation can run: no lock needed */
 

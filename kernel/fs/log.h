@@ -39,17 +39,17 @@ struct log {
     struct spinlock lock;
     struct waitq wq;
     struct blockdev *dev;
-    uint32_t start;   /* header block; data blocks follow */
-    uint32_t cap;     /* data blocks available for one transaction */
+    uint32_t start;              /* header block; data blocks follow */
+    uint32_t cap;                /* data blocks available for one transaction */
     uint32_t home_min, home_max; /* logged blocks lie in [home_min, home_max): past the log */
-    int outstanding;  /* (lock) operations between begin and end */
-    bool committing;  /* (lock) */
-    uint32_t n;       /* (lock) blocks in the open transaction */
-    uint32_t seq;     /* (lock) sequence number of the last commit */
-    uint64_t commits; /* (lock) statistics */
-    uint64_t rounds;  /* (lock) commit rounds finished, empty ones included */
-    int error;        /* (lock) sticky -EIO once a commit failed */
-    uint32_t home[QFS_LOG_MAX]; /* (lock) home block of each logged block */
+    int outstanding;             /* (lock) operations between begin and end */
+    bool committing;             /* (lock) */
+    uint32_t n;                  /* (lock) blocks in the open transaction */
+    uint32_t seq;                /* (lock) sequence number of the last commit */
+    uint64_t commits;            /* (lock) statistics */
+    uint64_t rounds;             /* (lock) commit rounds finished, empty ones included */
+    int error;                   /* (lock) sticky -EIO once a commit failed */
+    uint32_t home[QFS_LOG_MAX];  /* (lock) home block of each logged block */
 };
 
 /* Set up the log of a mounted file system and replay what was committed; 0 or -EIO. */

@@ -5,8 +5,8 @@
  * a path is always followed; at the end only when asked.  Following more
  * than SYMLINK_MAX_DEPTH links in one lookup gives -ELOOP (this also stops
  * loops).  A path ending in '/' names a directory: looking up "file/" is
- * -ENOTDIR, and the final symlink of "link/" is followed.  Callers are inside a log operation, because dropping the last
- * reference to an unlinked inode frees it.
+ * -ENOTDIR, and the final symlink of "link/" is followed.  Callers are inside a log operation,
+ * because dropping the last reference to an unlinked inode frees it.
  */
 #include "fs/fs.h"
 #include "abi/errno.h"
@@ -36,8 +36,8 @@ static int next_component(const char **path, char name[QFS_NAME_MAX + 1])
     return 0;
 }
 
-static int walk(struct inode *cwd, const char *path, bool follow, bool parent,
-                struct inode **out, char *last, int *depth);
+static int walk(struct inode *cwd, const char *path, bool follow, bool parent, struct inode **out,
+                char *last, int *depth);
 
 /* Replace *ip (a symlink, referenced) by what its target names, relative to dir. */
 static int follow_link(struct inode *dir, struct inode **ip, int *depth)
@@ -82,8 +82,8 @@ struct fs *path_fs(struct inode *cwd, const char *path)
     return (path[0] == '/' || !cwd) ? root_fs : cwd->fs;
 }
 
-static int walk(struct inode *cwd, const char *path, bool follow, bool parent,
-                struct inode **out, char *last, int *depth)
+static int walk(struct inode *cwd, const char *path, bool follow, bool parent, struct inode **out,
+                char *last, int *depth)
 {
     char name[QFS_NAME_MAX + 1];
     if (!path[0])
@@ -92,8 +92,8 @@ static int walk(struct inode *cwd, const char *path, bool follow, bool parent,
     if (len > PATH_MAX)
         return -ENAMETOOLONG;
     bool must_be_dir = path_names_dir(path);
-    struct inode *ip = (path[0] == '/' || !cwd) ? inode_get(path_fs(cwd, path), QFS_ROOT_INUM)
-                                                : inode_dup(cwd);
+    struct inode *ip =
+        (path[0] == '/' || !cwd) ? inode_get(path_fs(cwd, path), QFS_ROOT_INUM) : inode_dup(cwd);
     if (!ip)
         return -ENOMEM;
     int err;
@@ -124,7 +124,8 @@ static int walk(struct inode *cwd, const char *path, bool follow, bool parent,
         }
         bool is_link = next->d.type == QFS_T_SYMLINK;
         inode_unlock(next);
-        if (is_link && (!is_last || follow || must_be_dir) && (err = follow_link(ip, &next, depth)) != 0) {
+        if (is_link && (!is_last || follow || must_be_dir) &&
+            (err = follow_link(ip, &next, depth)) != 0) {
             inode_put(next);
             break;
         }

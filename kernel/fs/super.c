@@ -46,7 +46,8 @@ static int reclaim_orphans(struct fs *fs)
         }
     }
     if (freed)
-        printf("qfs: freed %d orphaned inode%s (unlinked while open)\n", freed, freed > 1 ? "s" : "");
+        printf("qfs: freed %d orphaned inode%s (unlinked while open)\n", freed,
+               freed > 1 ? "s" : "");
     return 0;
 }
 

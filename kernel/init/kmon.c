@@ -134,8 +134,7 @@ static const struct command commands[] = {
     {"pagetable", "print the kernel page table", cmd_pagetable},
     {"selftest", "selftest <name|all>: run self-tests", cmd_selftest},
     {"panic", "panic on purpose (shows the panic report)", cmd_panic},
-    {"crash", "crash text|rodata|stack|null|relock|unlock|sleep: break on purpose",
-     cmd_crash},
+    {"crash", "crash text|rodata|stack|null|relock|unlock|sleep: break on purpose", cmd_crash},
     {"poweroff", "power the machine off", cmd_poweroff},
 };
 

@@ -95,15 +95,13 @@ static void print_banner(void)
     for (int i = 0; i < boot_fdt.nmem; i++)
         printf("memory: %lu MiB RAM at %p-%p\n", boot_fdt.mem[i].size >> 20,
                (void *)boot_fdt.mem[i].base, (void *)(boot_fdt.mem[i].base + boot_fdt.mem[i].size));
-    printf("layout: text %p-%p rodata %p-%p data %p-%p direct map %p-%p\n", _text_start,
-           _text_end, _rodata_start, _rodata_end, _data_start, _bss_end,
-           pa_to_kva(boot_fdt.mem[0].base),
+    printf("layout: text %p-%p rodata %p-%p data %p-%p direct map %p-%p\n", _text_start, _text_end,
+           _rodata_start, _rodata_end, _data_start, _bss_end, pa_to_kva(boot_fdt.mem[0].base),
            pa_to_kva(boot_fdt.mem[0].base + boot_fdt.mem[0].size));
     size_t nfree = page_free_count();
     printf("free frames: %lu (%lu KiB)\n", nfree, nfree * (PAGE_SIZE / 1024));
-    printf("scheduler: %s, slice %u ticks, %s run queue; bootargs: \"%s\"\n",
-           sched_policy_name(), sched_slice_ticks(), runq_is_global() ? "global" : "per-hart",
-           boot_fdt.bootargs);
+    printf("scheduler: %s, slice %u ticks, %s run queue; bootargs: \"%s\"\n", sched_policy_name(),
+           sched_slice_ticks(), runq_is_global() ? "global" : "per-hart", boot_fdt.bootargs);
 }
 
 static void first_thread(void *arg)

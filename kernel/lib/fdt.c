@@ -222,7 +222,8 @@ int fdt_parse(const void *blob, struct fdt_info *fi)
             if (depth < 0)
                 return -1;
             if (depth >= 1)
-                classify(fi, &stack[depth], &stack[depth - 1], depth >= 2 ? &stack[depth - 2] : NULL);
+                classify(fi, &stack[depth], &stack[depth - 1],
+                         depth >= 2 ? &stack[depth - 2] : NULL);
             depth--;
         } else if (tok == FDT_NOP) {
             continue;

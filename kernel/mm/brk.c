@@ -31,7 +31,6 @@ static int heap_grow_locked(struct mm *mm, struct vma *heap, uintptr_t oldtop, u
     return vma_add_locked(mm, &proto);
 }
 
-
 uintptr_t mm_brk(struct mm *mm, uintptr_t addr)
 {
     struct list_head dead = LIST_HEAD_INIT(dead), *e;

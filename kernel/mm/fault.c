@@ -57,8 +57,7 @@ static struct vma *stack_below_locked(struct mm *mm, uintptr_t page)
     struct list_head *e;
     if (page < USER_STACK_TOP - USER_STACK_MAX)
         return NULL;
-    list_for_each(e, &mm->vmas)
-    {
+    list_for_each (e, &mm->vmas) {
         struct vma *v = list_entry(e, struct vma, link);
         if (v->kind == VMA_STACK && page < v->start)
             return vma_collides_locked(mm, page, v->start, v) ? NULL : v;
@@ -74,14 +73,14 @@ static enum vm_fault_result file_fill(struct vma *v, uintptr_t page, void *frame
     if (lo >= hi)
         return VM_FAULT_OK; /* all bss */
     *read = true;
-    long r = vm_file_read(v->ip, v->file_off + (lo - v->file_va), (char *)frame + (lo - page),
-                          hi - lo);
+    long r =
+        vm_file_read(v->ip, v->file_off + (lo - v->file_va), (char *)frame + (lo - page), hi - lo);
     return r > 0 ? VM_FAULT_OK : VM_FAULT_BUS; /* 0: the file ends before this page */
 }
 
 /* Map a new frame at page: zeroed, or read from the region's file. */
-static enum vm_fault_result map_new_locked(struct mm *mm, struct vma *v, pte_t *pte,
-                                           uintptr_t page, bool write)
+static enum vm_fault_result map_new_locked(struct mm *mm, struct vma *v, pte_t *pte, uintptr_t page,
+                                           bool write)
 {
     bool read = false;
     void *frame = mm_alloc_user_frame(true);

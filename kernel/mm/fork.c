@@ -58,8 +58,7 @@ static int share_region_locked(struct mm *src, struct mm *dst, const struct vma 
 static int fork_regions_locked(struct mm *src, struct mm *dst)
 {
     struct list_head *e;
-    list_for_each(e, &src->vmas)
-    {
+    list_for_each (e, &src->vmas) {
         struct vma *n = vma_dup(list_entry(e, struct vma, link));
         if (!n)
             return -ENOMEM;

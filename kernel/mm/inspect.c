@@ -39,8 +39,7 @@ int mm_regions(struct mm *mm, struct vmregion *out, int max)
     struct list_head *e;
     int n = 0;
     sleeplock_acquire(&mm->lock);
-    list_for_each(e, &mm->vmas)
-    {
+    list_for_each (e, &mm->vmas) {
         struct vma *v = list_entry(e, struct vma, link);
         if (n < max) {
             struct vmregion *r = &out[n];

@@ -119,8 +119,7 @@ static uintptr_t find_free_locked(struct mm *mm, size_t len)
 {
     uintptr_t best = 0, lo = USER_BASE;
     struct list_head *e;
-    list_for_each(e, &mm->vmas)
-    {
+    list_for_each (e, &mm->vmas) {
         struct vma *v = list_entry(e, struct vma, link);
         uintptr_t hi = MIN(v->start, MMAP_TOP);
         if (hi > lo && hi - lo >= len)

@@ -289,8 +289,7 @@ void kmem_drain_local(void)
 {
     struct list_head *pos;
     spin_lock(&slab_caches_lock);
-    list_for_each(pos, &slab_caches)
-    {
+    list_for_each (pos, &slab_caches) {
         struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
         mag_flush(c, &c->mag[this_cpu()->id], SLAB_MAG_SIZE);
         kmem_cache_shrink(c);
@@ -318,8 +317,7 @@ void kmem_cache_stats_print(void)
     struct list_head *pos;
     struct kmem_cache_stats st;
     spin_lock(&slab_caches_lock);
-    list_for_each(pos, &slab_caches)
-    {
+    list_for_each (pos, &slab_caches) {
         struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
         kmem_cache_get_stats(c, &st);
         printf("%-16s objsize %5zu  inuse %6zu  total %6zu  slabs %4zu\n", c->name, st.objsize,

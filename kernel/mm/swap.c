@@ -17,7 +17,7 @@ static struct blockdev *swap_dev;
 static struct spinlock swap_lock = SPINLOCK_INIT("swap");
 static uint16_t *slot_refs; /* (swap_lock) per slot; slot 0 (the header) is never free */
 static size_t nslots;
-static size_t next_free = 1; /* (swap_lock) where the next search starts */
+static size_t next_free = 1;    /* (swap_lock) where the next search starts */
 static struct swap_stats stats; /* (swap_lock) */
 
 static bool has_magic(struct blockdev *bd)

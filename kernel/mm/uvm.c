@@ -21,10 +21,10 @@
 static struct kmem_cache *mm_cache;
 static struct spinlock asid_lock = SPINLOCK_INIT("asid");
 static unsigned asid_bits;
-static uint64_t asid_gen = 1;       /* (asid_lock) */
-static uint32_t asid_next = 1;      /* (asid_lock) ASID 0 is the kernel's */
+static uint64_t asid_gen = 1;           /* (asid_lock) */
+static uint32_t asid_next = 1;          /* (asid_lock) ASID 0 is the kernel's */
 static uint64_t cpu_asid_gen[NCPU_MAX]; /* generation each hart last flushed for */
-static struct mm *cpu_mm[NCPU_MAX];      /* user mm in each hart's satp (that hart) */
+static struct mm *cpu_mm[NCPU_MAX];     /* user mm in each hart's satp (that hart) */
 
 void uvm_init(void)
 {

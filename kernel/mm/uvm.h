@@ -72,7 +72,7 @@ enum vma_kind {
     VMA_STACK, /* anonymous, grows down on a fault below its start */
 };
 
-#define VMA_SHARED (1u << 0)   /* writes are seen by every mapping (no copy-on-write) */
+#define VMA_SHARED (1u << 0)  /* writes are seen by every mapping (no copy-on-write) */
 #define VMA_NOWRITE (1u << 1) /* never writable: shared mapping of a file not open for writing */
 
 /* Does this user PTE hold a frame (mapped, or kept under PROT_NONE)? */
@@ -85,10 +85,10 @@ struct vma {
     uintptr_t start, end; /* [start, end), page aligned */
     uint64_t prot;        /* PTE_R | PTE_W | PTE_X */
     enum vma_kind kind;
-    unsigned flags;       /* VMA_SHARED */
+    unsigned flags; /* VMA_SHARED */
     /* VMA_FILE: user bytes [file_va, file_va + file_len) hold the file's bytes
      * from file_off on; the rest of the region is zero (a segment's bss). */
-    struct inode *ip;     /* referenced while the region exists */
+    struct inode *ip; /* referenced while the region exists */
     uint64_t file_off;
     uintptr_t file_va;
     uint64_t file_len;
@@ -112,25 +112,25 @@ struct mm_rset; /* resident-set limit (rset.c) */
 struct mm {
     pagetable_t root;
     struct sleeplock lock;
-    struct list_head vmas; /* (lock) */
-    uintptr_t brk_base;    /* (lock) start of the heap */
-    uintptr_t brk;         /* (lock) current break */
-    struct mm_stats st;    /* (lock) */
-    struct mm_rset *rs;    /* (lock) resident-set limit, NULL: none */
-    uint16_t asid;         /* (asid lock) */
-    uint64_t asid_gen;     /* (asid lock) */
-    int users;             /* atomic: its process, plus tools looking at it (mm_get) */
-    int last_cpu;          /* hart that last ran it, -1: none (its thread) */
+    struct list_head vmas;   /* (lock) */
+    uintptr_t brk_base;      /* (lock) start of the heap */
+    uintptr_t brk;           /* (lock) current break */
+    struct mm_stats st;      /* (lock) */
+    struct mm_rset *rs;      /* (lock) resident-set limit, NULL: none */
+    uint16_t asid;           /* (asid lock) */
+    uint64_t asid_gen;       /* (asid lock) */
+    int users;               /* atomic: its process, plus tools looking at it (mm_get) */
+    int last_cpu;            /* hart that last ran it, -1: none (its thread) */
     volatile int active_cpu; /* hart whose satp holds it now, -1: none (that hart) */
 };
 
 /* How a fault ended; trap.c turns it into a retry or a signal. */
 enum vm_fault_result {
-    VM_FAULT_OK,   /* the page is mapped: retry the access */
+    VM_FAULT_OK,     /* the page is mapped: retry the access */
     VM_FAULT_SEGV,   /* no region there (SIGSEGV, SEGV_MAPERR) */
     VM_FAULT_ACCESS, /* the region forbids this access (SIGSEGV, SEGV_ACCERR) */
-    VM_FAULT_BUS,  /* the region's file has no byte there (truncated) or I/O error (SIGBUS) */
-    VM_FAULT_OOM,  /* no frame for it (the process is killed) */
+    VM_FAULT_BUS,    /* the region's file has no byte there (truncated) or I/O error (SIGBUS) */
+    VM_FAULT_OOM,    /* no frame for it (the process is killed) */
 };
 
 void uvm_init(void); /* probe ASID bits; boot hart, after vm_init */
@@ -151,8 +151,8 @@ struct vma *vma_find_locked(struct mm *mm, uintptr_t addr);
 /* Would [start, end) run into a region other than skip (or a stack's gap)? */
 bool vma_collides_locked(struct mm *mm, uintptr_t start, uintptr_t end, const struct vma *skip);
 void vma_unlink_locked(struct mm *mm, struct vma *v); /* off the list (no unmapping) */
-void vma_free(struct vma *v); /* an unlinked region; call without mm->lock; may sleep */
-struct vma *vma_dup(const struct vma *v);             /* a copy, not linked; NULL: no memory */
+void vma_free(struct vma *v);             /* an unlinked region; call without mm->lock; may sleep */
+struct vma *vma_dup(const struct vma *v); /* a copy, not linked; NULL: no memory */
 
 /* ---- pages (uvm.c) ---- */
 /* Copy bytes into mm's memory, faulting pages in (mm need not be active). */

@@ -31,9 +31,9 @@ static uint64_t kpt_satp;
 static struct spinlock kpt_lock = SPINLOCK_INIT("kpt");
 
 #define KSTACK_SLOTS (KSTACK_AREA_SIZE / KSTACK_SLOT)
-static uint32_t kstack_next_slot;   /* slots [0, next) have been used (k) */
-static uintptr_t kstack_free_list;  /* freed stack tops, linked through the stack (k) */
-static size_t kstack_nfree;         /* stacks on the free list (k) */
+static uint32_t kstack_next_slot;  /* slots [0, next) have been used (k) */
+static uintptr_t kstack_free_list; /* freed stack tops, linked through the stack (k) */
+static size_t kstack_nfree;        /* stacks on the free list (k) */
 static uint64_t kstack_unmapped[KSTACK_SLOTS / 64]; /* used slots given back, reusable (k) */
 
 pte_t *pt_walk(pagetable_t root, uintptr_t va, bool alloc)
@@ -161,8 +161,8 @@ static void map_dmap(paddr_t start, paddr_t end, uint64_t extra)
 {
     if (start >= end)
         return;
-    if (pt_map(kpt, (uintptr_t)pa_to_kva(start), start, end - start,
-               PTE_R | PTE_W | PTE_G | extra, true))
+    if (pt_map(kpt, (uintptr_t)pa_to_kva(start), start, end - start, PTE_R | PTE_W | PTE_G | extra,
+               true))
         panic("vm_init: out of memory building the direct map");
 }
 

@@ -32,7 +32,7 @@ typedef pte_t *pagetable_t; /* 512 PTEs */
 #define PTE_G (1UL << 5)
 #define PTE_A (1UL << 6)
 #define PTE_D (1UL << 7)
-#define PTE_COW (1UL << 8) /* RSW bit: read-only now, copy on the first write */
+#define PTE_COW (1UL << 8)      /* RSW bit: read-only now, copy on the first write */
 #define PTE_PROTNONE (1UL << 9) /* RSW bit, V clear: a PROT_NONE page that keeps its frame */
 #define PTE_PBMT_IO (2UL << 61) /* Svpbmt: non-cacheable, strongly ordered */
 

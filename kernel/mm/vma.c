@@ -24,8 +24,7 @@ void vma_init(void)
 struct vma *vma_find_locked(struct mm *mm, uintptr_t addr)
 {
     struct list_head *e;
-    list_for_each(e, &mm->vmas)
-    {
+    list_for_each (e, &mm->vmas) {
         struct vma *v = list_entry(e, struct vma, link);
         if (addr < v->start)
             return NULL; /* sorted: nothing further can contain it */
@@ -38,11 +37,10 @@ struct vma *vma_find_locked(struct mm *mm, uintptr_t addr)
 bool vma_collides_locked(struct mm *mm, uintptr_t start, uintptr_t end, const struct vma *skip)
 {
     struct list_head *e;
-    list_for_each(e, &mm->vmas)
-    {
+    list_for_each (e, &mm->vmas) {
         struct vma *v = list_entry(e, struct vma, link);
-        uintptr_t lo = v->kind == VMA_STACK ? USER_STACK_TOP - USER_STACK_MAX - USER_STACK_GAP
-                                            : v->start;
+        uintptr_t lo =
+            v->kind == VMA_STACK ? USER_STACK_TOP - USER_STACK_MAX - USER_STACK_GAP : v->start;
         if (v != skip && start < v->end && lo < end)
             return true;
     }
@@ -65,8 +63,7 @@ struct vma *vma_dup(const struct vma *v)
 static void vma_insert(struct mm *mm, struct vma *v)
 {
     struct list_head *e;
-    list_for_each(e, &mm->vmas)
-    {
+    list_for_each (e, &mm->vmas) {
         if (list_entry(e, struct vma, link)->start >= v->end)
             break; /* insert before it: keeps the list sorted */
     }
@@ -77,8 +74,7 @@ static void vma_insert(struct mm *mm, struct vma *v)
 static bool range_free_locked(struct mm *mm, uintptr_t start, uintptr_t end)
 {
     struct list_head *e;
-    list_for_each(e, &mm->vmas)
-    {
+    list_for_each (e, &mm->vmas) {
         struct vma *o = list_entry(e, struct vma, link);
         if (start < o->end && o->start < end)
             return false;

@@ -10,7 +10,7 @@
 #include "arch/riscv/context.h"
 
 #include "arch/riscv/asm-offsets.h" /* NCPU_MAX, shared with entry.S */
-#define NHELD_MAX 8 /* spinlocks one hart may hold at once (diagnostics) */
+#define NHELD_MAX 8                 /* spinlocks one hart may hold at once (diagnostics) */
 
 struct thread;
 struct spinlock;
@@ -28,18 +28,18 @@ struct cpu {
     bool has_sstc; /* stimecmp usable (Sstc) */
     int plic_ctx;  /* PLIC context of this hart's S-mode (device tree), -1: none */
 
-    struct thread *thread;     /* running thread, NULL in the scheduler loop */
-    struct context sched_ctx;  /* swtch() here to enter the scheduler loop */
-    uintptr_t sched_stack_lo;  /* bounds of the scheduler loop's stack */
-    bool need_resched;         /* set by tick/wake: yield at the next chance */
+    struct thread *thread;    /* running thread, NULL in the scheduler loop */
+    struct context sched_ctx; /* swtch() here to enter the scheduler loop */
+    uintptr_t sched_stack_lo; /* bounds of the scheduler loop's stack */
+    bool need_resched;        /* set by tick/wake: yield at the next chance */
 
-    int noff;      /* depth of intr_push() nesting */
-    bool intena;   /* were interrupts on before the first intr_push()? */
-    int nheld;     /* spinlocks held, most recent last */
+    int noff;    /* depth of intr_push() nesting */
+    bool intena; /* were interrupts on before the first intr_push()? */
+    int nheld;   /* spinlocks held, most recent last */
     struct spinlock *held[NHELD_MAX];
 
     volatile uint32_t ipi_pending; /* IPI_* reasons, set by other harts */
-    uint64_t ticks; /* timer interrupts taken on this hart */
+    uint64_t ticks;                /* timer interrupts taken on this hart */
     uint64_t idle_ticks;
 
     volatile bool probing; /* a probe of an optional instruction is running */

@@ -98,7 +98,8 @@ static int check_header(const struct elf64_ehdr *eh)
 
 /* Map one PT_LOAD segment as a file-backed region (read in on first touch);
  * updates *brk to the end of the highest one.  ip is locked. */
-static int load_segment(struct mm *mm, struct inode *ip, const struct elf64_phdr *ph, uintptr_t *brk)
+static int load_segment(struct mm *mm, struct inode *ip, const struct elf64_phdr *ph,
+                        uintptr_t *brk)
 {
     uintptr_t start = ALIGN_DOWN(ph->vaddr, PAGE_SIZE);
     uintptr_t end = ph->vaddr + ph->memsz;

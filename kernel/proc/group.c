@@ -28,8 +28,7 @@ static struct proc *find_alive_locked(int pid)
 {
     ASSERT_HELD(&proc_lock);
     struct list_head *e;
-    list_for_each(e, &all_procs)
-    {
+    list_for_each (e, &all_procs) {
         struct proc *p = list_entry(e, struct proc, all);
         if (p->pid == pid && p->state == P_ALIVE)
             return p;
@@ -62,8 +61,7 @@ static int kill_matching_locked(int pid, int sig, const struct ksiginfo *info)
     struct proc *self = proc_current();
     int pgid = pid == 0 ? self->pgid : -pid, n = 0;
     struct list_head *e;
-    list_for_each(e, &all_procs)
-    {
+    list_for_each (e, &all_procs) {
         struct proc *p = list_entry(e, struct proc, all);
         if (p->state != P_ALIVE)
             continue;
@@ -113,8 +111,7 @@ bool proc_pgrp_in_session(int pgid, int sid)
     struct list_head *e;
     bool found = false;
     spin_lock(&proc_lock);
-    list_for_each(e, &all_procs)
-    {
+    list_for_each (e, &all_procs) {
         struct proc *p = list_entry(e, struct proc, all);
         if (p->state == P_ALIVE && p->pgid == pgid && p->sid == sid) {
             found = true;
@@ -151,8 +148,7 @@ int proc_setpgid(int pid, int pgid)
     if (pgid != p->pid) {
         struct list_head *e;
         bool exists = false;
-        list_for_each(e, &all_procs)
-        {
+        list_for_each (e, &all_procs) {
             struct proc *q = list_entry(e, struct proc, all);
             exists |= q->state == P_ALIVE && q->pgid == pgid && q->sid == self->sid;
         }
@@ -192,8 +188,7 @@ int proc_setsid(void)
     struct list_head *e;
     int err = 0;
     spin_lock(&proc_lock);
-    list_for_each(e, &all_procs)
-    {
+    list_for_each (e, &all_procs) {
         struct proc *q = list_entry(e, struct proc, all);
         if (q->state == P_ALIVE && q->pgid == self->pid)
             err = -EPERM;
@@ -209,8 +204,7 @@ static bool pgrp_orphaned_locked(int pgid, struct proc *gone)
 {
     ASSERT_HELD(&proc_lock);
     struct list_head *e;
-    list_for_each(e, &all_procs)
-    {
+    list_for_each (e, &all_procs) {
         struct proc *p = list_entry(e, struct proc, all);
         if (p == gone || p->state != P_ALIVE || p->pgid != pgid)
             continue;
@@ -225,8 +219,7 @@ static bool pgrp_has_stopped_locked(int pgid)
 {
     ASSERT_HELD(&proc_lock);
     struct list_head *e;
-    list_for_each(e, &all_procs)
-    {
+    list_for_each (e, &all_procs) {
         struct proc *p = list_entry(e, struct proc, all);
         if (p->state == P_ALIVE && p->pgid == pgid && sig_is_stopped(p))
             return true;
@@ -248,8 +241,7 @@ void proc_orphan_check_locked(struct proc *gone)
     ASSERT_HELD(&proc_lock);
     struct list_head *e;
     orphan_check_locked(gone->pgid, gone);
-    list_for_each(e, &gone->children)
-    {
+    list_for_each (e, &gone->children) {
         struct proc *c = list_entry(e, struct proc, sibling);
         if (c->pgid != gone->pgid)
             orphan_check_locked(c->pgid, gone);

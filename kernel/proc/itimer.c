@@ -45,8 +45,7 @@ static void insert_locked(struct proc *p, uint64_t at)
     ASSERT_HELD(&itimer_lock);
     struct list_head *e;
     p->itimer_at = at;
-    list_for_each(e, &armed)
-    {
+    list_for_each (e, &armed) {
         if (list_entry(e, struct proc, itimer_link)->itimer_at > at)
             break;
     }

@@ -29,8 +29,8 @@ char init_path[64] = "/bin/init";
 
 struct spinlock proc_lock = SPINLOCK_INIT("proc");
 struct list_head all_procs = LIST_HEAD_INIT(all_procs); /* (proc_lock) */
-static int nprocs;                                              /* (proc_lock) */
-static int next_pid = 1;                                        /* (proc_lock) */
+static int nprocs;                                      /* (proc_lock) */
+static int next_pid = 1;                                /* (proc_lock) */
 static struct proc *init_proc;
 static struct kmem_cache *proc_cache;
 
@@ -55,7 +55,9 @@ struct trapframe *proc_trapframe(struct proc *p)
 static bool pid_in_use_locked(int pid)
 {
     struct list_head *e;
-    list_for_each(e, &all_procs) if (list_entry(e, struct proc, all)->pid == pid) return true;
+    list_for_each (e, &all_procs)
+        if (list_entry(e, struct proc, all)->pid == pid)
+            return true;
     return false;
 }
 
@@ -286,7 +288,8 @@ void proc_exit(int status)
     } else {
         struct ksiginfo info = {.si_code = (status & 0x7f) ? CLD_KILLED : CLD_EXITED,
                                 .si_pid = p->pid,
-                                .si_status = (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff};
+                                .si_status =
+                                    (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff};
         sig_send(parent, SIGCHLD, &info);
     }
     spin_unlock(&proc_lock);
@@ -311,8 +314,7 @@ static struct proc *wait_find_locked(struct proc *p, int pid, int options, int *
     struct list_head *e;
     int pgid = pid == 0 ? p->pgid : -pid;
     *have_match = *zombie = false;
-    list_for_each(e, &p->children)
-    {
+    list_for_each (e, &p->children) {
         struct proc *c = list_entry(e, struct proc, sibling);
         if (!wait_matches(c, pid, pgid))
             continue;
@@ -393,8 +395,7 @@ static int others_alive(bool kill)
     struct proc *self = proc_current();
     int n = 0;
     spin_lock(&proc_lock);
-    list_for_each(e, &all_procs)
-    {
+    list_for_each (e, &all_procs) {
         struct proc *p = list_entry(e, struct proc, all);
         if (p == self || p == init_proc || p->state == P_ZOMBIE)
             continue;
@@ -425,8 +426,8 @@ void proc_stop_all(void)
 void proc_oom_kill_self(uintptr_t addr)
 {
     struct proc *p = proc_current();
-    printf("out of memory: killed pid %d (%s), %lu KiB resident, faulting at %p\n", p->pid,
-           p->name, p->mm->st.resident * (PAGE_SIZE / 1024), (void *)addr);
+    printf("out of memory: killed pid %d (%s), %lu KiB resident, faulting at %p\n", p->pid, p->name,
+           p->mm->st.resident * (PAGE_SIZE / 1024), (void *)addr);
     sig_send_kernel(p, SIGKILL);
 }
 
@@ -446,8 +447,7 @@ struct mm *proc_mm_get(int pid)
     if (pid == 0)
         pid = proc_current()->pid;
     spin_lock(&proc_lock);
-    list_for_each(e, &all_procs)
-    {
+    list_for_each (e, &all_procs) {
         struct proc *p = list_entry(e, struct proc, all);
         if (p->pid == pid && p->state == P_ALIVE && p->mm) {
             mm = p->mm;
@@ -467,8 +467,7 @@ int proc_vminfo(int pid, struct vminfo *out)
     if (pid == 0)
         pid = self->pid;
     spin_lock(&proc_lock);
-    list_for_each(e, &all_procs)
-    {
+    list_for_each (e, &all_procs) {
         struct proc *p = list_entry(e, struct proc, all);
         if (p->pid == pid && p->state == P_ALIVE && p->mm) {
             mm_vminfo(p->mm, out); /* word-sized counters: a snapshot */
@@ -494,8 +493,7 @@ void proc_totals(unsigned *count, unsigned long *user_bytes)
     unsigned long bytes = 0;
     spin_lock(&proc_lock);
     *count = (unsigned)nprocs;
-    list_for_each(e, &all_procs)
-    {
+    list_for_each (e, &all_procs) {
         struct proc *p = list_entry(e, struct proc, all);
         bytes += p->mm ? p->mm->st.resident * PAGE_SIZE : 0;
     }
@@ -529,7 +527,8 @@ void proc_dump(void)
             return;
         }
     printf("\n  PID  PPID S HART   TICKS NAME             WAITING ON\n");
-    list_for_each(e, &all_procs) dump_one(list_entry(e, struct proc, all));
+    list_for_each (e, &all_procs)
+        dump_one(list_entry(e, struct proc, all));
     spin_unlock(&proc_lock);
 }
 
@@ -540,8 +539,7 @@ int proc_with_thread(int pid, int (*fn)(struct thread *t, void *arg), void *arg)
     if (pid == 0)
         pid = proc_current() ? proc_current()->pid : -1;
     spin_lock(&proc_lock);
-    list_for_each(e, &all_procs)
-    {
+    list_for_each (e, &all_procs) {
         struct proc *p = list_entry(e, struct proc, all);
         if (p->pid == pid && p->thread) {
             err = fn(p->thread, arg);
@@ -563,8 +561,7 @@ int proc_list(uintptr_t ubuf, int max)
         return -ENOMEM;
     int n = 0;
     spin_lock(&proc_lock);
-    list_for_each(e, &all_procs)
-    {
+    list_for_each (e, &all_procs) {
         struct proc *p = list_entry(e, struct proc, all);
         if (n == max)
             break;

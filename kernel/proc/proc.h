@@ -8,8 +8,8 @@
  * it has its address space, descriptors and thread, before it runs user code
  * and before fork returns its pid.  Exit makes it a ZOMBIE that keeps its pid
  * and exit status until the parent's wait4 reaps it; the orphans of an
- * exiting process are given to init (pid 1), which reaps them.  Processes and pids are allocated dynamically (no table);
- * `max_procs` (bootargs maxproc=, default 64) makes fork fail with EAGAIN.
+ * exiting process are given to init (pid 1), which reaps them.  Processes and pids are allocated
+ * dynamically (no table); `max_procs` (bootargs maxproc=, default 64) makes fork fail with EAGAIN.
  *
  * Locks: proc_lock (in proc.c) guards the fields marked (p): the process
  * tree, states, exit statuses and the list of all processes.  Fields marked
@@ -51,9 +51,9 @@ struct proc {
     struct inode *cwd;        /* (o) */
     struct fpstate fp;        /* (o) user FP registers while in the kernel */
 
-    enum proc_state state;    /* (p) */
-    int exit_status;          /* (p) wait status, W_EXITCODE(code, signal) */
-    struct proc *parent;      /* (p) */
+    enum proc_state state;     /* (p) */
+    int exit_status;           /* (p) wait status, W_EXITCODE(code, signal) */
+    struct proc *parent;       /* (p) */
     struct list_head children; /* (p) */
     struct list_head sibling;  /* (p) in parent->children */
     struct list_head all;      /* (p) in the list of all processes */
@@ -63,7 +63,7 @@ struct proc {
     int sid;                   /* (p) session */
     struct sigstate sig;       /* signals (proc/signal.h) */
     /* (i) the interval timer (proc/itimer.c) */
-    struct list_head itimer_link; /* (itimer lock) on the armed list */
+    struct list_head itimer_link;        /* (itimer lock) on the armed list */
     uint64_t itimer_at, itimer_interval; /* (itimer lock) in ticks; 0: disarmed */
 };
 
@@ -80,16 +80,16 @@ bool proc_start_init(void);
 struct proc *proc_current(void); /* NULL in a kernel thread */
 struct trapframe *proc_trapframe(struct proc *p);
 
-int proc_fork(void);                                   /* child pid or -errno */
-void proc_exit(int status) __attribute__((noreturn));  /* status: wait status */
+int proc_fork(void);                                     /* child pid or -errno */
+void proc_exit(int status) __attribute__((noreturn));    /* status: wait status */
 int proc_wait4(int pid, uintptr_t ustatus, int options); /* pid, 0 (WNOHANG) or -errno */
 /* Tell p's parent that p stopped or continued (CLD_STOPPED/CLD_CONTINUED):
  * a report for wait4 and SIGCHLD unless the parent asked SA_NOCLDSTOP. */
 void proc_notify_parent(struct proc *p, int why, int sig);
 
 /* Signals to processes and groups (group.c). */
-int proc_kill(int pid, int sig);            /* kill(2): pid >0, 0, -1, <-1 */
-int proc_kill_pgrp(int pgid, int sig);      /* from the kernel (the terminal); -ESRCH if empty */
+int proc_kill(int pid, int sig);       /* kill(2): pid >0, 0, -1, <-1 */
+int proc_kill_pgrp(int pgid, int sig); /* from the kernel (the terminal); -ESRCH if empty */
 int proc_setpgid(int pid, int pgid);
 int proc_getpgid(int pid);
 int proc_setsid(void);
@@ -112,7 +112,7 @@ int proc_list(uintptr_t ubuf, int max); /* getprocs */
 void proc_dump(void);
 /* How many processes there are, and the user memory they map (for sysinfo). */
 void proc_totals(unsigned *count, unsigned long *user_bytes);
-int proc_parent_pid(struct proc *p);     /* getppid */
+int proc_parent_pid(struct proc *p); /* getppid */
 /* No frame for a page of the current process: say so on the console and send
  * it SIGKILL (it dies on its way back to user mode). */
 void proc_oom_kill_self(uintptr_t addr);
@@ -134,8 +134,8 @@ void proc_set_name(struct proc *p, const char *name);
 /* Descriptors (fdtable.c). */
 int fd_alloc(struct proc *p, struct file *f, int min); /* lowest free >= min, or -EMFILE */
 int fd_alloc_cloexec(struct proc *p, struct file *f, int min, bool cloexec);
-void fd_close_on_exec(struct proc *p); /* after a successful exec */
-struct file *fd_get(struct proc *p, int fd);           /* NULL if not open */
+void fd_close_on_exec(struct proc *p);       /* after a successful exec */
+struct file *fd_get(struct proc *p, int fd); /* NULL if not open */
 int fd_close(struct proc *p, int fd);
 int fd_copy_table(struct proc *src, struct proc *dst); /* for fork */
 void fd_close_all(struct proc *p);

@@ -52,7 +52,7 @@
 #include "mm/uvm.h"
 
 #define SIGFRAME_MAGIC 0x51534947UL /* "QSIG" */
-#define FCSR_MASK 0xffUL             /* frm (7:5) and fflags (4:0) */
+#define FCSR_MASK 0xffUL            /* frm (7:5) and fflags (4:0) */
 
 struct sigframe {
     struct ksiginfo info;
@@ -62,16 +62,16 @@ struct sigframe {
 enum sig_default { DFL_TERM, DFL_IGN, DFL_STOP, DFL_CONT };
 
 static const char *const sig_names[NSIG] = {
-    [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",       [SIGQUIT] = "SIGQUIT",
-    [SIGILL] = "SIGILL",   [SIGTRAP] = "SIGTRAP",     [SIGABRT] = "SIGABRT",
-    [SIGEMT] = "SIGEMT",   [SIGFPE] = "SIGFPE",       [SIGKILL] = "SIGKILL",
-    [SIGBUS] = "SIGBUS",   [SIGSEGV] = "SIGSEGV",     [SIGSYS] = "SIGSYS",
-    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM",     [SIGTERM] = "SIGTERM",
-    [SIGURG] = "SIGURG",   [SIGSTOP] = "SIGSTOP",     [SIGTSTP] = "SIGTSTP",
-    [SIGCONT] = "SIGCONT", [SIGCHLD] = "SIGCHLD",     [SIGTTIN] = "SIGTTIN",
-    [SIGTTOU] = "SIGTTOU", [SIGIO] = "SIGIO",         [SIGXCPU] = "SIGXCPU",
-    [SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF",
-    [SIGWINCH] = "SIGWINCH", [SIGLOST] = "SIGLOST",   [SIGUSR1] = "SIGUSR1",
+    [SIGHUP] = "SIGHUP",     [SIGINT] = "SIGINT",       [SIGQUIT] = "SIGQUIT",
+    [SIGILL] = "SIGILL",     [SIGTRAP] = "SIGTRAP",     [SIGABRT] = "SIGABRT",
+    [SIGEMT] = "SIGEMT",     [SIGFPE] = "SIGFPE",       [SIGKILL] = "SIGKILL",
+    [SIGBUS] = "SIGBUS",     [SIGSEGV] = "SIGSEGV",     [SIGSYS] = "SIGSYS",
+    [SIGPIPE] = "SIGPIPE",   [SIGALRM] = "SIGALRM",     [SIGTERM] = "SIGTERM",
+    [SIGURG] = "SIGURG",     [SIGSTOP] = "SIGSTOP",     [SIGTSTP] = "SIGTSTP",
+    [SIGCONT] = "SIGCONT",   [SIGCHLD] = "SIGCHLD",     [SIGTTIN] = "SIGTTIN",
+    [SIGTTOU] = "SIGTTOU",   [SIGIO] = "SIGIO",         [SIGXCPU] = "SIGXCPU",
+    [SIGXFSZ] = "SIGXFSZ",   [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF",
+    [SIGWINCH] = "SIGWINCH", [SIGLOST] = "SIGLOST",     [SIGUSR1] = "SIGUSR1",
     [SIGUSR2] = "SIGUSR2",
 };
 
@@ -235,12 +235,12 @@ bool sig_pending(void)
 
 /* ---- delivery ---- */
 
-static void __attribute__((noreturn)) sig_die(struct proc *p, int sig, const struct ksiginfo *info,
-                                              struct trapframe *tf)
+static void __attribute__((noreturn))
+sig_die(struct proc *p, int sig, const struct ksiginfo *info, struct trapframe *tf)
 {
-    bool fault = info->si_code != SI_USER && info->si_code != SI_KERNEL &&
-                 (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGTRAP ||
-                  sig == SIGFPE);
+    bool fault =
+        info->si_code != SI_USER && info->si_code != SI_KERNEL &&
+        (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGTRAP || sig == SIGFPE);
     if (fault)
         printf("pid %d (%s): %s at pc %p, address %p: killed\n", p->pid, p->name, sig_name(sig),
                (void *)tf->sepc, (void *)info->si_addr);
@@ -438,9 +438,7 @@ int sig_procmask(int how, uintptr_t uset, uintptr_t uold)
     spin_lock(&p->sig.lock);
     old = p->sig.blocked;
     if (uset)
-        p->sig.blocked = how == SIG_BLOCK     ? old | set
-                         : how == SIG_UNBLOCK ? old & ~set
-                                              : set;
+        p->sig.blocked = how == SIG_BLOCK ? old | set : how == SIG_UNBLOCK ? old & ~set : set;
     spin_unlock(&p->sig.lock);
     if (uold && copy_to_user(uold, &old, sizeof(old)))
         return -EFAULT;

@@ -42,23 +42,23 @@ struct trapframe;
 
 struct sigstate {
     struct spinlock lock;
-    uint64_t pending;                  /* (g) one instance per signal */
-    uint64_t blocked;                  /* (g) never has SIGKILL or SIGSTOP */
-    struct ksiginfo info[NSIG];        /* (g) of each pending signal */
-    struct ksigaction action[NSIG];    /* (g) */
-    bool stopped;                      /* (g) stopped by a stop signal */
-    struct waitq stop_wq;              /* a stopped thread sleeps here */
-    struct waitq wait_wq;              /* pause and sigsuspend sleep here */
-    uint64_t saved_mask;               /* (o) sigsuspend: mask to put back */
-    bool restore_mask;                 /* (o) saved_mask is valid */
+    uint64_t pending;               /* (g) one instance per signal */
+    uint64_t blocked;               /* (g) never has SIGKILL or SIGSTOP */
+    struct ksiginfo info[NSIG];     /* (g) of each pending signal */
+    struct ksigaction action[NSIG]; /* (g) */
+    bool stopped;                   /* (g) stopped by a stop signal */
+    struct waitq stop_wq;           /* a stopped thread sleeps here */
+    struct waitq wait_wq;           /* pause and sigsuspend sleep here */
+    uint64_t saved_mask;            /* (o) sigsuspend: mask to put back */
+    bool restore_mask;              /* (o) saved_mask is valid */
     /* (o) restart_syscall for nanosleep: absolute deadline and rem pointer */
     uint64_t restart_until_ns;
     uintptr_t restart_rem;
 };
 
-void sig_init_proc(struct proc *p);                 /* new process: defaults */
+void sig_init_proc(struct proc *p);                     /* new process: defaults */
 void sig_fork(struct proc *parent, struct proc *child); /* handlers and mask, nothing pending */
-void sig_exec(struct proc *p);                      /* caught -> default; keep ignored and mask */
+void sig_exec(struct proc *p); /* caught -> default; keep ignored and mask */
 
 /* Send sig with info (NULL: SI_KERNEL); sig 0 only checks.  Caller may hold
  * proc_lock.  Ignored signals are discarded here, stop/continue act here. */
@@ -72,7 +72,7 @@ bool sig_pending(void);
 bool sig_pending_proc(struct proc *p);
 /* Is sig ignored or blocked by p (for SIGTTIN/SIGTTOU, SIGPIPE)? */
 bool sig_ignored_or_blocked(struct proc *p, int sig);
-bool sig_is_stopped(struct proc *p); /* for ps */
+bool sig_is_stopped(struct proc *p);       /* for ps */
 bool sig_ignores_children(struct proc *p); /* SIGCHLD set to SIG_IGN: no zombies */
 
 /* On the way back to user mode: restart or fail an interrupted call, stop,

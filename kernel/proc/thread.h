@@ -33,36 +33,36 @@ struct proc;
 struct runq;
 
 struct thread {
-    struct context ctx;          /* (q) saved registers while not running */
-    enum thread_state state;     /* (a) */
-    int cpu;                     /* (q) hart it runs on / last ran on */
-    volatile int on_cpu;         /* (q) 1 from switch-in until switch-out completes */
-    struct runq *rq;             /* (q) owning run queue; NULL asleep or in transit */
-    struct list_head rq_link;    /* (q) run-queue membership (the policy's) */
-    struct list_head wq_link;    /* (w) wait-queue membership */
-    struct waitq *wq;            /* (w) wait queue it sleeps on */
-    int kicked;                  /* (a) sched_kick while not asleep: the next sleep returns at once */
-    struct list_head all;        /* (t) every thread, for `threads` and tests */
-    uint64_t sleep_start;        /* (c) tick it last went to sleep */
+    struct context ctx;       /* (q) saved registers while not running */
+    enum thread_state state;  /* (a) */
+    int cpu;                  /* (q) hart it runs on / last ran on */
+    volatile int on_cpu;      /* (q) 1 from switch-in until switch-out completes */
+    struct runq *rq;          /* (q) owning run queue; NULL asleep or in transit */
+    struct list_head rq_link; /* (q) run-queue membership (the policy's) */
+    struct list_head wq_link; /* (w) wait-queue membership */
+    struct waitq *wq;         /* (w) wait queue it sleeps on */
+    int kicked;               /* (a) sched_kick while not asleep: the next sleep returns at once */
+    struct list_head all;     /* (t) every thread, for `threads` and tests */
+    uint64_t sleep_start;     /* (c) tick it last went to sleep */
 
     /* Scheduling parameters (a): set by system calls at any time, read by
      * the policies that use them when they need them. */
-    int tickets; /* stride, lottery: share of the CPU (1 .. SCHED_TICKETS_MAX) */
-    int nice;    /* cfs: NICE_MIN .. NICE_MAX, 0 by default, inherited */
+    int tickets;  /* stride, lottery: share of the CPU (1 .. SCHED_TICKETS_MAX) */
+    int nice;     /* cfs: NICE_MIN .. NICE_MAX, 0 by default, inherited */
     int currency; /* lottery: currency its tickets are in (0: base), inherited */
 
     /* Scheduling-policy state (q): each policy uses what it needs. */
-    unsigned sched_gen;   /* policy generation the state below belongs to */
-    unsigned slice_left;  /* ticks left in the current slice */
-    int level;            /* mlfq: priority level, 0 the highest */
-    unsigned allot_used;  /* mlfq: ticks used at this level (rule 4) */
-    uint64_t boost_epoch; /* mlfq: boost period it last got its level in */
-    uint64_t pass;        /* stride: virtual time of its next run */
-    uint64_t vruntime;    /* cfs: weighted CPU time, ns */
+    unsigned sched_gen;     /* policy generation the state below belongs to */
+    unsigned slice_left;    /* ticks left in the current slice */
+    int level;              /* mlfq: priority level, 0 the highest */
+    unsigned allot_used;    /* mlfq: ticks used at this level (rule 4) */
+    uint64_t boost_epoch;   /* mlfq: boost period it last got its level in */
+    uint64_t pass;          /* stride: virtual time of its next run */
+    uint64_t vruntime;      /* cfs: weighted CPU time, ns */
     uint64_t slice_ns_used; /* cfs: time run in the current slice */
-    uint32_t cfs_weight;  /* cfs: weight charged to its queue's load */
+    uint32_t cfs_weight;    /* cfs: weight charged to its queue's load */
     struct thread *heap_left, *heap_right, *heap_parent; /* cfs: skew heap links */
-    uint64_t ticks_at_level[8]; /* mlfq: ticks run at each level */
+    uint64_t ticks_at_level[8];                          /* mlfq: ticks run at each level */
 
     /* Accounting (q), read unlocked by schedinfo (a snapshot) */
     uint64_t ticks_run;      /* timer ticks spent running */
@@ -77,16 +77,16 @@ struct thread {
     uint64_t wait_ticks;     /* ticks spent queued, runnable */
     int switch_reason;       /* (c) SWITCH_* of its last switch-out */
 
-    int tid;                       /* (i) */
-    char name[THREAD_NAME_MAX];    /* (i) */
-    uintptr_t kstack_top;          /* (i) */
-    void (*fn)(void *);            /* (i) */
-    void *arg;                     /* (i) */
-    bool detached;                 /* (i) reaped by the scheduler on exit */
-    int exit_code;                 /* (c) set before it becomes a zombie */
-    bool exited;                   /* (e) zombie and off its hart for good */
-    struct waitq exit_wq;          /* joiners sleep here */
-    struct proc *proc;             /* (i) owning process, NULL for kernel threads */
+    int tid;                    /* (i) */
+    char name[THREAD_NAME_MAX]; /* (i) */
+    uintptr_t kstack_top;       /* (i) */
+    void (*fn)(void *);         /* (i) */
+    void *arg;                  /* (i) */
+    bool detached;              /* (i) reaped by the scheduler on exit */
+    int exit_code;              /* (c) set before it becomes a zombie */
+    bool exited;                /* (e) zombie and off its hart for good */
+    struct waitq exit_wq;       /* joiners sleep here */
+    struct proc *proc;          /* (i) owning process, NULL for kernel threads */
 };
 
 /* Create a runnable kernel thread running fn(arg); NULL if out of memory. */

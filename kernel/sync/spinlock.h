@@ -17,11 +17,14 @@ struct cpu;
 struct spinlock {
     volatile uint32_t locked;
     const char *name;
-    struct cpu *cpu;      /* holder, for diagnostics and spin_is_held() */
-    uintptr_t holder_pc;  /* where it was taken */
+    struct cpu *cpu;     /* holder, for diagnostics and spin_is_held() */
+    uintptr_t holder_pc; /* where it was taken */
 };
 
-#define SPINLOCK_INIT(n) { .locked = 0, .name = (n), .cpu = NULL, .holder_pc = 0 }
+#define SPINLOCK_INIT(n)                                                                           \
+    {                                                                                              \
+        .locked = 0, .name = (n), .cpu = NULL, .holder_pc = 0                                      \
+    }
 
 void spin_init(struct spinlock *lk, const char *name);
 void spin_lock(struct spinlock *lk);

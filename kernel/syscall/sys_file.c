@@ -48,7 +48,8 @@ static int at_base(int dirfd, struct inode **base)
 }
 
 /* Copy the path argument i and resolve dirfd argument d. */
-static long path_and_base(const struct sysargs *args, int d, int i, struct inode **base, char **path)
+static long path_and_base(const struct sysargs *args, int d, int i, struct inode **base,
+                          char **path)
 {
     long err = at_base(arg_int(args, d), base);
     return err ? err : arg_path(args, i, path);
@@ -144,7 +145,8 @@ static long transfer(const struct sysargs *args, bool write)
         return -EFAULT;
     if (!n)
         return 0;
-    return write ? file_write(f, true, arg_ptr(args, 1), n) : file_read(f, true, arg_ptr(args, 1), n);
+    return write ? file_write(f, true, arg_ptr(args, 1), n)
+                 : file_read(f, true, arg_ptr(args, 1), n);
 }
 
 long sys_read(const struct sysargs *args)

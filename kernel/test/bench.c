@@ -160,7 +160,8 @@ static void bench_bigdir(void)
     report("fs lookup in a 200-entry directory", time_lookups("/bench.small", 0, 200), 200);
     remove_entries("/bench.small", 200);
     time_creates("/bench.dir", 0, BIGDIR - 200);
-    report("fs create in a 3000-entry directory", time_creates("/bench.dir", BIGDIR - 200, 200), 200);
+    report("fs create in a 3000-entry directory", time_creates("/bench.dir", BIGDIR - 200, 200),
+           200);
     report("fs lookup in a 3000-entry directory", time_lookups("/bench.dir", 0, 200), 200);
     remove_entries("/bench.dir", BIGDIR);
 }

@@ -4,8 +4,8 @@
  * bootargs fsworkload=<run>: forever, write /crash/tmp-<run>-<n> with a
  * pattern, fsync it, rename it to /crash/<run>-<n>, sync, and print
  * "durable <run>-<n>"; now and then unlink an older file, sync, and print
- * "deleting <run>-<m>" before and "deleted <run>-<m>" after the unlink's commit.  A second thread churns other files meanwhile so
- * commits are shared and the kill lands in every phase of a commit.
+ * "deleting <run>-<m>" before and "deleted <run>-<m>" after the unlink's commit.  A second thread
+ * churns other files meanwhile so commits are shared and the kill lands in every phase of a commit.
  *
  * bootargs crashcheck: after the journal has been replayed at mount, check
  * every /crash/<run>-<n> has exactly its pattern and size, list them, and

@@ -23,19 +23,24 @@ int fs_rename_selftest(void)
     if (!root_fs)
         return printf("selftest %s: SKIP (no file system mounted)\n", T), 0;
     counts_mark(&start);
-    CHECK(T, fs_mkdir(NULL, "/t_mv", 0755) == 0 && fs_mkdir(NULL, "/t_mv/a", 0755) == 0 &&
-                 fs_mkdir(NULL, "/t_mv/b", 0755) == 0 && fs_mkdir(NULL, "/t_mv/a/sub", 0755) == 0,
+    CHECK(T,
+          fs_mkdir(NULL, "/t_mv", 0755) == 0 && fs_mkdir(NULL, "/t_mv/a", 0755) == 0 &&
+              fs_mkdir(NULL, "/t_mv/b", 0755) == 0 && fs_mkdir(NULL, "/t_mv/a/sub", 0755) == 0,
           "mkdir failed");
-    CHECK(T, put_pattern_file("/t_mv/a/f", 9000, 11) == 0 && put_pattern_file("/t_mv/b/g", 7000, 12) == 0,
+    CHECK(T,
+          put_pattern_file("/t_mv/a/f", 9000, 11) == 0 &&
+              put_pattern_file("/t_mv/b/g", 7000, 12) == 0,
           "create failed");
     int f_ino = ino_of("/t_mv/a/f");
     CHECK(T, fs_rename(NULL, "/t_mv/a/f", NULL, "/t_mv/a/f2") == 0, "rename in one dir failed");
-    CHECK(T, ino_of("/t_mv/a/f") < 0 && ino_of("/t_mv/a/f2") == f_ino, "rename did not move the name");
+    CHECK(T, ino_of("/t_mv/a/f") < 0 && ino_of("/t_mv/a/f2") == f_ino,
+          "rename did not move the name");
     CHECK(T, fs_rename(NULL, "/t_mv/a/f2", NULL, "/t_mv/b/g") == 0, "rename over a file failed");
     CHECK(T, check_pattern_file("/t_mv/b/g", 9000, 11) == 0 && ino_of("/t_mv/a/f2") < 0,
           "rename over a file: wrong contents");
     CHECK(T, fs_rename(NULL, "/t_mv/b/g", NULL, "/t_mv/b/g") == 0, "rename to itself failed");
-    CHECK(T, fs_rename(NULL, "/t_mv/a/sub", NULL, "/t_mv/b/sub") == 0, "directory rename across dirs failed");
+    CHECK(T, fs_rename(NULL, "/t_mv/a/sub", NULL, "/t_mv/b/sub") == 0,
+          "directory rename across dirs failed");
     CHECK(T, fs_stat(NULL, "/t_mv/b/sub/..", true, &st) == 0 && (int)st.st_ino == ino_of("/t_mv/b"),
           "'..' of a moved directory is not its new parent");
     CHECK(T, fs_stat(NULL, "/t_mv/a", true, &st) == 0 && st.st_nlink == 2, "old parent nlink %u",
@@ -48,12 +53,17 @@ int fs_rename_selftest(void)
           "setup failed");
     CHECK(T, fs_rename(NULL, "/t_mv/b/sub", NULL, "/t_mv/a/full") == -ENOTEMPTY,
           "rename over a non-empty dir: not ENOTEMPTY");
-    CHECK(T, fs_rename(NULL, "/t_mv/b/g", NULL, "/t_mv/a/full") == -EISDIR, "file over dir: not EISDIR");
-    CHECK(T, fs_rename(NULL, "/t_mv/b/sub", NULL, "/t_mv/b/g") == -ENOTDIR, "dir over file: not ENOTDIR");
+    CHECK(T, fs_rename(NULL, "/t_mv/b/g", NULL, "/t_mv/a/full") == -EISDIR,
+          "file over dir: not EISDIR");
+    CHECK(T, fs_rename(NULL, "/t_mv/b/sub", NULL, "/t_mv/b/g") == -ENOTDIR,
+          "dir over file: not ENOTDIR");
     CHECK(T, fs_mkdir(NULL, "/t_mv/a/empty", 0755) == 0, "mkdir failed");
-    CHECK(T, fs_rename(NULL, "/t_mv/b/sub", NULL, "/t_mv/a/empty") == 0, "dir over empty dir failed");
-    CHECK(T, fs_rename(NULL, "/t_mv/nothing", NULL, "/t_mv/x") == -ENOENT, "missing source: not ENOENT");
-    CHECK(T, fs_rename(NULL, "/t_mv/a/..", NULL, "/t_mv/x") == -EINVAL, "renaming '..': not EINVAL");
+    CHECK(T, fs_rename(NULL, "/t_mv/b/sub", NULL, "/t_mv/a/empty") == 0,
+          "dir over empty dir failed");
+    CHECK(T, fs_rename(NULL, "/t_mv/nothing", NULL, "/t_mv/x") == -ENOENT,
+          "missing source: not ENOENT");
+    CHECK(T, fs_rename(NULL, "/t_mv/a/..", NULL, "/t_mv/x") == -EINVAL,
+          "renaming '..': not EINVAL");
     remove_tree("/t_mv");
     if (counts_check(T, &start))
         return -1;
@@ -154,7 +164,8 @@ int fs_full_selftest(void)
     CHECK(T, w == -ENOSPC, "a write to a full disk gave %ld, not -ENOSPC", w);
     CHECK(T, put_file("/t_more", "x", 1) == -ENOSPC || put_file("/t_more", "x", 1) == 0,
           "small write on a full disk misbehaved");
-    CHECK(T, check_pattern_file("/t_keep", 20000, 77) == 0, "existing file damaged by the full disk");
+    CHECK(T, check_pattern_file("/t_keep", 20000, 77) == 0,
+          "existing file damaged by the full disk");
     fs_unlink(NULL, "/t_more");
     CHECK(T, fs_unlink(NULL, "/t_fill") == 0, "unlink failed");
 

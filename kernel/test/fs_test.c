@@ -85,7 +85,8 @@ int fs_bigfile_selftest(void)
     for (int i = 0; i < 4096; i++)
         ok = ok && buf[i] == 0;
     CHECK(T, ok, "a hole did not read as zeros");
-    CHECK(T, file_pread(f, false, (uintptr_t)buf, 4096, far) == 4096 && check_pattern(buf, 4096, 9, 0),
+    CHECK(T,
+          file_pread(f, false, (uintptr_t)buf, 4096, far) == 4096 && check_pattern(buf, 4096, 9, 0),
           "data after the hole is wrong");
     CHECK(T, file_stat(f, &st) == 0 && st.st_size == (long)(far + 4096), "sparse size wrong");
     CHECK(T, st.st_blocks <= 4 * 8, "sparse file uses %ld sectors", st.st_blocks);
@@ -94,7 +95,8 @@ int fs_bigfile_selftest(void)
     CHECK(T, fs_unlink(NULL, "/t_sparse") == 0, "unlink sparse failed");
     if (counts_check(T, &start))
         return -1;
-    printf("selftest %s: PASS (%lu-byte file through the double-indirect block, sparse %lu MiB file)\n",
+    printf("selftest %s: PASS (%lu-byte file through the double-indirect block, sparse %lu MiB "
+           "file)\n",
            T, big, far / MiB);
     return 0;
 }
@@ -109,8 +111,9 @@ static int dirs_paths(const char *T)
     CHECK(T, fs_mkdir(NULL, "/t_dirs/a", 0755) == 0 && fs_mkdir(NULL, "/t_dirs/a/b", 0755) == 0,
           "nested mkdir failed");
     CHECK(T, fs_mkdir(NULL, "//t_dirs/./a/../a/b//c", 0755) == 0, "mkdir through . .. // failed");
-    CHECK(T, fs_stat(NULL, "/t_dirs/a/b/c/../../b/c/.", true, &st) == 0 &&
-                 (st.st_mode & S_IFMT) == S_IFDIR,
+    CHECK(T,
+          fs_stat(NULL, "/t_dirs/a/b/c/../../b/c/.", true, &st) == 0 &&
+              (st.st_mode & S_IFMT) == S_IFDIR,
           "path with .. did not resolve");
     CHECK(T, fs_stat(NULL, "/t_dirs/a", true, &st) == 0 && st.st_nlink == 3,
           "nlink of a directory with one subdirectory is %u, not 3", st.st_nlink);
@@ -186,16 +189,19 @@ int fs_links_selftest(void)
     if (!need_fs(T))
         return 0;
     counts_mark(&start);
-    CHECK(T, fs_mkdir(NULL, "/t_ln", 0755) == 0 && fs_mkdir(NULL, "/t_ln/d1", 0755) == 0 &&
-                 fs_mkdir(NULL, "/t_ln/d2", 0755) == 0,
+    CHECK(T,
+          fs_mkdir(NULL, "/t_ln", 0755) == 0 && fs_mkdir(NULL, "/t_ln/d1", 0755) == 0 &&
+              fs_mkdir(NULL, "/t_ln/d2", 0755) == 0,
           "mkdir failed");
     CHECK(T, put_pattern_file("/t_ln/d1/orig", 10000, 3) == 0, "create failed");
     CHECK(T, fs_link(NULL, "/t_ln/d1/orig", NULL, "/t_ln/d2/hard") == 0, "link across dirs failed");
     CHECK(T, fs_stat(NULL, "/t_ln/d2/hard", true, &st) == 0 && st.st_nlink == 2, "nlink not 2");
     CHECK(T, fs_link(NULL, "/t_ln/d1/orig", NULL, "/t_ln/d2/hard") == -EEXIST, "link over a name");
-    CHECK(T, fs_link(NULL, "/t_ln/d1", NULL, "/t_ln/dirlink") == -EPERM, "hard link to a dir allowed");
+    CHECK(T, fs_link(NULL, "/t_ln/d1", NULL, "/t_ln/dirlink") == -EPERM,
+          "hard link to a dir allowed");
     CHECK(T, fs_unlink(NULL, "/t_ln/d1/orig") == 0, "unlink failed");
-    CHECK(T, check_pattern_file("/t_ln/d2/hard", 10000, 3) == 0, "data lost after unlink of one link");
+    CHECK(T, check_pattern_file("/t_ln/d2/hard", 10000, 3) == 0,
+          "data lost after unlink of one link");
     CHECK(T, fs_symlink(NULL, "d2/hard", "/t_ln/rel") == 0, "relative symlink failed");
     CHECK(T, fs_symlink(NULL, "/t_ln/d2/hard", "/t_ln/d1/abs") == 0, "absolute symlink failed");
     CHECK(T, check_pattern_file("/t_ln/rel", 10000, 3) == 0, "reading through a relative link");
@@ -206,7 +212,9 @@ int fs_links_selftest(void)
           "lstat of a link is not a link");
     CHECK(T, fs_symlink(NULL, "nowhere", "/t_ln/dangling") == 0, "dangling symlink failed");
     CHECK(T, fs_stat(NULL, "/t_ln/dangling", true, &st) == -ENOENT, "dangling link: not ENOENT");
-    CHECK(T, fs_symlink(NULL, "loop2", "/t_ln/loop1") == 0 && fs_symlink(NULL, "loop1", "/t_ln/loop2") == 0,
+    CHECK(T,
+          fs_symlink(NULL, "loop2", "/t_ln/loop1") == 0 &&
+              fs_symlink(NULL, "loop1", "/t_ln/loop2") == 0,
           "loop links failed");
     CHECK(T, fs_stat(NULL, "/t_ln/loop1", true, &st) == -ELOOP, "symlink loop: not ELOOP");
     struct file *f;
@@ -242,7 +250,9 @@ int fs_open_selftest(void)
           "O_EXCL on an existing file: not EEXIST");
     CHECK(T, file_open(NULL, "/t_open", O_WRONLY | O_APPEND, 0, &f) == 0, "open append failed");
     CHECK(T, file_open(NULL, "/t_open", O_WRONLY | O_APPEND, 0, &g) == 0, "second open failed");
-    CHECK(T, file_write(f, false, (uintptr_t)" one", 4) == 4 && file_write(g, false, (uintptr_t)" two", 4) == 4,
+    CHECK(T,
+          file_write(f, false, (uintptr_t) " one", 4) == 4 &&
+              file_write(g, false, (uintptr_t) " two", 4) == 4,
           "append writes failed");
     file_close(g);
     CHECK(T, file_read(f, false, (uintptr_t)buf, 4) == -EBADF, "read on a write-only file");
@@ -251,11 +261,13 @@ int fs_open_selftest(void)
           "O_APPEND did not append");
     CHECK(T, file_open(NULL, "/t_open", O_RDWR, 0, &f) == 0, "open rdwr failed");
     g = file_dup(f);
-    CHECK(T, file_read(f, false, (uintptr_t)buf, 6) == 6 && file_read(g, false, (uintptr_t)buf, 3) == 3 &&
-                 memcmp(buf, "one", 3) == 0,
+    CHECK(T,
+          file_read(f, false, (uintptr_t)buf, 6) == 6 &&
+              file_read(g, false, (uintptr_t)buf, 3) == 3 && memcmp(buf, "one", 3) == 0,
           "a dup does not share the offset");
-    CHECK(T, file_lseek(g, -3, SEEK_END) == 10 && file_read(f, false, (uintptr_t)buf, 8) == 3 &&
-                 memcmp(buf, "two", 3) == 0,
+    CHECK(T,
+          file_lseek(g, -3, SEEK_END) == 10 && file_read(f, false, (uintptr_t)buf, 8) == 3 &&
+              memcmp(buf, "two", 3) == 0,
           "lseek SEEK_END wrong");
     CHECK(T, file_lseek(f, -100, SEEK_CUR) == -EINVAL, "negative seek: not EINVAL");
     CHECK(T, file_pread(f, false, (uintptr_t)buf, 5, 0) == 5 && file_lseek(f, 0, SEEK_CUR) == 13,
@@ -266,7 +278,8 @@ int fs_open_selftest(void)
     file_close(f);
     CHECK(T, get_file("/t_open", buf, sizeof(buf)) == 0, "O_TRUNC left data");
     CHECK(T, file_open(NULL, "/", O_WRONLY, 0, &f) == -EISDIR, "writing a directory: not EISDIR");
-    CHECK(T, file_open(NULL, "/t_nonexistent", O_RDONLY, 0, &f) == -ENOENT, "missing file: not ENOENT");
+    CHECK(T, file_open(NULL, "/t_nonexistent", O_RDONLY, 0, &f) == -ENOENT,
+          "missing file: not ENOENT");
     CHECK(T, fs_unlink(NULL, "/t_open") == 0, "unlink failed");
     if (counts_check(T, &start))
         return -1;

@@ -92,7 +92,8 @@ int check_pattern_file(const char *path, size_t n, uint32_t seed)
         bad = -1;
     for (size_t off = 0; !bad && off < n; off += CHUNK) {
         size_t m = MIN((size_t)CHUNK, n - off);
-        if (file_read(f, false, (uintptr_t)buf, m) != (ssize_t)m || !check_pattern(buf, m, seed, off))
+        if (file_read(f, false, (uintptr_t)buf, m) != (ssize_t)m ||
+            !check_pattern(buf, m, seed, off))
             bad = -1;
     }
     if (f)

@@ -25,10 +25,10 @@ int tfail(const char *test, const char *fmt, ...) __attribute__((format(printf, 
 void fill_pattern(void *buf, size_t n, uint32_t seed, uint64_t off);
 bool check_pattern(const void *buf, size_t n, uint32_t seed, uint64_t off);
 
-int put_file(const char *path, const void *buf, size_t n);          /* create/truncate + write */
-ssize_t get_file(const char *path, void *buf, size_t n);             /* whole-file read */
-int put_pattern_file(const char *path, size_t n, uint32_t seed);     /* n bytes of a pattern */
-int check_pattern_file(const char *path, size_t n, uint32_t seed);   /* 0, or -1 on mismatch */
+int put_file(const char *path, const void *buf, size_t n);         /* create/truncate + write */
+ssize_t get_file(const char *path, void *buf, size_t n);           /* whole-file read */
+int put_pattern_file(const char *path, size_t n, uint32_t seed);   /* n bytes of a pattern */
+int check_pattern_file(const char *path, size_t n, uint32_t seed); /* 0, or -1 on mismatch */
 /* Free blocks and inodes of the root file system, to check a test leaks neither. */
 struct free_counts {
     uint64_t blocks, inodes;

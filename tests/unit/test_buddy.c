@@ -65,8 +65,7 @@ static void check_zone(void)
     for (int k = 0; k <= BUDDY_MAX_ORDER; k++) {
         size_t n = 0;
         struct list_head *pos;
-        list_for_each(pos, &z.free_area[k])
-        {
+        list_for_each (pos, &z.free_area[k]) {
             struct page *pg = list_entry(pos, struct page, list);
             uint64_t pfn = buddy_page_pfn(&z, pg);
             REQUIRE(pg->flags & PG_FREE);
@@ -85,8 +84,7 @@ static void check_zone(void)
     for (int c = 0; c < NCPU_MAX; c++) {
         size_t n = 0;
         struct list_head *pos;
-        list_for_each(pos, &z.pcp[c].list)
-        {
+        list_for_each (pos, &z.pcp[c].list) {
             REQUIRE(list_entry(pos, struct page, list)->flags & PG_PCP);
             n++;
         }

@@ -138,7 +138,8 @@ END_TEST
 START_TEST(test_fifo_belady)
 {
     ck_assert_int_eq(run_policy(&repl_fifo, belady, N(belady), 3, NULL), 9);
-    ck_assert_int_eq(run_policy(&repl_fifo, belady, N(belady), 4, NULL), 10); /* more frames, more faults */
+    ck_assert_int_eq(run_policy(&repl_fifo, belady, N(belady), 4, NULL),
+                     10); /* more frames, more faults */
     ck_assert_int_eq(run_policy(&repl_fifo, ostep, N(ostep), 3, NULL), 7);
 }
 END_TEST
@@ -153,15 +154,18 @@ END_TEST
 
 START_TEST(test_aging_is_lru)
 {
-    ck_assert_int_eq(run_policy(&repl_aging, belady, N(belady), 3, NULL), lru(belady, N(belady), 3));
-    ck_assert_int_eq(run_policy(&repl_aging, belady, N(belady), 4, NULL), lru(belady, N(belady), 4));
+    ck_assert_int_eq(run_policy(&repl_aging, belady, N(belady), 3, NULL),
+                     lru(belady, N(belady), 3));
+    ck_assert_int_eq(run_policy(&repl_aging, belady, N(belady), 4, NULL),
+                     lru(belady, N(belady), 4));
     ck_assert_int_eq(run_policy(&repl_aging, ostep, N(ostep), 3, NULL), 5);
     /* Where every resident page was used within the last 8 references the
      * ages order the pages exactly as LRU does: a loop over n+1 pages. */
     int loop[40];
     for (int i = 0; i < 40; i++)
         loop[i] = i % 4;
-    ck_assert_int_eq(run_policy(&repl_aging, loop, 40, 3, NULL), lru(loop, 40, 3)); /* 40: all miss */
+    ck_assert_int_eq(run_policy(&repl_aging, loop, 40, 3, NULL),
+                     lru(loop, 40, 3)); /* 40: all miss */
     for (int i = 0; i < 40; i++)
         loop[i] = (i % 5 == 4) ? 9 : i % 2; /* 0 1 0 1 9 ...: 0 and 1 stay */
     ck_assert_int_eq(run_policy(&repl_aging, loop, 40, 3, NULL), lru(loop, 40, 3));

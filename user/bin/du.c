@@ -53,8 +53,7 @@ static long du(const char *path, int top)
                 status = 1;
                 break;
             }
-            snprintf(sub, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
-                     e->d_name);
+            snprintf(sub, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
             total += du(sub, 0);
             free(sub);
         }

@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 
 static const char *opt_name;
-static int opt_type;      /* 0, or 'f' 'd' 'l' */
+static int opt_type; /* 0, or 'f' 'd' 'l' */
 static int opt_maxdepth = -1;
 static int status;
 
@@ -156,8 +156,8 @@ int main(int argc, char *argv[])
             return usage();
         if (!strcmp(argv[i], "-name")) {
             opt_name = argv[++i];
-        } else if (!strcmp(argv[i], "-type") && strchr("fdl", argv[i + 1][0]) &&
-                   argv[i + 1][0] && !argv[i + 1][1]) {
+        } else if (!strcmp(argv[i], "-type") && strchr("fdl", argv[i + 1][0]) && argv[i + 1][0] &&
+                   !argv[i + 1][1]) {
             opt_type = argv[++i][0];
         } else if (!strcmp(argv[i], "-maxdepth")) {
             char *end;

@@ -35,8 +35,8 @@ int main(int argc, char *argv[])
     }
     unsigned long used = si.mem_total - si.mem_free;
     printf("%12s %10s %10s %10s %10s\n", "total", "used", "free", "reserved", "user");
-    printf("Mem: %7lu%s %9lu%s %9lu%s %9lu%s %9lu%s\n", si.mem_total / unit, suffix,
-           used / unit, suffix, si.mem_free / unit, suffix, si.mem_reserved / unit, suffix,
-           si.mem_user / unit, suffix);
+    printf("Mem: %7lu%s %9lu%s %9lu%s %9lu%s %9lu%s\n", si.mem_total / unit, suffix, used / unit,
+           suffix, si.mem_free / unit, suffix, si.mem_reserved / unit, suffix, si.mem_user / unit,
+           suffix);
     return 0;
 }

@@ -168,10 +168,18 @@ int main(int argc, char *argv[])
     long selected = 0;
     while ((c = getopt(argc, argv, "vcnie:")) != -1) {
         switch (c) {
-        case 'v': opt_invert = 1; break;
-        case 'c': opt_count = 1; break;
-        case 'n': opt_number = 1; break;
-        case 'i': opt_nocase = 1; break;
+        case 'v':
+            opt_invert = 1;
+            break;
+        case 'c':
+            opt_count = 1;
+            break;
+        case 'n':
+            opt_number = 1;
+            break;
+        case 'i':
+            opt_nocase = 1;
+            break;
         case 'e':
             if (npatterns == GREP_MAX_PATTERNS) {
                 fprintf(stderr, "grep: at most %d patterns\n", GREP_MAX_PATTERNS);

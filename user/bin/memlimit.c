@@ -40,8 +40,9 @@ int main(int argc, char **argv)
         usage();
     if (memlimit((int)frames, policy) != 0) {
         fprintf(stderr, "memlimit: %s\n",
-                errno == ENOSPC ? "no swap device" : errno == EINVAL ? "bad frame count or policy"
-                                                                      : strerror(errno));
+                errno == ENOSPC   ? "no swap device"
+                : errno == EINVAL ? "bad frame count or policy"
+                                  : strerror(errno));
         return 1;
     }
     execvp(argv[i + 1], &argv[i + 1]);

@@ -35,8 +35,7 @@ int main(void)
     } else {
         /* parent goes down this path */
         int rc_wait = wait(NULL);
-        printf("hello, I am parent of %d (rc_wait:%d) (pid:%d)\n", rc, rc_wait,
-               (int)getpid());
+        printf("hello, I am parent of %d (rc_wait:%d) (pid:%d)\n", rc, rc_wait, (int)getpid());
     }
     return 0;
 }

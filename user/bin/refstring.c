@@ -30,8 +30,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    volatile char *mem = mmap(0, NPAGES * PAGE, PROT_READ | PROT_WRITE,
-                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    volatile char *mem =
+        mmap(0, NPAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) {
         perror("refstring: mmap");
         return 1;

@@ -22,8 +22,11 @@
 
 static const char *type_name(mode_t m)
 {
-    return S_ISREG(m) ? "regular file" : S_ISDIR(m) ? "directory" : S_ISLNK(m) ? "symbolic link"
-         : S_ISCHR(m) ? "character device" : "unknown type";
+    return S_ISREG(m)   ? "regular file"
+           : S_ISDIR(m) ? "directory"
+           : S_ISLNK(m) ? "symbolic link"
+           : S_ISCHR(m) ? "character device"
+                        : "unknown type";
 }
 
 static void mode_string(mode_t mode, char *s)
@@ -63,11 +66,11 @@ static int show(const char *path, int follow)
             printf(" -> %.*s", (int)n, target);
     }
     printf("  (%s)\n", type_name(st.st_mode));
-    printf("  Size: %-12ld Blocks: %-10ld IO Block: %ld\n", (long)st.st_size,
-           (long)st.st_blocks, (long)st.st_blksize);
-    printf("Device: %lu   Inode: %lu   Links: %lu   Mode: %04o (%s)\n",
-           (unsigned long)st.st_dev, (unsigned long)st.st_ino, (unsigned long)st.st_nlink,
-           (unsigned)(st.st_mode & 07777), mode);
+    printf("  Size: %-12ld Blocks: %-10ld IO Block: %ld\n", (long)st.st_size, (long)st.st_blocks,
+           (long)st.st_blksize);
+    printf("Device: %lu   Inode: %lu   Links: %lu   Mode: %04o (%s)\n", (unsigned long)st.st_dev,
+           (unsigned long)st.st_ino, (unsigned long)st.st_nlink, (unsigned)(st.st_mode & 07777),
+           mode);
     print_time("Access", &st.st_atim);
     print_time("Modify", &st.st_mtim);
     print_time("Change", &st.st_ctim);

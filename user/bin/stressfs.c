@@ -112,11 +112,20 @@ static int parse_options(int argc, char *argv[])
     int c;
     while ((c = getopt(argc, argv, "p:n:s:d:")) != -1) {
         switch (c) {
-        case 'p': nprocs = atoi(optarg); break;
-        case 'n': nrounds = atoi(optarg); break;
-        case 's': fsize = atol(optarg); break;
-        case 'd': dir = optarg; break;
-        default: return -1;
+        case 'p':
+            nprocs = atoi(optarg);
+            break;
+        case 'n':
+            nrounds = atoi(optarg);
+            break;
+        case 's':
+            fsize = atol(optarg);
+            break;
+        case 'd':
+            dir = optarg;
+            break;
+        default:
+            return -1;
         }
     }
     return (nprocs > 0 && nrounds > 0 && fsize >= 0 && optind == argc) ? 0 : -1;

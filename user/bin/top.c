@@ -58,9 +58,9 @@ static int by_share(const void *a, const void *b)
 static void print_header(const struct ksysinfo *si)
 {
     unsigned long s = si->uptime_ns / 1000000000UL;
-    printf("top: up %lu:%02lu:%02lu, %u hart%s, %u processes (max %u), tick %lu ms\n",
-           s / 3600, s / 60 % 60, s % 60, si->ncpu, si->ncpu == 1 ? "" : "s", si->nprocs,
-           si->max_procs, si->tick_ns / 1000000UL);
+    printf("top: up %lu:%02lu:%02lu, %u hart%s, %u processes (max %u), tick %lu ms\n", s / 3600,
+           s / 60 % 60, s % 60, si->ncpu, si->ncpu == 1 ? "" : "s", si->nprocs, si->max_procs,
+           si->tick_ns / 1000000UL);
     printf("Mem: %luK total, %luK free, %luK in processes\n", si->mem_total / 1024,
            si->mem_free / 1024, si->mem_user / 1024);
 }

@@ -78,8 +78,9 @@ static void bench_major(void)
     for (long off = 0; off < size; off += PAGE)
         sum += p[off];
     long ns = now_ns() - t0;
-    printf("bench major fault: %ld ns/fault (%ld faults, file pages from the buffer cache or disk)\n",
-           ns / (size / PAGE), size / PAGE);
+    printf(
+        "bench major fault: %ld ns/fault (%ld faults, file pages from the buffer cache or disk)\n",
+        ns / (size / PAGE), size / PAGE);
     munmap((void *)p, size);
     close(fd);
     unlink("/vmbench.dat");
@@ -99,7 +100,8 @@ static void bench_swap(void)
         const long size = 16 * MiB;
         if (memlimit(64, "clock") != 0)
             _exit(1);
-        volatile char *p = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        volatile char *p =
+            mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         long t0 = now_ns();
         for (long off = 0; off < size; off += PAGE)
             p[off] = 1;
@@ -109,7 +111,8 @@ static void bench_swap(void)
             sum += p[off];
         long t2 = now_ns();
         printf("bench swap out: %ld KiB/s\n", size / 1024 * 1000000000L / (t1 - t0));
-        printf("bench swap in: %ld KiB/s (with as many pages out)\n", size / 1024 * 1000000000L / (t2 - t1));
+        printf("bench swap in: %ld KiB/s (with as many pages out)\n",
+               size / 1024 * 1000000000L / (t2 - t1));
         _exit(sum == size / PAGE ? 0 : 2);
     }
     waitpid(pid, NULL, 0);

@@ -23,7 +23,8 @@ static void print_entry(const struct vmpte *e)
     int leaf = (pte & 0xe) != 0;
     for (int d = 2; d > e->level; d--)
         printf(".. ");
-    printf("[%d] va 0x%010lx pte 0x%08lx -> %s 0x%lx", e->index, e->va, pte, leaf ? "page" : "table", pa);
+    printf("[%d] va 0x%010lx pte 0x%08lx -> %s 0x%lx", e->index, e->va, pte,
+           leaf ? "page" : "table", pa);
     if (leaf)
         printf(" %c%c%c%c %c%c%s", pte & 2 ? 'r' : '-', pte & 4 ? 'w' : '-', pte & 8 ? 'x' : '-',
                pte & 16 ? 'u' : '-', pte & 64 ? 'a' : '-', pte & 128 ? 'd' : '-',
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
         else
             tables++;
     }
-    printf("%d page-table pages, %d pages mapped%s\n", tables, pages, n > MAXPTE ? " (list cut)" : "");
+    printf("%d page-table pages, %d pages mapped%s\n", tables, pages,
+           n > MAXPTE ? " (list cut)" : "");
     return 0;
 }

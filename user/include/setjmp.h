@@ -17,9 +17,9 @@ typedef struct {
 } sigjmp_buf[1];
 
 /* A macro: setjmp must run in the caller's frame. */
-#define sigsetjmp(env, save)                                                      \
-    ((env)[0].savemask = (save),                                                  \
-     (env)[0].savemask ? (void)sigprocmask(SIG_BLOCK, NULL, &(env)[0].mask) : (void)0, \
+#define sigsetjmp(env, save)                                                                       \
+    ((env)[0].savemask = (save),                                                                   \
+     (env)[0].savemask ? (void)sigprocmask(SIG_BLOCK, NULL, &(env)[0].mask) : (void)0,             \
      setjmp((env)[0].jb))
 
 void siglongjmp(sigjmp_buf env, int val) __attribute__((__noreturn__));

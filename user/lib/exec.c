@@ -87,18 +87,18 @@ int execvp(const char *file, char *const argv[])
 }
 
 /* Gathers execl's variable argument list (ending in NULL) into argv[]. */
-#define EXECL_ARGS(arg0, last, argv)                       \
-    size_t n_ = 1;                                         \
-    va_list ap_;                                           \
-    va_start(ap_, last);                                   \
-    while (va_arg(ap_, char *) != NULL)                    \
-        n_++;                                              \
-    va_end(ap_);                                           \
-    char *argv[n_ + 1];                                    \
-    argv[0] = (char *)(arg0);                              \
-    va_start(ap_, last);                                   \
-    for (size_t i_ = 1; i_ <= n_; i_++)                    \
-        argv[i_] = va_arg(ap_, char *);                    \
+#define EXECL_ARGS(arg0, last, argv)                                                               \
+    size_t n_ = 1;                                                                                 \
+    va_list ap_;                                                                                   \
+    va_start(ap_, last);                                                                           \
+    while (va_arg(ap_, char *) != NULL)                                                            \
+        n_++;                                                                                      \
+    va_end(ap_);                                                                                   \
+    char *argv[n_ + 1];                                                                            \
+    argv[0] = (char *)(arg0);                                                                      \
+    va_start(ap_, last);                                                                           \
+    for (size_t i_ = 1; i_ <= n_; i_++)                                                            \
+        argv[i_] = va_arg(ap_, char *);                                                            \
     va_end(ap_)
 
 int execl(const char *path, const char *arg0, ...)

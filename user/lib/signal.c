@@ -16,7 +16,8 @@
 
 _Static_assert(sizeof(sigset_t) == sizeof(unsigned long), "sigset_t is one word");
 _Static_assert(sizeof(siginfo_t) == sizeof(struct ksiginfo), "siginfo_t layout");
-_Static_assert(__builtin_offsetof(siginfo_t, si_addr) == __builtin_offsetof(struct ksiginfo, si_addr),
+_Static_assert(__builtin_offsetof(siginfo_t, si_addr) ==
+                   __builtin_offsetof(struct ksiginfo, si_addr),
                "siginfo_t layout");
 _Static_assert(sizeof(ucontext_t) == sizeof(struct kucontext), "ucontext_t layout");
 _Static_assert(__builtin_offsetof(ucontext_t, uc_mcontext.x) ==
@@ -162,14 +163,14 @@ int sigismember(const sigset_t *set, int sig)
 }
 
 static const char *const sig_abbrev[NSIG] = {
-    [SIGHUP] = "HUP",   [SIGINT] = "INT",   [SIGQUIT] = "QUIT",     [SIGILL] = "ILL",
-    [SIGTRAP] = "TRAP", [SIGABRT] = "ABRT", [SIGEMT] = "EMT",       [SIGFPE] = "FPE",
-    [SIGKILL] = "KILL", [SIGBUS] = "BUS",   [SIGSEGV] = "SEGV",     [SIGSYS] = "SYS",
-    [SIGPIPE] = "PIPE", [SIGALRM] = "ALRM", [SIGTERM] = "TERM",     [SIGURG] = "URG",
-    [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP", [SIGCONT] = "CONT",     [SIGCHLD] = "CHLD",
-    [SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU", [SIGIO] = "IO",         [SIGXCPU] = "XCPU",
+    [SIGHUP] = "HUP",   [SIGINT] = "INT",       [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
+    [SIGTRAP] = "TRAP", [SIGABRT] = "ABRT",     [SIGEMT] = "EMT",   [SIGFPE] = "FPE",
+    [SIGKILL] = "KILL", [SIGBUS] = "BUS",       [SIGSEGV] = "SEGV", [SIGSYS] = "SYS",
+    [SIGPIPE] = "PIPE", [SIGALRM] = "ALRM",     [SIGTERM] = "TERM", [SIGURG] = "URG",
+    [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",     [SIGCONT] = "CONT", [SIGCHLD] = "CHLD",
+    [SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU",     [SIGIO] = "IO",     [SIGXCPU] = "XCPU",
     [SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF", [SIGWINCH] = "WINCH",
-    [SIGLOST] = "LOST", [SIGUSR1] = "USR1", [SIGUSR2] = "USR2",
+    [SIGLOST] = "LOST", [SIGUSR1] = "USR1",     [SIGUSR2] = "USR2",
 };
 
 /* sig2str: the name without "SIG" ("INT" for 2). */

@@ -73,8 +73,8 @@ clock_t times(struct tms *t)
 
     if (__clock_gettime(KCLOCK_MONOTONIC, &k) < 0)
         return (clock_t)-1;
-    ticks = (clock_t)k.tv_sec * CLOCKS_PER_SEC +
-            (clock_t)k.tv_nsec / (1000000000L / CLOCKS_PER_SEC);
+    ticks =
+        (clock_t)k.tv_sec * CLOCKS_PER_SEC + (clock_t)k.tv_nsec / (1000000000L / CLOCKS_PER_SEC);
     if (t) {
         t->tms_utime = ticks;
         t->tms_stime = 0;
@@ -86,8 +86,8 @@ clock_t times(struct tms *t)
 
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
-    struct ktimespec kreq = { req->tv_sec, req->tv_nsec };
-    struct ktimespec krem = { 0, 0 };
+    struct ktimespec kreq = {req->tv_sec, req->tv_nsec};
+    struct ktimespec krem = {0, 0};
     int r = __nanosleep(&kreq, &krem);
 
     if (r < 0 && rem) {
@@ -99,7 +99,7 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 
 unsigned sleep(unsigned seconds)
 {
-    struct timespec req = { seconds, 0 }, rem = { 0, 0 };
+    struct timespec req = {seconds, 0}, rem = {0, 0};
 
     if (nanosleep(&req, &rem) < 0)
         return (unsigned)rem.tv_sec + (rem.tv_nsec > 0);
@@ -108,7 +108,7 @@ unsigned sleep(unsigned seconds)
 
 int usleep(useconds_t usec)
 {
-    struct timespec req = { usec / 1000000, (long)(usec % 1000000) * 1000 };
+    struct timespec req = {usec / 1000000, (long)(usec % 1000000) * 1000};
 
     return nanosleep(&req, NULL);
 }

@@ -16,7 +16,8 @@ int main(int argc, char **argv)
     else if (!strcmp(what, "ill"))
         __asm__ volatile(".word 0");
     else if (!strcmp(what, "bus"))
-        __asm__ volatile("lr.w t1, (%0)" ::"r"((char *)&null_ptr + 1) : "t1"); /* misaligned atomic */
+        __asm__ volatile("lr.w t1, (%0)" ::"r"((char *)&null_ptr + 1)
+                         : "t1"); /* misaligned atomic */
     else if (!strcmp(what, "trap"))
         __asm__ volatile("ebreak");
     else if (!strcmp(what, "abort"))

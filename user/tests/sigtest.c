@@ -44,10 +44,10 @@ static void fail(const char *fmt, ...)
     _exit(1);
 }
 
-#define CHECK(c, ...)            \
-    do {                         \
-        if (!(c))                \
-            fail(__VA_ARGS__);   \
+#define CHECK(c, ...)                                                                              \
+    do {                                                                                           \
+        if (!(c))                                                                                  \
+            fail(__VA_ARGS__);                                                                     \
     } while (0)
 
 static double now_s(void)
@@ -237,8 +237,8 @@ static void test_fault_status(void)
 static void fp_clobber(int sig)
 {
     (void)sig;
-    __asm__ volatile("fmv.d.x ft0, zero\n fmv.d.x ft1, zero\n fmv.d.x fa0, zero" ::: "ft0", "ft1",
-                     "fa0");
+    __asm__ volatile("fmv.d.x ft0, zero\n fmv.d.x ft1, zero\n fmv.d.x fa0, zero" ::
+                         : "ft0", "ft1", "fa0");
     got = 1;
 }
 
@@ -346,10 +346,18 @@ static void forge_handler(int sig, siginfo_t *si, void *ucv)
     (void)si;
     ucontext_t *uc = ucv;
     switch (got2) {
-    case 0: uc->uc_flags = 0xdead; break;                  /* bad magic */
-    case 1: uc->uc_mcontext.pc = KERNEL_TEXT; break;        /* into the kernel */
-    case 2: uc->uc_sigmask = ~0UL; break;                   /* block everything */
-    case 3: uc->uc_mcontext.fcsr = ~0UL; break;             /* undefined fcsr bits */
+    case 0:
+        uc->uc_flags = 0xdead;
+        break; /* bad magic */
+    case 1:
+        uc->uc_mcontext.pc = KERNEL_TEXT;
+        break; /* into the kernel */
+    case 2:
+        uc->uc_sigmask = ~0UL;
+        break; /* block everything */
+    case 3:
+        uc->uc_mcontext.fcsr = ~0UL;
+        break; /* undefined fcsr bits */
     }
 }
 

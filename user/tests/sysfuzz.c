@@ -50,15 +50,15 @@
 #include <quill/syscall.h>
 #include "abi/procinfo.h"
 
-#define MAX_CALLS 128       /* table entries (syscalls.def lines) */
+#define MAX_CALLS 128 /* table entries (syscalls.def lines) */
 #define MAX_ARGS 6
 #define ARENA_SIZE (64 * 1024) /* the child's buffers: the top of its heap */
-#define REPORT_FD 29        /* the child's end of its report pipe */
-#define TRACE_FD 28         /* -v: the console, for the trace */
-#define FD_RANGE 24         /* descriptors drawn from 0..FD_RANGE-1 mostly */
+#define REPORT_FD 29           /* the child's end of its report pipe */
+#define TRACE_FD 28            /* -v: the console, for the trace */
+#define FD_RANGE 24            /* descriptors drawn from 0..FD_RANGE-1 mostly */
 #define MAX_JOBS 4
-#define CHUNK_MAX 1500      /* 2 bytes a call must fit in one pipe buffer */
-#define BLOCKED_NS 500000000L  /* asleep this long: blocked on itself, killed */
+#define CHUNK_MAX 1500          /* 2 bytes a call must fit in one pipe buffer */
+#define BLOCKED_NS 500000000L   /* asleep this long: blocked on itself, killed */
 #define OVERRUN_NS 30000000000L /* running this long: killed, counted */
 #define UNKILLABLE_NS 20000000000L
 #define KERNEL_HALF 0xffffffc000000000UL
@@ -67,23 +67,34 @@
 /* ---- the call table, from syscalls.def --------------------------------------- */
 
 enum kind {
-    K_INT, K_FD, K_DIRFD, K_SIZE, K_OFFSET, K_FLAGS, K_MODE, K_PID, K_SIG, K_ADDR,
-    K_PTR, K_PATH, K_STRVEC,
+    K_INT,
+    K_FD,
+    K_DIRFD,
+    K_SIZE,
+    K_OFFSET,
+    K_FLAGS,
+    K_MODE,
+    K_PID,
+    K_SIG,
+    K_ADDR,
+    K_PTR,
+    K_PATH,
+    K_STRVEC,
 };
-static const char *const kind_names[] = {"int", "fd", "dirfd", "size", "offset", "flags", "mode",
-                                         "pid", "sig", "addr", "ptr", "path", "strvec"};
+static const char *const kind_names[] = {"int", "fd",  "dirfd", "size", "offset", "flags", "mode",
+                                         "pid", "sig", "addr",  "ptr",  "path",   "strvec"};
 
 /* Hints: what the table's text cannot say.  Calls without one are fuzzed plainly. */
 enum {
-    H_SKIP = 1,      /* never called (reason given) */
-    H_LAST = 2,      /* ends the child: made once, as its last call */
-    H_FORK = 4,      /* the new process _exits at once; at most 4 are left unreaped */
-    H_BRK = 8,       /* the break is put back afterwards: the arena lives in the heap */
-    H_EXEC = 16,     /* may succeed (a real program sometimes): the child ends there */
-    H_WAITPID = 32,  /* pid <= 0 is allowed: it selects the caller's own children */
-    H_NAP = 64,      /* a time it is given is short, mostly */
-    H_RARE = 128,    /* made a tenth as often: it blocks until killed, mostly */
-    H_SIGACT = 256,  /* the new action's handler is mostly a real one (or DFL/IGN) */
+    H_SKIP = 1,     /* never called (reason given) */
+    H_LAST = 2,     /* ends the child: made once, as its last call */
+    H_FORK = 4,     /* the new process _exits at once; at most 4 are left unreaped */
+    H_BRK = 8,      /* the break is put back afterwards: the arena lives in the heap */
+    H_EXEC = 16,    /* may succeed (a real program sometimes): the child ends there */
+    H_WAITPID = 32, /* pid <= 0 is allowed: it selects the caller's own children */
+    H_NAP = 64,     /* a time it is given is short, mostly */
+    H_RARE = 128,   /* made a tenth as often: it blocks until killed, mostly */
+    H_SIGACT = 256, /* the new action's handler is mostly a real one (or DFL/IGN) */
 };
 struct hint {
     const char *name;
@@ -95,15 +106,19 @@ static const struct hint hints[] = {
     {"reboot", H_SKIP, "restarts the machine: the test would end"},
     {"_exit", H_LAST, "ends the child: made once, as its last call"},
     {"fork", H_FORK, "the new process exits at once (no fork bombs)"},
-    {"__brk", H_BRK, "the break is put back after each call (the fuzzer's buffers are in the heap)"},
+    {"__brk", H_BRK,
+     "the break is put back after each call (the fuzzer's buffers are in the heap)"},
     {"execve", H_EXEC, "sometimes given /bin/true: success ends the child"},
     {"wait4", H_WAITPID, "pid -1 and 0 allowed (they mean the caller's children)"},
-    {"rt_sigreturn", H_LAST, "restores registers from whatever the stack holds: the child ends there"},
-    {"rt_sigaction", H_SIGACT, "the handler is mostly SIG_DFL, SIG_IGN or a function that returns "
-                               "(a random one only gets the child killed by the first SIGCHLD)"},
+    {"rt_sigreturn", H_LAST,
+     "restores registers from whatever the stack holds: the child ends there"},
+    {"rt_sigaction", H_SIGACT,
+     "the handler is mostly SIG_DFL, SIG_IGN or a function that returns "
+     "(a random one only gets the child killed by the first SIGCHLD)"},
     {"pause", H_RARE, "waits for a signal that does not come: made a tenth as often"},
     {"rt_sigsuspend", H_RARE, "waits for a signal that does not come: made a tenth as often"},
-    {"__nanosleep", H_NAP, "the time is mostly under 10 ms (a long sleep only gets the child killed)"},
+    {"__nanosleep", H_NAP,
+     "the time is mostly under 10 ms (a long sleep only gets the child killed)"},
 };
 
 struct call {
@@ -149,12 +164,15 @@ static enum kind classify(const char *decl)
             return K_PATH; /* every const char * of the table is a path */
         return K_PTR;
     }
-    static const struct { const char *word; enum kind k; } words[] = {
-        {"fd", K_FD}, {"dirfd", K_DIRFD}, {"olddirfd", K_DIRFD}, {"newdirfd", K_DIRFD},
-        {"oldfd", K_FD}, {"newfd", K_FD}, {"size", K_SIZE}, {"count", K_SIZE},
-        {"length", K_SIZE}, {"len", K_SIZE}, {"max", K_SIZE}, {"offset", K_OFFSET},
-        {"flags", K_FLAGS}, {"options", K_FLAGS}, {"mode", K_MODE}, {"pid", K_PID},
-        {"sig", K_SIG}, {"addr", K_ADDR},
+    static const struct {
+        const char *word;
+        enum kind k;
+    } words[] = {
+        {"fd", K_FD},       {"dirfd", K_DIRFD},   {"olddirfd", K_DIRFD}, {"newdirfd", K_DIRFD},
+        {"oldfd", K_FD},    {"newfd", K_FD},      {"size", K_SIZE},      {"count", K_SIZE},
+        {"length", K_SIZE}, {"len", K_SIZE},      {"max", K_SIZE},       {"offset", K_OFFSET},
+        {"flags", K_FLAGS}, {"options", K_FLAGS}, {"mode", K_MODE},      {"pid", K_PID},
+        {"sig", K_SIG},     {"addr", K_ADDR},
     };
     for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
         if (strcmp(name, words[i].word) == 0 || has_word(name, words[i].word))
@@ -215,15 +233,21 @@ static uint64_t rng(void)
     return rng_state * 0x2545f4914f6cdd1dULL;
 }
 
-static uint64_t below(uint64_t n) { return n ? rng() % n : 0; }
-static bool chance(int percent) { return below(100) < (uint64_t)percent; }
+static uint64_t below(uint64_t n)
+{
+    return n ? rng() % n : 0;
+}
+static bool chance(int percent)
+{
+    return below(100) < (uint64_t)percent;
+}
 #define PICK(a) ((a)[below(sizeof(a) / sizeof((a)[0]))])
 
 /* ---- the child's world ------------------------------------------------------- */
 
-static char *arena;          /* ARENA_SIZE bytes at the top of the heap */
-static char scratch[64];     /* "/sysfuzz.<pid>/c<k>" */
-static int last_child = -1;  /* the pid of the child's newest fork */
+static char *arena;         /* ARENA_SIZE bytes at the top of the heap */
+static char scratch[64];    /* "/sysfuzz.<pid>/c<k>" */
+static int last_child = -1; /* the pid of the child's newest fork */
 static int unreaped;
 static bool tracing;
 static uint16_t records[16];
@@ -263,9 +287,36 @@ static void record(int index, bool ok)
 static long interesting(void)
 {
     static const long words[] = {
-        0, 1, 2, 3, 7, 8, 15, 16, 63, 64, 255, 256, 511, 512, 4095, 4096, 4097,
-        65535, 65536, 999999999, 1000000000, 0x7fffffff, -0x80000000L, 0xffffffff,
-        0x100000000L, -1, -2, -4096, 0x7fffffffffffffffL, (long)0x8000000000000000UL,
+        0,
+        1,
+        2,
+        3,
+        7,
+        8,
+        15,
+        16,
+        63,
+        64,
+        255,
+        256,
+        511,
+        512,
+        4095,
+        4096,
+        4097,
+        65535,
+        65536,
+        999999999,
+        1000000000,
+        0x7fffffff,
+        -0x80000000L,
+        0xffffffff,
+        0x100000000L,
+        -1,
+        -2,
+        -4096,
+        0x7fffffffffffffffL,
+        (long)0x8000000000000000UL,
     };
     return chance(75) ? PICK(words) : (long)rng();
 }
@@ -283,11 +334,24 @@ static long gen_ptr(void)
 {
     long sp = (long)__builtin_frame_address(0);
     const long bad[] = {
-        0, 1, 8, 0x1000, 0x10000 /* program text: read-only */, 0xfff,
-        (long)KERNEL_HALF, (long)0xffffffc080000000UL, (long)0xffffffc080200000UL,
-        -1, -4096, (long)0x8000000000000000UL, 0x4000000000L /* past Sv39 user */,
-        0x3fff000000L /* stack area, far below sp */, 0x2000000000L /* nothing mapped */, sp - 65536 /* unused stack */,
-        (long)(arena + ARENA_SIZE), (long)(arena + ARENA_SIZE - 1),
+        0,
+        1,
+        8,
+        0x1000,
+        0x10000 /* program text: read-only */,
+        0xfff,
+        (long)KERNEL_HALF,
+        (long)0xffffffc080000000UL,
+        (long)0xffffffc080200000UL,
+        -1,
+        -4096,
+        (long)0x8000000000000000UL,
+        0x4000000000L /* past Sv39 user */,
+        0x3fff000000L /* stack area, far below sp */,
+        0x2000000000L /* nothing mapped */,
+        sp - 65536 /* unused stack */,
+        (long)(arena + ARENA_SIZE),
+        (long)(arena + ARENA_SIZE - 1),
     };
     uint64_t r = below(100);
     if (r < 60) {
@@ -308,7 +372,13 @@ static long gen_path(int flags)
 {
     static const char *const names[] = {"a", "b", "c", "d", "f", "l", "dir"};
     static const char *const parts[] = {
-        ".", "", "a.b", " ", "\xff\xfe", "\n", "-",
+        ".",
+        "",
+        "a.b",
+        " ",
+        "\xff\xfe",
+        "\n",
+        "-",
         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",  /* 59 */
         "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy", /* 60 */
     };
@@ -372,8 +442,8 @@ static long gen_strvec(void)
 
 static long gen_fd(void)
 {
-    static const long odd[] = {-1, -2 /* AT_FDCWD */, -100, 1023, 1024, 65536, 0x7fffffff,
-                               -0x80000000L, 0x100000003L};
+    static const long odd[] = {-1,    -2 /* AT_FDCWD */, -100,         1023,        1024,
+                               65536, 0x7fffffff,        -0x80000000L, 0x100000003L};
     uint64_t r = below(100);
     long fd = r < 60 ? (long)below(8) : r < 85 ? (long)below(FD_RANGE) : PICK(odd);
     if (fd == REPORT_FD || fd == TRACE_FD)
@@ -396,36 +466,64 @@ static long gen_pid(int flags)
 
 static long gen_arg(enum kind k, int flags)
 {
-    static const long sizes[] = {0, 1, 2, 7, 8, 16, 59, 60, 64, 512, 4095, 4096, 4097, 65536,
-                                 0x7fffffff, 0x80000000L, 0x100000000L, -1, -4096,
+    static const long sizes[] = {0,
+                                 1,
+                                 2,
+                                 7,
+                                 8,
+                                 16,
+                                 59,
+                                 60,
+                                 64,
+                                 512,
+                                 4095,
+                                 4096,
+                                 4097,
+                                 65536,
+                                 0x7fffffff,
+                                 0x80000000L,
+                                 0x100000000L,
+                                 -1,
+                                 -4096,
                                  (long)0x8000000000000000UL};
-    static const long offsets[] = {0, 1, 511, 512, 4096, 49152, 1L << 22, 1L << 31, 1L << 40,
-                                   -1, -4096, 0x7fffffffffffffffL};
-    static const long flagbits[] = {0, 1, 2, 3, 0x40, 0x200, 0x400, 0x800, 0x4000,
-                                    0x40000, 0x100000, 0x200000, 2, 8};
+    static const long offsets[] = {0,        1,        511,      512, 4096,  49152,
+                                   1L << 22, 1L << 31, 1L << 40, -1,  -4096, 0x7fffffffffffffffL};
+    static const long flagbits[] = {0,     1,      2,       3,        0x40,     0x200, 0x400,
+                                    0x800, 0x4000, 0x40000, 0x100000, 0x200000, 2,     8};
     switch (k) {
-    case K_FD: return gen_fd();
-    case K_DIRFD: return chance(50) ? AT_FDCWD : gen_fd();
-    case K_SIZE: return chance(70) ? PICK(sizes) : (long)below(9000);
-    case K_OFFSET: return chance(70) ? PICK(offsets) : (long)below(70000);
+    case K_FD:
+        return gen_fd();
+    case K_DIRFD:
+        return chance(50) ? AT_FDCWD : gen_fd();
+    case K_SIZE:
+        return chance(70) ? PICK(sizes) : (long)below(9000);
+    case K_OFFSET:
+        return chance(70) ? PICK(offsets) : (long)below(70000);
     case K_FLAGS: {
         long f = 0;
         for (int i = (int)below(4); i > 0; i--)
             f |= PICK(flagbits);
         return chance(10) ? interesting() : f;
     }
-    case K_MODE: return chance(80) ? (long)below(010000) : interesting();
-    case K_PID: return gen_pid(flags);
-    case K_SIG: return chance(85) ? (long)below(66) : interesting();
+    case K_MODE:
+        return chance(80) ? (long)below(010000) : interesting();
+    case K_PID:
+        return gen_pid(flags);
+    case K_SIG:
+        return chance(85) ? (long)below(66) : interesting();
     case K_ADDR: {
         long cur = (long)sbrk(0);
         long delta = (long)below(64) * 4096 - 32 * 4096;
         return chance(70) ? cur + delta : interesting();
     }
-    case K_PTR: return gen_ptr();
-    case K_PATH: return gen_path(flags);
-    case K_STRVEC: return gen_strvec();
-    default: return chance(50) ? (long)below(8) - 2 : interesting();
+    case K_PTR:
+        return gen_ptr();
+    case K_PATH:
+        return gen_path(flags);
+    case K_STRVEC:
+        return gen_strvec();
+    default:
+        return chance(50) ? (long)below(8) - 2 : interesting();
     }
 }
 
@@ -515,8 +613,8 @@ static void fuzz_one(int n, int index, uintptr_t arena_end)
         long t[2] = {0, (long)below(10000000)};
         memcpy((char *)a[0], t, sizeof(t));
     }
-    if (c && (c->flags & H_SIGACT) && (unsigned long)a[1] - (unsigned long)arena < ARENA_SIZE - 32 &&
-        chance(90)) {
+    if (c && (c->flags & H_SIGACT) &&
+        (unsigned long)a[1] - (unsigned long)arena < ARENA_SIZE - 32 && chance(90)) {
         unsigned long act[3] = {PICK(handlers), (unsigned long)below(0x10000000),
                                 (unsigned long)__sigtramp};
         memcpy((char *)a[1], act, sizeof(act));
@@ -643,11 +741,11 @@ static void child_main(uint64_t seed, int k, int ncalls, int report_wfd)
 /* ---- the parent --------------------------------------------------------------------- */
 
 struct job {
-    int pid;           /* 0: free slot */
-    int index;         /* child number */
-    int rfd;           /* read end of its report pipe */
+    int pid;   /* 0: free slot */
+    int index; /* child number */
+    int rfd;   /* read end of its report pipe */
     long started, asleep_since, killed_at;
-    const char *why;   /* why the parent killed it, or NULL */
+    const char *why; /* why the parent killed it, or NULL */
     uint64_t seed;
 };
 
@@ -778,8 +876,7 @@ static void finish_child(struct job *j, int status)
     else if (WIFSIGNALED(status)) {
         tot.by_signal++;
         tot.signals[WTERMSIG(status) & 63]++;
-    }
-    else
+    } else
         tot.exits++;
     char dir[64];
     snprintf(dir, sizeof(dir), "%s/c%d", root_dir, j->index);
@@ -804,7 +901,8 @@ static void watch_children(void)
         if (jb->killed_at) {
             if (t - jb->killed_at > UNKILLABLE_NS && state != 'Z') {
                 failure("child %d (pid %d, seed %llu) still there (state %c) 20 s after SIGKILL; "
-                        "given up on", jb->index, jb->pid, (unsigned long long)jb->seed, state);
+                        "given up on",
+                        jb->index, jb->pid, (unsigned long long)jb->seed, state);
                 close(jb->rfd);
                 jb->pid = 0; /* the run goes on without it (and its frames count as leaked) */
             }
@@ -953,8 +1051,8 @@ static void report(const struct options *o, long secs, long before, long after, 
     int skipped = 0;
     printf("sysfuzz: seed %llu: %ld calls in %ld children, %ld s (%ld ended by their own calls, "
            "%ld by a signal they caused, %ld killed while blocked, %ld overran)\n",
-           (unsigned long long)o->seed, tot.calls, tot.children, secs, tot.exits,
-           tot.by_signal, tot.blocked, tot.overran);
+           (unsigned long long)o->seed, tot.calls, tot.children, secs, tot.exits, tot.by_signal,
+           tot.blocked, tot.overran);
     printf("sysfuzz: signals that ended children:");
     for (int i = 1; i < 64; i++)
         if (tot.signals[i])
@@ -1005,8 +1103,9 @@ static void fork_storm(int n)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: sysfuzz [-s seed] [-n calls] [-t seconds] [-j parallel 1-%d] "
-                    "[-c calls-per-child] [-x call]... [-C child [-v]] | -l | -F processes\n",
+    fprintf(stderr,
+            "usage: sysfuzz [-s seed] [-n calls] [-t seconds] [-j parallel 1-%d] "
+            "[-c calls-per-child] [-x call]... [-C child [-v]] | -l | -F processes\n",
             MAX_JOBS);
     exit(2);
 }
@@ -1020,20 +1119,39 @@ int main(int argc, char **argv)
     int nexclude = 0;
     while ((c = getopt(argc, argv, "s:n:t:j:c:C:vlF:x:")) != -1) {
         switch (c) {
-        case 's': o.seed = strtoull(optarg, NULL, 0); break;
-        case 'n': o.calls = strtol(optarg, NULL, 0); break;
-        case 't': o.seconds = strtol(optarg, NULL, 0); break;
-        case 'j': o.jobs = atoi(optarg); break;
-        case 'c': o.chunk = atoi(optarg); break;
-        case 'C': o.only = atoi(optarg); break;
-        case 'v': tracing = true; break;
-        case 'l': list = true; break;
-        case 'F': o.forkers = atoi(optarg); break;
+        case 's':
+            o.seed = strtoull(optarg, NULL, 0);
+            break;
+        case 'n':
+            o.calls = strtol(optarg, NULL, 0);
+            break;
+        case 't':
+            o.seconds = strtol(optarg, NULL, 0);
+            break;
+        case 'j':
+            o.jobs = atoi(optarg);
+            break;
+        case 'c':
+            o.chunk = atoi(optarg);
+            break;
+        case 'C':
+            o.only = atoi(optarg);
+            break;
+        case 'v':
+            tracing = true;
+            break;
+        case 'l':
+            list = true;
+            break;
+        case 'F':
+            o.forkers = atoi(optarg);
+            break;
         case 'x':
             if (nexclude < 16)
                 exclude[nexclude++] = optarg;
             break;
-        default: usage();
+        default:
+            usage();
         }
     }
     if (o.jobs < 1 || o.jobs > MAX_JOBS || o.chunk < 1 || o.chunk > CHUNK_MAX || NCALLS > MAX_CALLS)

@@ -29,11 +29,16 @@ static long raw_upcase(const void *in, void *out, unsigned long size)
 static const char *errname(long r)
 {
     switch (-r) {
-    case EFAULT: return "EFAULT";
-    case ERANGE: return "ERANGE";
-    case ENAMETOOLONG: return "ENAMETOOLONG";
-    case ENOSYS: return "ENOSYS (the kernel has no system call 510 yet: kernel/abi/syscalls.def)";
-    default: return "another error";
+    case EFAULT:
+        return "EFAULT";
+    case ERANGE:
+        return "ERANGE";
+    case ENAMETOOLONG:
+        return "ENAMETOOLONG";
+    case ENOSYS:
+        return "ENOSYS (the kernel has no system call 510 yet: kernel/abi/syscalls.def)";
+    default:
+        return "another error";
     }
 }
 
@@ -72,7 +77,8 @@ int main(void)
     check_converts("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
                    "abcdefghijklmnopqrstuv",
                    "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                   "ABCDEFGHIJKLMNOPQRSTUV", "a 100-byte string");
+                   "ABCDEFGHIJKLMNOPQRSTUV",
+                   "a 100-byte string");
 
     long r = raw_upcase("toolong", small, sizeof(small));
     check(r == -ERANGE, "out too small: -ERANGE", r);

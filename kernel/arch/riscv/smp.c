@@ -29,7 +29,7 @@ void ipi_send(int cpu, uint32_t reason)
     sbi_send_ipi(1UL, cpus[cpu].hartid);
 }
 
-static volatile uint64_t drain_gen;           /* the latest drain request */
+static volatile uint64_t drain_gen;             /* the latest drain request */
 static volatile uint64_t drained_gen[NCPU_MAX]; /* the last one each hart did */
 
 void ipi_interrupt(void)

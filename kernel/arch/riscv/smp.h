@@ -12,7 +12,6 @@
 #define IPI_STOP (1U << 1)    /* halt: another hart panicked */
 #define IPI_DRAIN (1U << 2)   /* return per-hart cached objects to the slabs */
 
-
 /* Start every hart the device tree lists, waiting for each to come online;
  * returns how many harts are online (this one included). */
 int smp_boot_secondaries(void);

@@ -50,8 +50,8 @@ const char *trap_cause_name(uint64_t scause)
 {
     uint64_t code = scause & ~SCAUSE_INTR;
     if (scause & SCAUSE_INTR)
-        return code == IRQ_S_TIMER ? "timer interrupt"
-               : code == IRQ_S_EXT ? "external interrupt"
+        return code == IRQ_S_TIMER  ? "timer interrupt"
+               : code == IRQ_S_EXT  ? "external interrupt"
                : code == IRQ_S_SOFT ? "software interrupt"
                                     : "unknown interrupt";
     if (code < ARRAY_SIZE(exc_names) && exc_names[code])
@@ -77,8 +77,8 @@ static const struct extable_entry *extable_find(uintptr_t pc)
 /* Explain a faulting kernel address in words a student can act on. */
 static const char *fault_address_kind(uint64_t code, uintptr_t addr)
 {
-    bool page_fault = code == EXC_LOAD_PAGE_FAULT || code == EXC_STORE_PAGE_FAULT ||
-                      code == EXC_INST_PAGE_FAULT;
+    bool page_fault =
+        code == EXC_LOAD_PAGE_FAULT || code == EXC_STORE_PAGE_FAULT || code == EXC_INST_PAGE_FAULT;
     if (!page_fault)
         return NULL;
     if (kstack_is_guard(addr))
@@ -234,8 +234,8 @@ static void user_fault(struct trapframe *tf)
 
 /* Back to user mode: signals first (they may stop or end the process, or
  * redirect it to a handler), then a reschedule if the slice is over. */
-static void __attribute__((noreturn)) user_trap_finish(struct trapframe *tf, bool from_syscall,
-                                                       uint64_t orig_a0)
+static void __attribute__((noreturn))
+user_trap_finish(struct trapframe *tf, bool from_syscall, uint64_t orig_a0)
 {
     struct proc *p = proc_current();
     for (;;) {

@@ -5,8 +5,8 @@
  * stack (trapvec.S).  A trap from user mode (uservec.S) saves the user's
  * registers in the trapframe at the top of the thread's kernel stack, whose
  * address sscratch holds while the thread runs in user mode; satp is not
- * changed, because every user page table maps the kernel half too.  If that frame would land in the guard page below the
- * stack, the hart switches to its emergency stack first, so a kernel stack
+ * changed, because every user page table maps the kernel half too.  If that frame would land in the
+ * guard page below the stack, the hart switches to its emergency stack first, so a kernel stack
  * overflow is reported instead of faulting forever.
  */
 #ifndef ARCH_TRAP_H

@@ -34,16 +34,16 @@ enum pstate { P_RUNNING, P_STOPPED, P_DONE };
 
 struct job {
     struct job *next;
-    int id;                /* [N] */
+    int id; /* [N] */
     pid_t pgid;
-    int n;                 /* processes */
+    int n; /* processes */
     pid_t pids[MAXCMDS];
-    int wstatus[MAXCMDS];  /* last status waitpid gave for each */
+    int wstatus[MAXCMDS]; /* last status waitpid gave for each */
     enum pstate state[MAXCMDS];
-    char text[128];        /* the command line, for listings */
+    char text[128]; /* the command line, for listings */
     bool background;
-    bool notified;         /* its stop was reported */
-    unsigned seq;          /* when it last became current (largest: +) */
+    bool notified; /* its stop was reported */
+    unsigned seq;  /* when it last became current (largest: +) */
 };
 
 static struct job *jobs;

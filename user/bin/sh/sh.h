@@ -65,10 +65,10 @@ struct pipeline {
 };
 
 /* ---- shell state (main.c) ---- */
-extern int last_status;   /* $? */
-extern bool interactive;  /* commands from a terminal: prompt and job control */
-extern int input_fd;      /* script file descriptor, closed in children */
-extern pid_t shell_pgid;  /* the shell's own process group */
+extern int last_status;  /* $? */
+extern bool interactive; /* commands from a terminal: prompt and job control */
+extern int input_fd;     /* script file descriptor, closed in children */
+extern pid_t shell_pgid; /* the shell's own process group */
 
 /* Print "sh: MESSAGE [ARG]" on stderr; returns 0 (for parsers). */
 int sh_error(const char *msg, const char *arg);
@@ -114,7 +114,7 @@ int job_bg(struct job *j);
 int job_kill(struct job *j, int sig);
 int job_wait(struct job *j); /* NULL: every job */
 void job_list(void);
-int shell_status(int wstatus); /* exit code, or 128+N for signal N */
+int shell_status(int wstatus);         /* exit code, or 128+N for signal N */
 void report_signal_death(int wstatus); /* "Segmentation fault" etc. for a foreground job */
 
 /* ---- builtins.c ---- */

@@ -47,8 +47,8 @@ struct kstatfs;
 struct schedinfo;
 struct sched_event;
 
-#define SYSCALL(nr, name, ret, params) \
-    ret name params;                   \
+#define SYSCALL(nr, name, ret, params)                                                             \
+    ret name params;                                                                               \
     long __sys_##name params;
 #include "abi/syscalls.def"
 #undef SYSCALL

@@ -99,7 +99,8 @@ static void test_badptr_misc(void)
         int st = 0;
         EXPECT_RAW(r_wait(pid, (int *)b), EFAULT);
         long r = r_wait(pid, &st); /* the child may or may not have been reaped */
-        CHECK(r == -ECHILD || (r == pid && WEXITSTATUS(st) == 5), "wait after EFAULT: %ld %#x", r, st);
+        CHECK(r == -ECHILD || (r == pid && WEXITSTATUS(st) == 5), "wait after EFAULT: %ld %#x", r,
+              st);
         EXPECT_RAW(r_getcwd(b, 100), EFAULT);
         EXPECT_RAW(r_fstat(dfd, b), EFAULT);
         EXPECT_RAW(r_getdents(dfd, b, 4096), EFAULT);
@@ -114,7 +115,8 @@ static void test_badptr_misc(void)
     EXPECT_RAW(r_pipe((int *)(region_end() - sizeof(int))), EFAULT);
     close(dfd);
     int again = OK(dup(0));
-    CHECK(again == lowest, "failed pipe() calls leaked descriptors (lowest free %d, was %d)", again, lowest);
+    CHECK(again == lowest, "failed pipe() calls leaked descriptors (lowest free %d, was %d)", again,
+          lowest);
     close(again);
 }
 

@@ -130,7 +130,8 @@ static void exec_expect(const char *path, int e1, int e2)
     char *argv[] = {(char *)path, "--exec-fail", 0};
     int r = execv(path, argv);
     int e = errno;
-    CHECK(r == -1 && (e == e1 || e == e2), "exec of %s: %s, expected %s", path, errname(e), errname(e1));
+    CHECK(r == -1 && (e == e1 || e == e2), "exec of %s: %s, expected %s", path, errname(e),
+          errname(e1));
 }
 
 static void test_execerr(void)
@@ -195,10 +196,8 @@ static void test_e2big(void)
 }
 
 static const struct ut_test exec_tests[] = {
-    {"exec", test_exec, UT_QUICK, 0, UT_ANY},
-    {"execmany", test_execmany, UT_QUICK, 0, UT_ANY},
-    {"execfd", test_execfd, UT_QUICK, 0, UT_ANY},
-    {"execerr", test_execerr, UT_QUICK, 0, UT_ANY},
+    {"exec", test_exec, UT_QUICK, 0, UT_ANY},     {"execmany", test_execmany, UT_QUICK, 0, UT_ANY},
+    {"execfd", test_execfd, UT_QUICK, 0, UT_ANY}, {"execerr", test_execerr, UT_QUICK, 0, UT_ANY},
     {"e2big", test_e2big, UT_QUICK, 0, UT_ANY},
 };
 UT_REGISTER(exec_tests);

@@ -43,7 +43,8 @@ static void test_bigfile(void)
     OK(fstat(fd, &st));
     CHECK(st.st_size == 100000, "size %ld after ftruncate", (long)st.st_size);
     CHECK(pread(fd, buf, 10, 200000) == 0, "read past the truncated end");
-    CHECK(pread(fd, buf, 100, 99950) == 50 && pattern_diff(buf, 50, 99950, 7) < 0, "truncated tail");
+    CHECK(pread(fd, buf, 100, 99950) == 50 && pattern_diff(buf, 50, 99950, 7) < 0,
+          "truncated tail");
     close(fd);
     OK(unlink("big"));
 }
@@ -59,8 +60,10 @@ static void test_sparse(void)
     CHECK(st.st_blocks <= 64, "a 3 MiB hole uses %ld sectors", (long)st.st_blocks);
     static char buf[4096], zero[4096];
     for (long off = 0; off < 3 * MiB; off += 768 * KiB)
-        CHECK(pread(fd, buf, 4096, off) == 4096 && memcmp(buf, zero, 4096) == 0, "hole at %ld", off);
-    CHECK(pread(fd, buf, 10, 3 * MiB - 1) == 4 && memcmp(buf, "\0end", 4) == 0, "data after the hole");
+        CHECK(pread(fd, buf, 4096, off) == 4096 && memcmp(buf, zero, 4096) == 0, "hole at %ld",
+              off);
+    CHECK(pread(fd, buf, 10, 3 * MiB - 1) == 4 && memcmp(buf, "\0end", 4) == 0,
+          "data after the hole");
     close(fd);
     OK(unlink("s"));
 }
@@ -84,7 +87,8 @@ static void test_manyfiles(void)
             continue;
         }
         int i = atoi(e->d_name + 1);
-        CHECK(e->d_name[0] == 'f' && i >= 0 && i < N && !seen[i], "readdir: odd or repeated %s", e->d_name);
+        CHECK(e->d_name[0] == 'f' && i >= 0 && i < N && !seen[i], "readdir: odd or repeated %s",
+              e->d_name);
         seen[i] = 1;
     }
     closedir(d);
@@ -106,7 +110,8 @@ static void test_dirs(void)
     OK(mkdir("a/b", 0755));
     write_file("a/b/f", "f", 1);
     OK(stat("a", &st));
-    CHECK(S_ISDIR(st.st_mode) && st.st_nlink == 3, "a: mode %o nlink %ld", st.st_mode, (long)st.st_nlink);
+    CHECK(S_ISDIR(st.st_mode) && st.st_nlink == 3, "a: mode %o nlink %ld", st.st_mode,
+          (long)st.st_nlink);
     OK(stat("a/b/..", &st2));
     CHECK(st2.st_ino == st.st_ino, "a/b/.. is not a");
     OK(stat(".", &st));
@@ -139,7 +144,8 @@ static void test_dirs(void)
     OK(unlink("a/b/f"));
     OK(rmdir("a/b"));
     OK(stat("a", &st));
-    CHECK(st.st_nlink == 2, "a has nlink %ld after rmdir of its only subdirectory", (long)st.st_nlink);
+    CHECK(st.st_nlink == 2, "a has nlink %ld after rmdir of its only subdirectory",
+          (long)st.st_nlink);
     OK(rmdir("a"));
     EXPECT_ERR(stat("a", &st), ENOENT);
 }
@@ -190,7 +196,8 @@ static void test_links(void)
     CHECK(a.st_ino == b.st_ino && a.st_nlink == 2, "link: ino %ld/%ld nlink %ld", (long)a.st_ino,
           (long)b.st_ino, (long)a.st_nlink);
     OK(unlink("a"));
-    CHECK(read_file("b", buf, sizeof(buf)) == 5 && !strcmp(buf, "hello"), "content lost with a link");
+    CHECK(read_file("b", buf, sizeof(buf)) == 5 && !strcmp(buf, "hello"),
+          "content lost with a link");
     OK(stat("b", &b));
     CHECK(b.st_nlink == 1, "nlink %ld after unlink", (long)b.st_nlink);
     EXPECT_ERR(link("b", "b"), EEXIST);
@@ -201,7 +208,8 @@ static void test_links(void)
     int fd = xopen("c", O_WRONLY | O_APPEND);
     xwrite(fd, " world", 6);
     close(fd);
-    CHECK(read_file("b", buf, sizeof(buf)) == 11 && !strcmp(buf, "hello world"), "write via a link");
+    CHECK(read_file("b", buf, sizeof(buf)) == 11 && !strcmp(buf, "hello world"),
+          "write via a link");
     char name[16];
     for (int i = 0; i < 20; i++) {
         snprintf(name, sizeof(name), "l%d", i);
@@ -288,7 +296,8 @@ static void test_symlinks(void)
     OK(mkdir("d", 0755));
     write_file("d/x", "in d", 4);
     OK(symlink("x", "d/lx")); /* relative to the link's own directory */
-    CHECK(read_file("d/lx", buf, sizeof(buf)) == 4 && !strcmp(buf, "in d"), "relative link in a subdir");
+    CHECK(read_file("d/lx", buf, sizeof(buf)) == 4 && !strcmp(buf, "in d"),
+          "relative link in a subdir");
     OK(symlink("d", "ld"));
     CHECK(read_file("ld/x", buf, sizeof(buf)) == 4, "path through a link to a directory");
     char abs[PATH_MAX];
@@ -298,7 +307,8 @@ static void test_symlinks(void)
     CHECK(read_file("abs", buf, sizeof(buf)) == 6, "absolute link");
     OK(unlink("l"));
     CHECK(exists("t"), "unlink of a link removed its target");
-    static const char *names[] = {"t", "long", "dangle", "loop1", "loop2", "d/x", "d/lx", "ld", "abs"};
+    static const char *names[] = {"t",   "long", "dangle", "loop1", "loop2",
+                                  "d/x", "d/lx", "ld",     "abs"};
     for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         OK(unlink(names[i]));
     OK(rmdir("d"));
@@ -356,7 +366,8 @@ static void test_append(void)
     for (int r = 0; r < 2 * N; r++) {
         char *rec = buf + 10 * r;
         int w = rec[0] - 'A';
-        CHECK((w == 0 || w == 1) && rec[9] == '\n' && atoi(rec + 1) == next[w], "record %d mangled", r);
+        CHECK((w == 0 || w == 1) && rec[9] == '\n' && atoi(rec + 1) == next[w], "record %d mangled",
+              r);
         next[w]++;
     }
     int fd = xopen("log", O_RDWR | O_APPEND);
@@ -375,7 +386,8 @@ static void test_lseek(void)
     int fd = xopen("f", O_RDONLY), p[2];
     CHECK(lseek(fd, 0, SEEK_END) == 100, "SEEK_END");
     CHECK(lseek(fd, -10, SEEK_END) == 90, "SEEK_END - 10");
-    CHECK(read(fd, buf, 100) == 10 && pattern_diff((unsigned char *)buf, 10, 90, 4) < 0, "read at 90");
+    CHECK(read(fd, buf, 100) == 10 && pattern_diff((unsigned char *)buf, 10, 90, 4) < 0,
+          "read at 90");
     CHECK(lseek(fd, 5, SEEK_CUR) == 105, "SEEK_CUR past the end");
     CHECK(read(fd, buf, 10) == 0, "read past the end");
     EXPECT_ERR(lseek(fd, -1, SEEK_SET), EINVAL);
@@ -407,7 +419,8 @@ static void test_unlinkopen(void)
     int pid = xfork();
     if (pid == 0) {
         char c[4];
-        CHECK(pread(fd, c, 4, 10000) == 4 && !memcmp(c, "more", 4), "child reads the unlinked file");
+        CHECK(pread(fd, c, 4, 10000) == 4 && !memcmp(c, "more", 4),
+              "child reads the unlinked file");
         _exit(0);
     }
     wait_ok(pid, "child");
@@ -444,7 +457,8 @@ static void test_sharedoffset(void)
     static char buf[200], want[200];
     for (int i = 0; i < 20; i++)
         snprintf(want + 6 * i, 7, "P%02dC%02d", i, i);
-    CHECK(read(fd, buf, sizeof(buf)) == 120 && !memcmp(buf, want, 120), "interleaved writes: %.30s", buf);
+    CHECK(read(fd, buf, sizeof(buf)) == 120 && !memcmp(buf, want, 120), "interleaved writes: %.30s",
+          buf);
     close(fd);
     OK(unlink("f"));
 }
@@ -459,7 +473,8 @@ static void test_dup(void)
     xwrite(d, "cd", 2);
     close(fd);
     OK(lseek(d, 0, SEEK_SET));
-    CHECK(read(d, buf, 8) == 4 && !memcmp(buf, "abcd", 4), "dup'd descriptors do not share the offset");
+    CHECK(read(d, buf, 8) == 4 && !memcmp(buf, "abcd", 4),
+          "dup'd descriptors do not share the offset");
     CHECK(dup2(d, 20) == 20 && dup2(d, 20) == 20 && dup2(d, d) == d, "dup2");
     CHECK(pread(20, buf, 4, 0) == 4 && !memcmp(buf, "abcd", 4), "read via dup2's copy");
     write_file("g", "gg", 2);
@@ -555,11 +570,21 @@ static void fs_race(int iters)
                 xwrite(fd, "data", 4);
                 close(fd);
                 break;
-            case 1: r = unlink(a); break;
-            case 2: r = link(a, b); break;
-            case 3: r = rename(a, b); break;
-            case 4: r = mkdir(a[1] < '4' ? "d0" : "d1", 0755); break;
-            case 5: r = rmdir(a[1] < '4' ? "d0" : "d1"); break;
+            case 1:
+                r = unlink(a);
+                break;
+            case 2:
+                r = link(a, b);
+                break;
+            case 3:
+                r = rename(a, b);
+                break;
+            case 4:
+                r = mkdir(a[1] < '4' ? "d0" : "d1", 0755);
+                break;
+            case 5:
+                r = rmdir(a[1] < '4' ? "d0" : "d1");
+                break;
             case 6:
                 r = stat(a, &st);
                 CHECK(r < 0 || (S_ISREG(st.st_mode) && (st.st_size == 0 || st.st_size == 4)),
@@ -584,7 +609,8 @@ static void fs_race(int iters)
             continue;
         CHECK(S_ISREG(st[i].st_mode), "%s is not a regular file", name);
         long n = read_file(name, buf, sizeof(buf));
-        CHECK((n == 0 && st[i].st_size == 0) || (n == 4 && !strcmp(buf, "data")), "%s content", name);
+        CHECK((n == 0 && st[i].st_size == 0) || (n == 4 && !strcmp(buf, "data")), "%s content",
+              name);
     }
     for (int i = 0; i < NAMES; i++) {
         if (!present[i])
@@ -592,7 +618,8 @@ static void fs_race(int iters)
         long names = 0;
         for (int k = 0; k < NAMES; k++)
             names += present[k] && st[k].st_ino == st[i].st_ino;
-        CHECK((long)st[i].st_nlink == names, "n%d: nlink %ld but %ld names", i, (long)st[i].st_nlink, names);
+        CHECK((long)st[i].st_nlink == names, "n%d: nlink %ld but %ld names", i,
+              (long)st[i].st_nlink, names);
     }
     for (int i = 0; i < NAMES; i++) {
         snprintf(name, sizeof(name), "n%d", i);
@@ -609,8 +636,14 @@ static void fs_race(int iters)
     CHECK(!QUILL || after == inodes, "%lu inodes free before the race, %lu after", inodes, after);
 }
 
-static void test_fsrace(void) { fs_race(300); }
-static void test_fsrace_long(void) { fs_race(3000); }
+static void test_fsrace(void)
+{
+    fs_race(300);
+}
+static void test_fsrace_long(void)
+{
+    fs_race(3000);
+}
 
 /* Racing O_CREAT|O_EXCL: exactly one process creates the file each round. */
 static void test_excl(void)

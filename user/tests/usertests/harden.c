@@ -115,8 +115,8 @@ static void test_killfork(void)
         }
         int st;
         CHECK(waitpid(pid, &st, 0) == pid, "waitpid(%d): %s", pid, errname(errno));
-        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "child %d: status %#x, not SIGKILL",
-              pid, st);
+        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "child %d: status %#x, not SIGKILL", pid,
+              st);
     }
     kill(killer, SIGKILL);
     CHECK(wait_signal(killer) == SIGKILL, "the killer did not die of SIGKILL");
@@ -146,8 +146,8 @@ static void check_kstat(const char *what, const struct kstat *st)
 {
     const unsigned char *b = (const unsigned char *)st;
     for (size_t i = 0; i + 4 <= sizeof(*st); i += 4) {
-        bool poisoned = b[i] == POISON && b[i + 1] == POISON && b[i + 2] == POISON &&
-                        b[i + 3] == POISON;
+        bool poisoned =
+            b[i] == POISON && b[i + 1] == POISON && b[i + 2] == POISON && b[i + 3] == POISON;
         CHECK(!poisoned, "%s: bytes %zu..%zu of struct stat were not written", what, i, i + 3);
     }
     CHECK(st->st_uid == 0 && st->st_gid == 0, "%s: uid %u gid %u", what, st->st_uid, st->st_gid);

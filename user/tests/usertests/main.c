@@ -139,9 +139,14 @@ static int run_test(const struct ut_test *t)
         snprintf(verdict, sizeof(verdict), "timed out after %d s", t->speed == UT_SLOW ? 900 : 240);
     else if (WIFSIGNALED(st) && WTERMSIG(st) != t->sig)
         snprintf(verdict, sizeof(verdict), "killed by signal %d%s%s", WTERMSIG(st),
-                 t->sig ? ", expected that signal to be " : "", t->sig ? (t->sig == SIGSEGV ? "SIGSEGV" : t->sig == SIGILL ? "SIGILL" : "SIGBUS") : "");
+                 t->sig ? ", expected that signal to be " : "",
+                 t->sig ? (t->sig == SIGSEGV  ? "SIGSEGV"
+                           : t->sig == SIGILL ? "SIGILL"
+                                              : "SIGBUS")
+                        : "");
     else if (WIFEXITED(st) && t->sig && !reason[0])
-        snprintf(verdict, sizeof(verdict), "exited %d, expected signal %d", WEXITSTATUS(st), t->sig);
+        snprintf(verdict, sizeof(verdict), "exited %d, expected signal %d", WEXITSTATUS(st),
+                 t->sig);
     else if (WIFEXITED(st) && WEXITSTATUS(st) == 99 && !reason[0])
         snprintf(verdict, sizeof(verdict), "an execve that should have failed succeeded");
     else if (WIFEXITED(st) && (WEXITSTATUS(st) != 0 || t->sig))
@@ -150,7 +155,8 @@ static int run_test(const struct ut_test *t)
         snprintf(verdict + strlen(verdict), sizeof(verdict) - strlen(verdict), ": %s", reason);
     char bad[PATH_MAX];
     if (rmtree(dir, bad, sizeof(bad)) != 0 && !verdict[0])
-        snprintf(verdict, sizeof(verdict), "cleanup: cannot remove %.200s: %s", bad, errname(errno));
+        snprintf(verdict, sizeof(verdict), "cleanup: cannot remove %.200s: %s", bad,
+                 errname(errno));
     if (verdict[0])
         printf("test %s: FAILED (%s)\n", t->name, verdict);
     else
@@ -197,7 +203,8 @@ static void warm_up(void)
                 char path[PATH_MAX], pidstr[16];
                 snprintf(path, sizeof(path), "%s/f%d", dir, i);
                 int fd = open(path, O_CREAT | O_RDWR, 0644);
-                if (fd >= 0 && write(fd, &c, 1) == 1 && read(p[0], &c, 1) == 1 && write(p[1], &c, 1) == 1)
+                if (fd >= 0 && write(fd, &c, 1) == 1 && read(p[0], &c, 1) == 1 &&
+                    write(p[1], &c, 1) == 1)
                     symlink(path, strcat(path, "l"));
                 snprintf(pidstr, sizeof(pidstr), "%d", getpid());
                 char *argv[] = {self_path, "--exec-pid", pidstr, 0};
@@ -283,7 +290,9 @@ int main(int argc, char **argv)
         printf("usertests: cannot create %s: %s\n", workdir, errname(errno));
         return 1;
     }
-    printf("usertests starting (%s)\n", first < argc ? "selected tests" : quick ? "quick tests" : "all tests");
+    printf("usertests starting (%s)\n", first < argc ? "selected tests"
+                                        : quick      ? "quick tests"
+                                                     : "all tests");
     fflush(stdout);
     warm_up();
 
@@ -312,8 +321,9 @@ int main(int argc, char **argv)
             printf("test memfree: FAILED (%ld pages leaked)\n", before - after);
             failed++;
         } else if (after > before) {
-            printf("memfree: %ld pages more free than at the start (kernel caches gave memory back)\n",
-                   after - before);
+            printf(
+                "memfree: %ld pages more free than at the start (kernel caches gave memory back)\n",
+                after - before);
         }
     }
     close(reason_fd);

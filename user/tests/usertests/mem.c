@@ -26,12 +26,14 @@ static void test_cow(void)
         xwrite(b[1], "c", 1);
         xread(a[0], &c, 1);
         CHECK(pattern_diff(heap, MiB, 0, 3) < 0, "child: parent's write reached the child's heap");
-        CHECK(pattern_diff(cow_data, sizeof(cow_data), 0, 4) < 0, "child: parent's write reached the child");
+        CHECK(pattern_diff(cow_data, sizeof(cow_data), 0, 4) < 0,
+              "child: parent's write reached the child");
         _exit(0);
     }
     xread(b[0], &c, 1);
     CHECK(pattern_diff(heap, MiB, 0, 1) < 0, "child's write reached the parent's heap");
-    CHECK(pattern_diff(cow_data, sizeof(cow_data), 0, 2) < 0, "child's write reached the parent's data");
+    CHECK(pattern_diff(cow_data, sizeof(cow_data), 0, 2) < 0,
+          "child's write reached the parent's data");
     pattern(heap, MiB, 0, 5);
     pattern(cow_data, sizeof(cow_data), 0, 6);
     xwrite(a[1], "p", 1);
@@ -68,7 +70,8 @@ static void test_sbrk(void)
     /* ...and come back zeroed, not with the old contents. */
     p = sbrk(MiB);
     CHECK(p == b0, "regrow returned %p", (void *)p);
-    for (long i = (long)(((uintptr_t)b0 + PAGE - 1) & ~(PAGE - 1)) - (long)(uintptr_t)b0; i < MiB; i++)
+    for (long i = (long)(((uintptr_t)b0 + PAGE - 1) & ~(PAGE - 1)) - (long)(uintptr_t)b0; i < MiB;
+         i++)
         CHECK(p[i] == 0, "regrown heap byte %ld is %d, not 0", i, p[i]);
     CHECK(sbrk(-MiB) == b0 + MiB, "second shrink");
 

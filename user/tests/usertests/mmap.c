@@ -41,7 +41,8 @@ static void test_mmapshared(void)
         _exit(0);
     }
     CHECK(wait_exit(pid) == 0, "child");
-    CHECK(pattern_diff((unsigned char *)p, 4 * PAGE, 0, 41) < 0, "child's writes to a shared mapping not seen");
+    CHECK(pattern_diff((unsigned char *)p, 4 * PAGE, 0, 41) < 0,
+          "child's writes to a shared mapping not seen");
     OK(munmap(p, 4 * PAGE));
 }
 
@@ -83,9 +84,11 @@ static void test_mmapfixed(void)
 {
     char *p = xmmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     memset(p, 'a', 3 * PAGE);
-    char *q = xmmap(p + PAGE, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    char *q = xmmap(p + PAGE, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                    -1, 0);
     CHECK(q == p + PAGE, "MAP_FIXED returned %p, not %p", (void *)q, (void *)(p + PAGE));
-    CHECK(p[0] == 'a' && p[PAGE - 1] == 'a' && p[2 * PAGE] == 'a', "neighbours of the fixed mapping changed");
+    CHECK(p[0] == 'a' && p[PAGE - 1] == 'a' && p[2 * PAGE] == 'a',
+          "neighbours of the fixed mapping changed");
     CHECK(p[PAGE] == 0 && p[2 * PAGE - 1] == 0, "MAP_FIXED did not replace the middle page");
     OK(munmap(p, 3 * PAGE));
 }
@@ -97,7 +100,8 @@ static void test_munmappart(void)
     OK(munmap(p + PAGE, PAGE));
     CHECK(touch_signal(p + PAGE, 0) == SIGSEGV, "the unmapped page is still there");
     CHECK(pattern_diff((unsigned char *)p, PAGE, 0, 51) < 0, "first page changed");
-    CHECK(pattern_diff((unsigned char *)p + 2 * PAGE, 2 * PAGE, 2 * PAGE, 51) < 0, "last pages changed");
+    CHECK(pattern_diff((unsigned char *)p + 2 * PAGE, 2 * PAGE, 2 * PAGE, 51) < 0,
+          "last pages changed");
     OK(munmap(p, 4 * PAGE)); /* the hole inside is fine */
     CHECK(touch_signal(p + 3 * PAGE, 0) == SIGSEGV, "the last page is still there");
 }
@@ -138,7 +142,8 @@ static void test_mmapfile(void)
     write_file("f", data, n);
     int fd = xopen("f", O_RDWR);
     /* Private: the file's bytes, zeros after its end, writes stay in the process. */
-    unsigned char *p = (unsigned char *)xmmap(0, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    unsigned char *p =
+        (unsigned char *)xmmap(0, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     CHECK(pattern_diff(p, n, 0, 61) < 0, "private mapping differs from the file");
     for (long i = n; i < 4 * (long)PAGE; i++)
         CHECK(p[i] == 0, "byte %ld past the end of the file is %d", i, p[i]);
@@ -152,7 +157,8 @@ static void test_mmapfile(void)
     memset(p, 'S', 64);
     OK(msync(p, PAGE, MS_SYNC));
     char buf[64];
-    CHECK(pread(fd, buf, 64, PAGE) == 64 && buf[0] == 'S' && buf[63] == 'S', "msync did not write back");
+    CHECK(pread(fd, buf, 64, PAGE) == 64 && buf[0] == 'S' && buf[63] == 'S',
+          "msync did not write back");
     p[100] = 'M';
     OK(munmap(p, PAGE));
     CHECK(pread(fd, buf, 1, PAGE + 100) == 1 && buf[0] == 'M', "munmap did not write back");
@@ -166,7 +172,6 @@ static void test_mmapfile(void)
     close(fd);
     free(data);
 }
-
 
 static const struct ut_test mmap_tests[] = {
     {"mmapanon", test_mmapanon, UT_QUICK, 0, UT_ANY},

@@ -9,7 +9,8 @@ static void test_pipe(void)
     int lowest = OK(dup(0)), p[2];
     close(lowest);
     OK(pipe(p));
-    CHECK(p[0] == lowest && p[1] == lowest + 1, "pipe gave %d %d, lowest free %d", p[0], p[1], lowest);
+    CHECK(p[0] == lowest && p[1] == lowest + 1, "pipe gave %d %d, lowest free %d", p[0], p[1],
+          lowest);
     EXPECT_ERR(write(p[0], "x", 1), EBADF);
     EXPECT_ERR(read(p[1], p, 1), EBADF);
     int pid = xfork();
@@ -85,7 +86,8 @@ static void test_pipeepipe(void)
     CHECK(read(p[0], &c, 1) == 1, "read");
     msleep(100);
     close(p[0]);
-    CHECK(wait_exit(pid) == 0, "a writer blocked on a full pipe did not get EPIPE when the reader left");
+    CHECK(wait_exit(pid) == 0,
+          "a writer blocked on a full pipe did not get EPIPE when the reader left");
 }
 
 static void test_pipebig(void)

@@ -18,7 +18,8 @@ static int replay(const int *refs, int n, int frames, const char *policy)
     if (pid == 0) {
         if (memlimit(frames, policy) != 0)
             fail("memlimit(%d, %s): %s", frames, policy, errname(errno));
-        volatile char *mem = xmmap(0, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        volatile char *mem =
+            xmmap(0, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         struct vminfo a = vminfo_self();
         for (int i = 0; i < n; i++)
             mem[refs[i] * PAGE] = (char)(i + 1);
@@ -78,7 +79,8 @@ static void test_swapwork(void)
     if (pid == 0) {
         OK(memlimit(64, "clock"));
         const long size = 4 * MiB;
-        unsigned char *p = (unsigned char *)xmmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        unsigned char *p = (unsigned char *)xmmap(0, size, PROT_READ | PROT_WRITE,
+                                                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         pattern(p, size, 0, 71);
         struct vminfo v = vminfo_self();
         CHECK(v.swapped >= 900, "only %lu pages swapped out", v.swapped);
@@ -96,7 +98,8 @@ static void test_swapwork(void)
     wait_ok(pid, "swapper");
     struct vmstat v1;
     OK(vmstat(&v1));
-    CHECK(v1.swap_used == v0.swap_used, "swap slots leaked: %lu used, %lu before", v1.swap_used, v0.swap_used);
+    CHECK(v1.swap_used == v0.swap_used, "swap slots leaked: %lu used, %lu before", v1.swap_used,
+          v0.swap_used);
     CHECK(v1.swap_outs > v0.swap_outs && v1.swap_ins > v0.swap_ins, "no swap traffic");
 }
 

@@ -44,15 +44,41 @@ void fail_at(const char *file, int line, const char *fmt, ...)
 
 const char *errname(int e)
 {
-    static const struct { int e; const char *name; } names[] = {
-        {EPERM, "EPERM"}, {ENOENT, "ENOENT"}, {ESRCH, "ESRCH"}, {EINTR, "EINTR"},
-        {EIO, "EIO"}, {E2BIG, "E2BIG"}, {ENOEXEC, "ENOEXEC"}, {EBADF, "EBADF"},
-        {ECHILD, "ECHILD"}, {EAGAIN, "EAGAIN"}, {ENOMEM, "ENOMEM"}, {EACCES, "EACCES"},
-        {EFAULT, "EFAULT"}, {EBUSY, "EBUSY"}, {EEXIST, "EEXIST"}, {EXDEV, "EXDEV"},
-        {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"}, {EINVAL, "EINVAL"}, {ENFILE, "ENFILE"},
-        {EMFILE, "EMFILE"}, {EFBIG, "EFBIG"}, {ENOSPC, "ENOSPC"}, {ESPIPE, "ESPIPE"},
-        {EMLINK, "EMLINK"}, {EPIPE, "EPIPE"}, {ERANGE, "ERANGE"}, {ENOSYS, "ENOSYS"},
-        {ENOTEMPTY, "ENOTEMPTY"}, {ENAMETOOLONG, "ENAMETOOLONG"}, {ELOOP, "ELOOP"},
+    static const struct {
+        int e;
+        const char *name;
+    } names[] = {
+        {EPERM, "EPERM"},
+        {ENOENT, "ENOENT"},
+        {ESRCH, "ESRCH"},
+        {EINTR, "EINTR"},
+        {EIO, "EIO"},
+        {E2BIG, "E2BIG"},
+        {ENOEXEC, "ENOEXEC"},
+        {EBADF, "EBADF"},
+        {ECHILD, "ECHILD"},
+        {EAGAIN, "EAGAIN"},
+        {ENOMEM, "ENOMEM"},
+        {EACCES, "EACCES"},
+        {EFAULT, "EFAULT"},
+        {EBUSY, "EBUSY"},
+        {EEXIST, "EEXIST"},
+        {EXDEV, "EXDEV"},
+        {ENOTDIR, "ENOTDIR"},
+        {EISDIR, "EISDIR"},
+        {EINVAL, "EINVAL"},
+        {ENFILE, "ENFILE"},
+        {EMFILE, "EMFILE"},
+        {EFBIG, "EFBIG"},
+        {ENOSPC, "ENOSPC"},
+        {ESPIPE, "ESPIPE"},
+        {EMLINK, "EMLINK"},
+        {EPIPE, "EPIPE"},
+        {ERANGE, "ERANGE"},
+        {ENOSYS, "ENOSYS"},
+        {ENOTEMPTY, "ENOTEMPTY"},
+        {ENAMETOOLONG, "ENAMETOOLONG"},
+        {ELOOP, "ELOOP"},
     };
     static char other[16];
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

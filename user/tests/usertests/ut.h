@@ -83,62 +83,164 @@
 /* ---- raw system calls: result or -errno ---------------------------------- */
 
 #if QUILL
-static inline long r_read(int fd, void *b, unsigned long n) { return __sys_read(fd, b, n); }
-static inline long r_write(int fd, const void *b, unsigned long n) { return __sys_write(fd, b, n); }
-static inline long r_pread(int fd, void *b, unsigned long n, long o) { return __sys_pread(fd, b, n, o); }
-static inline long r_pwrite(int fd, const void *b, unsigned long n, long o) { return __sys_pwrite(fd, b, n, o); }
-static inline long r_open(const char *p, int fl) { return __sys___openat(AT_FDCWD, p, fl, 0644); }
-static inline long r_stat(const char *p, void *st) { return __sys___fstatat(AT_FDCWD, p, st, 0); }
+static inline long r_read(int fd, void *b, unsigned long n)
+{
+    return __sys_read(fd, b, n);
+}
+static inline long r_write(int fd, const void *b, unsigned long n)
+{
+    return __sys_write(fd, b, n);
+}
+static inline long r_pread(int fd, void *b, unsigned long n, long o)
+{
+    return __sys_pread(fd, b, n, o);
+}
+static inline long r_pwrite(int fd, const void *b, unsigned long n, long o)
+{
+    return __sys_pwrite(fd, b, n, o);
+}
+static inline long r_open(const char *p, int fl)
+{
+    return __sys___openat(AT_FDCWD, p, fl, 0644);
+}
+static inline long r_stat(const char *p, void *st)
+{
+    return __sys___fstatat(AT_FDCWD, p, st, 0);
+}
 static inline long r_lstat(const char *p, void *st)
 {
     return __sys___fstatat(AT_FDCWD, p, st, AT_SYMLINK_NOFOLLOW);
 }
-static inline long r_fstat(int fd, void *st) { return __sys___fstat(fd, st); }
-static inline long r_mkdir(const char *p) { return __sys_mkdirat(AT_FDCWD, p, 0755); }
-static inline long r_unlink(const char *p) { return __sys_unlinkat(AT_FDCWD, p, 0); }
-static inline long r_rmdir(const char *p) { return __sys_unlinkat(AT_FDCWD, p, AT_REMOVEDIR); }
-static inline long r_link(const char *a, const char *b) { return __sys_linkat(AT_FDCWD, a, AT_FDCWD, b, 0); }
-static inline long r_symlink(const char *t, const char *l) { return __sys_symlinkat(t, AT_FDCWD, l); }
+static inline long r_fstat(int fd, void *st)
+{
+    return __sys___fstat(fd, st);
+}
+static inline long r_mkdir(const char *p)
+{
+    return __sys_mkdirat(AT_FDCWD, p, 0755);
+}
+static inline long r_unlink(const char *p)
+{
+    return __sys_unlinkat(AT_FDCWD, p, 0);
+}
+static inline long r_rmdir(const char *p)
+{
+    return __sys_unlinkat(AT_FDCWD, p, AT_REMOVEDIR);
+}
+static inline long r_link(const char *a, const char *b)
+{
+    return __sys_linkat(AT_FDCWD, a, AT_FDCWD, b, 0);
+}
+static inline long r_symlink(const char *t, const char *l)
+{
+    return __sys_symlinkat(t, AT_FDCWD, l);
+}
 static inline long r_readlink(const char *p, char *b, unsigned long n)
 {
     return __sys_readlinkat(AT_FDCWD, p, b, n);
 }
-static inline long r_rename(const char *a, const char *b) { return __sys_renameat(AT_FDCWD, a, AT_FDCWD, b); }
-static inline long r_chdir(const char *p) { return __sys_chdir(p); }
-static inline long r_pipe(int *fds) { return __sys_pipe2(fds, 0); }
-static inline long r_wait(int pid, int *st) { return __sys_wait4(pid, st, 0, 0); }
-static inline long r_execve(const char *p, char *const *a, char *const *e) { return __sys_execve(p, a, e); }
-static inline long r_getcwd(char *b, unsigned long n) { return __sys___getcwd(b, n); }
-static inline long r_getdents(int fd, void *b, unsigned long n) { return __sys_getdents(fd, b, n); }
-static inline long r_nanosleep(const void *req, void *rem) { return __sys___nanosleep(req, rem); }
+static inline long r_rename(const char *a, const char *b)
+{
+    return __sys_renameat(AT_FDCWD, a, AT_FDCWD, b);
+}
+static inline long r_chdir(const char *p)
+{
+    return __sys_chdir(p);
+}
+static inline long r_pipe(int *fds)
+{
+    return __sys_pipe2(fds, 0);
+}
+static inline long r_wait(int pid, int *st)
+{
+    return __sys_wait4(pid, st, 0, 0);
+}
+static inline long r_execve(const char *p, char *const *a, char *const *e)
+{
+    return __sys_execve(p, a, e);
+}
+static inline long r_getcwd(char *b, unsigned long n)
+{
+    return __sys___getcwd(b, n);
+}
+static inline long r_getdents(int fd, void *b, unsigned long n)
+{
+    return __sys_getdents(fd, b, n);
+}
+static inline long r_nanosleep(const void *req, void *rem)
+{
+    return __sys___nanosleep(req, rem);
+}
 /* The kernel's clock ids (kernel/abi/time.h), not picolibc's: CLOCK_MONOTONIC is 1. */
-static inline long r_clock_monotonic(void *ts) { return __sys___clock_gettime(1, ts); }
-static inline long r_uname(void *buf) { return __sys___uname(buf); }
-static inline long r_getprocs(void *buf, int max) { return __sys_getprocs(buf, max); }
+static inline long r_clock_monotonic(void *ts)
+{
+    return __sys___clock_gettime(1, ts);
+}
+static inline long r_uname(void *buf)
+{
+    return __sys___uname(buf);
+}
+static inline long r_getprocs(void *buf, int max)
+{
+    return __sys_getprocs(buf, max);
+}
 #else
-static inline long hr(long r) { return r < 0 ? -errno : r; }
-static inline long r_read(int fd, void *b, unsigned long n) { return hr(syscall(SYS_read, fd, b, n)); }
-static inline long r_write(int fd, const void *b, unsigned long n) { return hr(syscall(SYS_write, fd, b, n)); }
-static inline long r_pread(int fd, void *b, unsigned long n, long o) { return hr(syscall(SYS_pread64, fd, b, n, o)); }
+static inline long hr(long r)
+{
+    return r < 0 ? -errno : r;
+}
+static inline long r_read(int fd, void *b, unsigned long n)
+{
+    return hr(syscall(SYS_read, fd, b, n));
+}
+static inline long r_write(int fd, const void *b, unsigned long n)
+{
+    return hr(syscall(SYS_write, fd, b, n));
+}
+static inline long r_pread(int fd, void *b, unsigned long n, long o)
+{
+    return hr(syscall(SYS_pread64, fd, b, n, o));
+}
 static inline long r_pwrite(int fd, const void *b, unsigned long n, long o)
 {
     return hr(syscall(SYS_pwrite64, fd, b, n, o));
 }
-static inline long r_open(const char *p, int fl) { return hr(syscall(SYS_openat, AT_FDCWD, p, fl, 0644)); }
-static inline long r_stat(const char *p, void *st) { return hr(syscall(SYS_newfstatat, AT_FDCWD, p, st, 0)); }
+static inline long r_open(const char *p, int fl)
+{
+    return hr(syscall(SYS_openat, AT_FDCWD, p, fl, 0644));
+}
+static inline long r_stat(const char *p, void *st)
+{
+    return hr(syscall(SYS_newfstatat, AT_FDCWD, p, st, 0));
+}
 static inline long r_lstat(const char *p, void *st)
 {
     return hr(syscall(SYS_newfstatat, AT_FDCWD, p, st, AT_SYMLINK_NOFOLLOW));
 }
-static inline long r_fstat(int fd, void *st) { return hr(syscall(SYS_fstat, fd, st)); }
-static inline long r_mkdir(const char *p) { return hr(syscall(SYS_mkdirat, AT_FDCWD, p, 0755)); }
-static inline long r_unlink(const char *p) { return hr(syscall(SYS_unlinkat, AT_FDCWD, p, 0)); }
-static inline long r_rmdir(const char *p) { return hr(syscall(SYS_unlinkat, AT_FDCWD, p, AT_REMOVEDIR)); }
+static inline long r_fstat(int fd, void *st)
+{
+    return hr(syscall(SYS_fstat, fd, st));
+}
+static inline long r_mkdir(const char *p)
+{
+    return hr(syscall(SYS_mkdirat, AT_FDCWD, p, 0755));
+}
+static inline long r_unlink(const char *p)
+{
+    return hr(syscall(SYS_unlinkat, AT_FDCWD, p, 0));
+}
+static inline long r_rmdir(const char *p)
+{
+    return hr(syscall(SYS_unlinkat, AT_FDCWD, p, AT_REMOVEDIR));
+}
 static inline long r_link(const char *a, const char *b)
 {
     return hr(syscall(SYS_linkat, AT_FDCWD, a, AT_FDCWD, b, 0));
 }
-static inline long r_symlink(const char *t, const char *l) { return hr(syscall(SYS_symlinkat, t, AT_FDCWD, l)); }
+static inline long r_symlink(const char *t, const char *l)
+{
+    return hr(syscall(SYS_symlinkat, t, AT_FDCWD, l));
+}
 static inline long r_readlink(const char *p, char *b, unsigned long n)
 {
     return hr(syscall(SYS_readlinkat, AT_FDCWD, p, b, n));
@@ -147,21 +249,48 @@ static inline long r_rename(const char *a, const char *b)
 {
     return hr(syscall(SYS_renameat, AT_FDCWD, a, AT_FDCWD, b));
 }
-static inline long r_chdir(const char *p) { return hr(syscall(SYS_chdir, p)); }
-static inline long r_pipe(int *fds) { return hr(syscall(SYS_pipe2, fds, 0)); }
-static inline long r_wait(int pid, int *st) { return hr(syscall(SYS_wait4, pid, st, 0, 0)); }
-static inline long r_execve(const char *p, char *const *a, char *const *e) { return hr(syscall(SYS_execve, p, a, e)); }
-static inline long r_getcwd(char *b, unsigned long n) { return hr(syscall(SYS_getcwd, b, n)); }
-static inline long r_getdents(int fd, void *b, unsigned long n) { return hr(syscall(SYS_getdents64, fd, b, n)); }
-static inline long r_nanosleep(const void *req, void *rem) { return hr(syscall(SYS_nanosleep, req, rem)); }
-static inline long r_clock_monotonic(void *ts) { return hr(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts)); }
-static inline long r_uname(void *buf) { return hr(syscall(SYS_uname, buf)); }
+static inline long r_chdir(const char *p)
+{
+    return hr(syscall(SYS_chdir, p));
+}
+static inline long r_pipe(int *fds)
+{
+    return hr(syscall(SYS_pipe2, fds, 0));
+}
+static inline long r_wait(int pid, int *st)
+{
+    return hr(syscall(SYS_wait4, pid, st, 0, 0));
+}
+static inline long r_execve(const char *p, char *const *a, char *const *e)
+{
+    return hr(syscall(SYS_execve, p, a, e));
+}
+static inline long r_getcwd(char *b, unsigned long n)
+{
+    return hr(syscall(SYS_getcwd, b, n));
+}
+static inline long r_getdents(int fd, void *b, unsigned long n)
+{
+    return hr(syscall(SYS_getdents64, fd, b, n));
+}
+static inline long r_nanosleep(const void *req, void *rem)
+{
+    return hr(syscall(SYS_nanosleep, req, rem));
+}
+static inline long r_clock_monotonic(void *ts)
+{
+    return hr(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts));
+}
+static inline long r_uname(void *buf)
+{
+    return hr(syscall(SYS_uname, buf));
+}
 #endif
 
 /* ---- tests and groups --------------------------------------------------------- */
 
-enum { UT_QUICK = 0, UT_SLOW = 1 };        /* -q runs the quick ones only */
-enum { UT_ANY = 0, UT_QUILL_ONLY = 1 };    /* UT_QUILL_ONLY: skipped on a Linux host */
+enum { UT_QUICK = 0, UT_SLOW = 1 };     /* -q runs the quick ones only */
+enum { UT_ANY = 0, UT_QUILL_ONLY = 1 }; /* UT_QUILL_ONLY: skipped on a Linux host */
 
 struct ut_test {
     const char *name; /* unique across all groups: `usertests NAME` runs it */
@@ -185,16 +314,16 @@ struct ut_group {
  * around it, so the runner finds every group without a list.  Groups come in
  * link order (the files' names, sorted), tests in their table's order.
  */
-#define UT_REGISTER(array)                                                      \
-    static const struct ut_group ut_group_##array                               \
-        __attribute__((used, section("ut_groups"), aligned(sizeof(void *)))) = { \
+#define UT_REGISTER(array)                                                                         \
+    static const struct ut_group ut_group_##array                                                  \
+        __attribute__((used, section("ut_groups"), aligned(sizeof(void *)))) = {                   \
             array, (int)(sizeof(array) / sizeof((array)[0])), __FILE__}
 
 /* ---- shared state (ut.c) ------------------------------------------------------ */
 
 extern char self_path[PATH_MAX]; /* this program, to exec it */
-extern int ut_reason_fd; /* the runner's reason file (O_APPEND), in a test's processes */
-extern const char *ut_current; /* the running test's name */
+extern int ut_reason_fd;         /* the runner's reason file (O_APPEND), in a test's processes */
+extern const char *ut_current;   /* the running test's name */
 
 /* exec.c: the modes of this program when a test execs it (argv[1] "--exec-..."). */
 int ut_exec_mode(int argc, char **argv);
@@ -204,15 +333,16 @@ int ut_exec_mode(int argc, char **argv);
 /* Append the reason to the reason file and exit 1 (from any process of the test). */
 void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* fail("FILE.c:LINE: ...") with the base name of file: where a check is. */
-void fail_at(const char *file, int line, const char *fmt, ...) __attribute__((noreturn, format(printf, 3, 4)));
+void fail_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
 /* E2BIG, ENOENT...: the name of an errno value. */
 const char *errname(int e);
 
 /* CHECK(condition, "format", ...): fail with the file and line unless it holds. */
-#define CHECK(cond, ...)                        \
-    do {                                        \
-        if (!(cond))                            \
-            fail_at(__FILE__, __LINE__, __VA_ARGS__); \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            fail_at(__FILE__, __LINE__, __VA_ARGS__);                                              \
     } while (0)
 
 /* A libc call must return -1 with errno e (one of two accepted values). */
@@ -321,7 +451,8 @@ static inline void xwrite(int fd, const void *buf, long n)
 {
     long r = write(fd, buf, n);
     if (r != n)
-        fail("write(fd %d, %ld bytes) returned %ld (%s)", fd, n, r, r < 0 ? errname(errno) : "short");
+        fail("write(fd %d, %ld bytes) returned %ld (%s)", fd, n, r,
+             r < 0 ? errname(errno) : "short");
 }
 
 /* Read exactly n bytes (pipes may return less per call); fails on EOF. */

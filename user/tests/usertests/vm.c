@@ -107,7 +107,10 @@ static void test_execlazy(void)
         fail("execv: %s", errname(errno));
     }
     int s = wait_exit(pid);
-    CHECK(s == 42, "exec'd program: %s", s == 4 ? "no major fault" : s == 5 ? "whole file resident" : "vminfo/stat failed");
+    CHECK(s == 42, "exec'd program: %s",
+          s == 4   ? "no major fault"
+          : s == 5 ? "whole file resident"
+                   : "vminfo/stat failed");
 }
 
 static void copy_file(const char *from, const char *to)
