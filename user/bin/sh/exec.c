@@ -89,6 +89,7 @@ static int fork_pipeline(const struct pipeline *pl, bool foreground, pid_t *pids
     int prev_read = -1, n = 0;
     *pgid = 0;
     fflush(NULL); /* or the children would inherit (and repeat) our buffers */
+    job_gate_open();
     for (int i = 0; i < pl->ncmd; i++) {
         int fds[2] = {-1, -1};
         if (i < pl->ncmd - 1 && pipe(fds) < 0) {
@@ -97,7 +98,7 @@ static int fork_pipeline(const struct pipeline *pl, bool foreground, pid_t *pids
         }
         pid_t pid = fork();
         if (pid == 0) {
-            job_child_setup(*pgid, foreground);
+            job_child_setup(*pgid);
             if (prev_read >= 0) { /* stdin from the previous command */
                 dup2(prev_read, 0);
                 close(prev_read);
@@ -126,6 +127,7 @@ static int fork_pipeline(const struct pipeline *pl, bool foreground, pid_t *pids
     }
     if (prev_read >= 0)
         close(prev_read);
+    job_gate_release(*pgid, foreground);
     return n;
 }
 
@@ -183,7 +185,7 @@ static void run_background(int first, int last)
         return;
     }
     if (pid == 0) {
-        job_child_setup(0, false);
+        job_child_setup(0);
         interactive = false; /* the child shell does no job control */
         int status = run_and_or(first, last);
         fflush(NULL);

@@ -268,22 +268,60 @@ void job_list(void)
 
 /* ---- process groups and the terminal ---- */
 
-void job_child_setup(pid_t pgid, bool foreground)
+/*
+ * The start gate.  The children of a pipeline are forked one at a time, so
+ * for a moment the job's group holds only some of them.  A ^C then would
+ * kill the first command and leave the rest to run (`sleep 100 | cat` would
+ * end with cat's status 0).  So each child waits at a gate, a pipe it only
+ * reads, until the shell has put every child in the group and handed it the
+ * terminal; the shell then closes the pipe and all of them go on together.
+ * A key typed before that reaches the shell, which ignores it.
+ */
+static int gate[2] = {-1, -1};
+
+void job_gate_open(void)
+{
+    if (interactive && pipe(gate) < 0)
+        gate[0] = gate[1] = -1; /* no gate: the old race, nothing worse */
+}
+
+static void gate_close(void)
+{
+    for (int i = 0; i < 2; i++) {
+        if (gate[i] >= 0)
+            close(gate[i]);
+        gate[i] = -1;
+    }
+}
+
+void job_child_setup(pid_t pgid)
 {
     if (!interactive)
         return;
     setpgid(0, pgid);
-    if (foreground)
-        tcsetpgrp(0, pgid ? pgid : getpid()); /* SIGTTOU still ignored here */
     static const int sigs[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD};
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         signal(sigs[i], SIG_DFL);
+    if (gate[0] < 0)
+        return;
+    close(gate[1]);
+    char c;
+    while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+        ; /* end of file: the shell has closed its end */
+    gate_close();
 }
 
 void job_parent_setup(pid_t pid, pid_t pgid)
 {
     if (interactive)
         setpgid(pid, pgid); /* also in the child: whichever runs first */
+}
+
+void job_gate_release(pid_t pgid, bool foreground)
+{
+    if (interactive && foreground && pgid > 0)
+        tcsetpgrp(0, pgid);
+    gate_close();
 }
 
 int job_wait_fg(struct job *j)

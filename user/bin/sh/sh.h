@@ -98,11 +98,15 @@ void exec_cmd(const struct cmd *c) __attribute__((noreturn));
 struct job;
 /* A new job for the processes pids[0..n-1], all in group pgid. */
 struct job *job_add(pid_t pgid, const pid_t *pids, int n, const char *text, bool background);
-/* In a new child: join group pgid (0: a new one) and, in the foreground, take the terminal;
- * back to the default signal dispositions. */
-void job_child_setup(pid_t pgid, bool foreground);
+/* Before forking a job's processes: open the start gate (see jobs.c). */
+void job_gate_open(void);
+/* In a new child: join group pgid (0: a new one), back to the default signal
+ * dispositions, and wait at the gate until the whole job is in its group. */
+void job_child_setup(pid_t pgid);
 /* Parent side of the same (avoids the race with the child). */
 void job_parent_setup(pid_t pid, pid_t pgid);
+/* Every child forked: give a foreground job the terminal, then open the gate. */
+void job_gate_release(pid_t pgid, bool foreground);
 /* Give the job the terminal, wait until it ends or stops; its shell status. */
 int job_wait_fg(struct job *j);
 void job_print_started(struct job *j); /* "[N] pid" */
