@@ -30,13 +30,6 @@ static struct stride_rq *sq(struct runq *rq)
     return rq->pol;
 }
 
-static uint64_t stride_of(int tickets)
-{
-    if (tickets < 1)
-        tickets = 1;
-    return STRIDE_L / (uint64_t)tickets;
-}
-
 static void stride_init(const char *bootargs)
 {
 }
@@ -67,10 +60,20 @@ static void stride_rq_free(struct runq *rq)
     rq->pol = NULL;
 }
 
+/* LAB sched BEGIN */
 static bool runs_before(const struct thread *a, const struct thread *b)
 {
     return a->pass < b->pass || (a->pass == b->pass && a->tid < b->tid);
 }
+/* LAB sched SKELETON
+static bool runs_before(const struct thread *a, const struct thread *b)
+{
+    // Your code here (docs/labs/sched.md): the queue is kept in the order
+    // this defines, and pick_next takes its front.  false for every pair
+    // makes the queue first-come first-served (round robin).
+    return false;
+}
+   LAB sched END */
 
 static void insert_sorted(struct runq *rq, struct thread *t)
 {
@@ -107,6 +110,7 @@ static void stride_dequeue(struct runq *rq, struct thread *t)
     list_remove(&t->rq_link);
 }
 
+/* LAB sched BEGIN */
 static struct thread *stride_pick_next(struct runq *rq)
 {
     struct list_head *h = list_pop_front(&sq(rq)->sorted);
@@ -116,6 +120,23 @@ static struct thread *stride_pick_next(struct runq *rq)
     sq(rq)->cur_pass = MAX(sq(rq)->cur_pass, t->pass);
     return t;
 }
+/* LAB sched SKELETON
+static struct thread *stride_pick_next(struct runq *rq)
+{
+    // Your code here (docs/labs/sched.md): take the thread to run next and
+    // note the queue's current pass.
+    struct list_head *h = list_pop_front(&sq(rq)->sorted);
+    return h ? list_entry(h, struct thread, rq_link) : NULL;
+}
+   LAB sched END */
+
+/* LAB sched BEGIN */
+static uint64_t stride_of(int tickets)
+{
+    if (tickets < 1)
+        tickets = 1;
+    return STRIDE_L / (uint64_t)tickets;
+}
 
 static bool stride_tick(struct runq *rq, struct thread *t)
 {
@@ -124,6 +145,16 @@ static bool stride_tick(struct runq *rq, struct thread *t)
         t->slice_left--;
     return t->slice_left == 0;
 }
+/* LAB sched SKELETON
+static bool stride_tick(struct runq *rq, struct thread *t)
+{
+    // Your code here (docs/labs/sched.md): charge t for the tick it ran,
+    // its stride: STRIDE_L / its tickets (READ_ONCE(t->tickets), at least 1).
+    if (t->slice_left > 0)
+        t->slice_left--;
+    return t->slice_left == 0;
+}
+   LAB sched END */
 
 /* A new job starts at the current minimum pass, not at 0. */
 static void stride_fork(struct runq *rq, struct thread *parent, struct thread *child)
