@@ -34,7 +34,7 @@ typedef _Bool bool;
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define READ_ONCE(x) (*(volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
-#define barrier() __asm__ volatile("" ::: "memory")
+#define barrier() __atomic_signal_fence(__ATOMIC_SEQ_CST) /* compiler only */
 
 typedef __builtin_va_list va_list;
 #define va_start(ap, last) __builtin_va_start(ap, last)

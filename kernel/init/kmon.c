@@ -4,7 +4,6 @@
  * lines) and lets a student look inside the running kernel.
  */
 #include "init/boot.h"
-#include "arch/riscv/sbi.h"
 #include "arch/riscv/timer.h"
 #include "dev/console.h"
 #include "lib/printf.h"
@@ -122,7 +121,7 @@ static void cmd_crash(const char *args)
 
 static void cmd_poweroff(const char *args)
 {
-    machine_poweroff();
+    machine_power_off(false);
 }
 
 static const struct command commands[] = {
@@ -180,10 +179,4 @@ void kmon_run(void)
             line[n - 1] = '\0';
         run_line(line);
     }
-}
-
-void machine_poweroff(void)
-{
-    printf("power off\n");
-    sbi_system_reset(SBI_SRST_SHUTDOWN, 0);
 }

@@ -16,7 +16,7 @@
  *   maxproc=<n>       most processes at once (default 64)
  */
 #include "types.h"
-#include "arch/riscv/riscv.h"
+#include "arch/riscv/hart.h"
 #include "arch/riscv/sbi.h"
 #include "arch/riscv/trap.h"
 #include "arch/riscv/timer.h"
@@ -106,7 +106,7 @@ static void print_banner(void)
 
 static void first_thread(void *arg)
 {
-    boot_first_thread(&boot_fdt);
+    boot_first_thread();
 }
 
 /* Runs on the boot hart's own scheduler stack (the boot stack is left behind). */
@@ -121,7 +121,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 {
     memset(_bss_start, 0, _bss_end - _bss_start);
     struct cpu *c = &cpus[0];
-    __asm__ volatile("mv tp, %0" ::"r"(c));
+    arch_set_hart_ptr(c);
     c->hartid = hartid;
     c->stack_lo = (uintptr_t)boot_stack;
     c->emerg_sp = cpu_emergency_stack_top(0);
@@ -169,7 +169,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
         printf("all %d harts online\n", ncpu);
     else
         printf("%d of %d harts online\n", online, ncpu);
-    boot_smp_selftests();
+    boot_run_hooks(BOOT_HOOK_EVERY_HART);
     c->stack_lo = c->sched_stack_lo;
     call_on_stack(top, boot_hart_continue);
 }

@@ -1,7 +1,7 @@
 /*
  * The kernel's virtual memory layout (Sv39, 39-bit addresses).
  *
- *   0x0000000000000000 .. 0x0000003fffffffff   user space (later issues)
+ *   0x0000000000000000 .. 0x0000003fffffffff   user space (mm/uvm.h)
  *   0xffffffc000000000 .. +64 GiB               direct map: va = pa + DMAP_BASE
  *                                               (all RAM RW-, MMIO RW-, never X)
  *   0xffffffd000000000 .. +1 GiB                kernel stacks: 32 KiB slots, each

@@ -1,12 +1,11 @@
-/* Range checks and SUM around the fixup-protected copy loops (arch/riscv/usercopy.S). */
+/*
+ * Range checks and user access opened around the fixup-protected copy loops
+ * (arch/riscv/uaccess.h, usercopy.S).
+ */
 #include "mm/usercopy.h"
 #include "mm/uvm.h"
 #include "abi/errno.h"
-#include "arch/riscv/riscv.h"
-
-long __user_copy(void *dst, const void *src, size_t n);
-long __user_strncpy(char *dst, const char *src, size_t max);
-long __user_zero(void *dst, size_t n);
+#include "arch/riscv/uaccess.h"
 
 bool user_range_ok(uintptr_t addr, size_t n)
 {
@@ -17,9 +16,9 @@ int copy_from_user(void *dst, uintptr_t usrc, size_t n)
 {
     if (!user_range_ok(usrc, n))
         return -EFAULT;
-    csr_set(sstatus, SSTATUS_SUM);
-    long r = __user_copy(dst, (const void *)usrc, n);
-    csr_clear(sstatus, SSTATUS_SUM);
+    user_access_begin();
+    long r = arch_user_copy(dst, (const void *)usrc, n);
+    user_access_end();
     return (int)r;
 }
 
@@ -27,9 +26,9 @@ int copy_to_user(uintptr_t udst, const void *src, size_t n)
 {
     if (!user_range_ok(udst, n))
         return -EFAULT;
-    csr_set(sstatus, SSTATUS_SUM);
-    long r = __user_copy((void *)udst, src, n);
-    csr_clear(sstatus, SSTATUS_SUM);
+    user_access_begin();
+    long r = arch_user_copy((void *)udst, src, n);
+    user_access_end();
     return (int)r;
 }
 
@@ -37,9 +36,9 @@ int clear_user(uintptr_t udst, size_t n)
 {
     if (!user_range_ok(udst, n))
         return -EFAULT;
-    csr_set(sstatus, SSTATUS_SUM);
-    long r = __user_zero((void *)udst, n);
-    csr_clear(sstatus, SSTATUS_SUM);
+    user_access_begin();
+    long r = arch_user_zero((void *)udst, n);
+    user_access_end();
     return (int)r;
 }
 
@@ -48,9 +47,9 @@ long strncpy_from_user(char *dst, uintptr_t usrc, size_t max)
     if (usrc < PAGE_SIZE || usrc >= USER_TOP)
         return -EFAULT;
     size_t room = MIN(max, USER_TOP - usrc); /* never read past user space */
-    csr_set(sstatus, SSTATUS_SUM);
-    long r = __user_strncpy(dst, (const char *)usrc, room);
-    csr_clear(sstatus, SSTATUS_SUM);
+    user_access_begin();
+    long r = arch_user_strncpy(dst, (const char *)usrc, room);
+    user_access_end();
     if (r < 0)
         return r;
     if ((size_t)r == room)

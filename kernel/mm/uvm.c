@@ -11,7 +11,7 @@
 #include "mm/swap.h"
 #include "abi/vminfo.h"
 #include "abi/errno.h"
-#include "arch/riscv/riscv.h"
+#include "arch/riscv/tlb.h"
 #include "arch/riscv/sbi.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -28,7 +28,7 @@ static struct mm *cpu_mm[NCPU_MAX];     /* user mm in each hart's satp (that har
 
 void uvm_init(void)
 {
-    asid_bits = satp_probe_asid_bits();
+    asid_bits = arch_asid_bits();
     mm_cache = kmem_cache_create("mm", sizeof(struct mm), 16);
     if (!mm_cache)
         panic("uvm_init: no memory");
@@ -105,7 +105,7 @@ void mm_flush_page(struct mm *mm, uintptr_t va)
 {
     int cpu = mm->active_cpu;
     if (cpu == this_cpu()->id)
-        sfence_vma_page_asid(va, mm->asid);
+        arch_flush_page(va, mm->asid);
     else if (cpu >= 0)
         sbi_remote_sfence_vma_asid(1, cpus[cpu].hartid, va, PAGE_SIZE, mm->asid);
     /* Not active anywhere: the next hart to run it flushes its ASID first
@@ -203,11 +203,11 @@ void mm_activate(struct mm *mm)
         cpu_mm[c->id]->active_cpu = -1;
     cpu_mm[c->id] = mm;
     mm->active_cpu = c->id;
-    satp_load(kva_to_pa(mm->root), mm->asid);
+    arch_set_satp(arch_make_satp(kva_to_pa(mm->root), mm->asid));
     if (!asid_bits || flush_all)
-        sfence_vma_all();
+        arch_flush_all();
     else if (flush_asid)
-        sfence_vma_asid(mm->asid);
+        arch_flush_asid(mm->asid);
     intr_pop();
 }
 
@@ -219,7 +219,7 @@ void mm_deactivate(void)
         cpu_mm[c->id]->active_cpu = -1;
         cpu_mm[c->id] = NULL;
     }
-    satp_load_kernel(kernel_satp());
+    arch_set_satp(kernel_satp());
     intr_pop();
 }
 

@@ -19,7 +19,7 @@
 #include "mm/layout.h"
 #include "mm/page.h"
 #include "abi/errno.h"
-#include "arch/riscv/riscv.h"
+#include "arch/riscv/tlb.h"
 #include "arch/riscv/sbi.h"
 #include "lib/fdt.h"
 #include "lib/printf.h"
@@ -199,15 +199,15 @@ void vm_init(const struct fdt_info *fi)
     if (!pt_walk(kpt, KSTACK_AREA, true))
         panic("vm_init: out of memory for the kernel stack area");
 
-    kpt_satp = SATP_MODE_SV39 | (kva_to_pa(kpt) >> 12);
+    kpt_satp = arch_make_satp(kva_to_pa(kpt), 0);
     vm_init_hart();
 }
 
 void vm_init_hart(void)
 {
-    sfence_vma_all();
-    csr_write(satp, kpt_satp);
-    sfence_vma_all();
+    arch_flush_all();
+    arch_set_satp(kpt_satp);
+    arch_flush_all();
 }
 
 uint64_t kernel_satp(void)
@@ -235,7 +235,7 @@ static void kstack_unmap_slot(uintptr_t lo)
         if (pte && (*pte & PTE_V)) {
             page_free(pa_to_kva(PTE_TO_PA(*pte)), 0);
             *pte = 0;
-            sfence_vma_page(va); /* never used: no other hart can cache it */
+            arch_flush_page(va, 0); /* never used: no other hart can cache it */
         }
     }
 }
@@ -321,7 +321,7 @@ size_t kstack_reclaim(void)
         return 0;
     /* No hart may still translate the old stacks before their frames go. */
     sbi_remote_sfence_vma(0, -1UL, KSTACK_AREA, KSTACK_AREA_SIZE);
-    sfence_vma_all();
+    arch_flush_all();
     spin_lock(&kpt_lock);
     for (uintptr_t *f = frames; f; f = (uintptr_t *)f[0])
         if (f[1])

@@ -12,7 +12,7 @@
  *
  * Each table is one 4 KiB page of 512 eight-byte PTEs.  A leaf may also sit
  * at level 1 (2 MiB page) or level 2 (1 GiB page).  The kernel half (root
- * entries 256..511) is the same in every page table; user tables (later)
+ * entries 256..511) is the same in every page table; user tables (mm/uvm.c)
  * copy those root entries, so the kernel creates every kernel root entry it
  * will ever need at boot.
  */

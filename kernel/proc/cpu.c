@@ -4,7 +4,7 @@
  * if they were on before the first push.
  */
 #include "proc/cpu.h"
-#include "arch/riscv/riscv.h"
+#include "arch/riscv/hart.h"
 #include "arch/riscv/asm-offsets.h"
 #include "lib/printf.h"
 
@@ -28,8 +28,8 @@ uintptr_t cpu_emergency_stack_top(int id)
 
 void intr_push(void)
 {
-    bool was_on = intr_enabled();
-    intr_off();
+    bool was_on = arch_intr_enabled();
+    arch_intr_off();
     struct cpu *c = this_cpu();
     if (c->noff == 0)
         c->intena = was_on;
@@ -39,11 +39,11 @@ void intr_push(void)
 void intr_pop(void)
 {
     struct cpu *c = this_cpu();
-    if (intr_enabled())
+    if (arch_intr_enabled())
         panic("intr_pop: interrupts are on");
     if (c->noff < 1)
         panic("intr_pop: unbalanced");
     c->noff--;
     if (c->noff == 0 && c->intena)
-        intr_on();
+        arch_intr_on();
 }

@@ -8,6 +8,7 @@
 
 #include "types.h"
 #include "arch/riscv/context.h"
+#include "arch/riscv/hart.h"
 
 #include "arch/riscv/asm-offsets.h" /* NCPU_MAX, shared with entry.S */
 #define NHELD_MAX 8                 /* spinlocks one hart may hold at once (diagnostics) */
@@ -51,9 +52,7 @@ extern int ncpu;
 
 static inline struct cpu *this_cpu(void)
 {
-    struct cpu *c;
-    __asm__ volatile("mv %0, tp" : "=r"(c));
-    return c;
+    return arch_hart_ptr();
 }
 
 /* Top of cpu id's emergency trap stack (used on kernel stack overflow). */

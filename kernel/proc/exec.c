@@ -35,7 +35,6 @@
 #include "mm/slab.h"
 #include "mm/usercopy.h"
 #include "mm/uvm.h"
-#include "arch/riscv/riscv.h"
 
 #define ARG_MAX (64 * 1024) /* bytes of argument and environment strings */
 #define ARGC_MAX 4096

@@ -35,7 +35,8 @@
 #include "abi/sched.h"
 #include "sync/spinlock.h"
 #include "sync/waitq.h"
-#include "arch/riscv/riscv.h"
+#include "arch/riscv/hart.h"
+#include "arch/riscv/smp.h"
 #include "arch/riscv/timer.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -264,9 +265,9 @@ static struct thread *find_work(struct runq *rq)
 static void idle(struct cpu *c, struct runq *rq)
 {
     c->idle_ticks++;
-    intr_off(); /* a wake-up IPI from now on stays pending and ends the wfi */
+    arch_intr_off(); /* a wake-up IPI from now on stays pending and ends the wfi */
     if (READ_ONCE(rq->nr_queued) == 0)
-        wfi();
+        arch_wait_for_interrupt();
 }
 
 void sched_loop(void)
@@ -276,7 +277,7 @@ void sched_loop(void)
     int last_id = 0, last_reason = 0; /* who left this hart last, and why */
     c->stack_lo = c->sched_stack_lo;
     for (;;) {
-        intr_on(); /* take pending interrupts between threads */
+        arch_intr_on(); /* take pending interrupts between threads */
         struct thread *t = find_work(rq);
         if (!t) {
             if (last_id)

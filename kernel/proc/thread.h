@@ -1,7 +1,7 @@
 /*
  * Kernel threads: the unit the scheduler runs.  Each has a 16 KiB kernel
- * stack (guard page below) and a saved context.  A user process (later) will
- * own one or more threads through `proc`; the scheduler never looks there.
+ * stack (guard page below) and a saved context.  A user process owns its
+ * thread through `proc` (proc/proc.h); the scheduler never looks there.
  *
  * Locks (key): (q) the lock of the run queue that owns the thread (t->rq:
  * the queue it is on, or the queue of the hart it runs on); (w) the lock of

@@ -5,6 +5,7 @@
  */
 #include "sync/spinlock.h"
 #include "proc/cpu.h"
+#include "arch/riscv/hart.h"
 #include "lib/printf.h"
 
 void spin_init(struct spinlock *lk, const char *name)
@@ -63,7 +64,7 @@ void spin_lock(struct spinlock *lk)
               (void *)lk->holder_pc);
     while (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0) {
         while (READ_ONCE(lk->locked))
-            __asm__ volatile("nop");
+            arch_cpu_relax();
     }
     take(lk, (uintptr_t)__builtin_return_address(0));
 }

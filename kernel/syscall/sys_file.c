@@ -63,7 +63,7 @@ static long install(struct file *f, bool cloexec)
     return fd;
 }
 
-long sys___openat(const struct sysargs *args)
+long sys_openat(const struct sysargs *args)
 {
     struct inode *base;
     char *path;
@@ -225,7 +225,7 @@ long sys_sync(const struct sysargs *args)
     return 0;
 }
 
-long sys___fstat(const struct sysargs *args)
+long sys_fstat(const struct sysargs *args)
 {
     struct kstat st;
     struct file *f = get_file(arg_int(args, 0));
@@ -235,7 +235,7 @@ long sys___fstat(const struct sysargs *args)
     return err ? err : copy_to_user(arg_ptr(args, 1), &st, sizeof(st));
 }
 
-long sys___fstatat(const struct sysargs *args)
+long sys_fstatat(const struct sysargs *args)
 {
     struct inode *base;
     struct kstat st;
@@ -351,7 +351,7 @@ long sys_chdir(const struct sysargs *args)
     return 0;
 }
 
-long sys___getcwd(const struct sysargs *args)
+long sys_getcwd(const struct sysargs *args)
 {
     size_t size = MIN((size_t)arg_long(args, 1), (size_t)PATH_MAX + 1);
     char *buf = kmalloc(PATH_MAX + 1);

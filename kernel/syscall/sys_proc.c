@@ -4,12 +4,12 @@
 #include "abi/signal.h"
 #include "abi/time.h"
 #include "abi/utsname.h"
-#include "arch/riscv/sbi.h"
 #include "arch/riscv/smp.h"
 #include "mm/vm.h"
 #include "arch/riscv/timer.h"
 #include "dev/rtc.h"
 #include "fs/fsops.h"
+#include "init/boot.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/page.h"
@@ -64,7 +64,7 @@ long sys_execve(const struct sysargs *args)
     return err; /* on success the new program's a0 (argc) */
 }
 
-long sys___brk(const struct sysargs *args)
+long sys_brk(const struct sysargs *args)
 {
     struct mm *mm = proc_current()->mm;
     return (long)mm_brk(mm, arg_ptr(args, 0));
@@ -98,7 +98,7 @@ static long nanosleep_until(uint64_t until, uintptr_t urem)
     return -ERESTART_RESTARTBLOCK;
 }
 
-long sys___nanosleep(const struct sysargs *args)
+long sys_nanosleep(const struct sysargs *args)
 {
     struct ktimespec req;
     if (copy_from_user(&req, arg_ptr(args, 0), sizeof(req)))
@@ -120,7 +120,7 @@ long sys_restart_syscall(const struct sysargs *args)
     return nanosleep_until(until, s->restart_rem);
 }
 
-long sys___clock_gettime(const struct sysargs *args)
+long sys_clock_gettime(const struct sysargs *args)
 {
     int64_t ns;
     switch (arg_int(args, 0)) {
@@ -137,7 +137,7 @@ long sys___clock_gettime(const struct sysargs *args)
     return copy_to_user(arg_ptr(args, 1), &ts, sizeof(ts));
 }
 
-long sys___uname(const struct sysargs *args)
+long sys_uname(const struct sysargs *args)
 {
     struct kutsname u;
     memset(&u, 0, sizeof(u));
@@ -151,12 +151,7 @@ long sys___uname(const struct sysargs *args)
 
 long sys_poweroff(const struct sysargs *args)
 {
-    /* Like shutdown: stop the other processes so their files are closed,
-     * then commit what is still in the journal. */
-    proc_stop_all();
-    fs_sync();
-    printf("%s\n", arg_int(args, 0) ? "reboot" : "power off");
-    sbi_system_reset(arg_int(args, 0) ? SBI_SRST_COLD_REBOOT : SBI_SRST_SHUTDOWN, 0);
+    machine_power_off(arg_int(args, 0) != 0);
 }
 
 /*

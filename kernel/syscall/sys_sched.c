@@ -75,7 +75,7 @@ long sys_setpriority(const struct sysargs *args)
     return proc_with_thread(arg_int(args, 1), set_nice, &prio);
 }
 
-long sys___getpriority(const struct sysargs *args)
+long sys_getpriority(const struct sysargs *args)
 {
     if (arg_int(args, 0) != PRIO_PROCESS)
         return -EINVAL;

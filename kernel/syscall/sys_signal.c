@@ -72,7 +72,7 @@ long sys_alarm(const struct sysargs *args)
     return itimer_alarm((unsigned)arg_int(args, 0));
 }
 
-long sys___setitimer(const struct sysargs *args)
+long sys_setitimer(const struct sysargs *args)
 {
     struct kitimerval nv, old;
     if (arg_int(args, 0) != ITIMER_REAL)
@@ -85,7 +85,7 @@ long sys___setitimer(const struct sysargs *args)
     return err;
 }
 
-long sys___getitimer(const struct sysargs *args)
+long sys_getitimer(const struct sysargs *args)
 {
     struct kitimerval old;
     if (arg_int(args, 0) != ITIMER_REAL)

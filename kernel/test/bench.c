@@ -4,8 +4,9 @@
  * come from the `time` CSR (the timebase), so they are wall-clock time under
  * QEMU's emulation: compare numbers from the same machine only.
  */
-#include "test/selftest.h"
+#include "init/boot.h"
 #include "test/fs_util.h"
+#include "test/selftest.h"
 #include "arch/riscv/timer.h"
 #include "mm/page.h"
 #include "mm/slab.h"
@@ -166,7 +167,7 @@ static void bench_bigdir(void)
     remove_entries("/bench.dir", BIGDIR);
 }
 
-void bench_run(void)
+static void bench_run(void)
 {
     printf("bench: %d harts, tick %u ms\n", ncpu, timer_tick_ms());
     bench_pages();
@@ -177,3 +178,9 @@ void bench_run(void)
     bench_bigdir();
     printf("bench: done\n");
 }
+
+static void bench_hook(const char *value)
+{
+    bench_run();
+}
+BOOT_HOOK(bench, "bench", BOOT_HOOK_FIRST_THREAD, bench_hook);

@@ -15,7 +15,7 @@
  * then runs fsck on the image.
  */
 #include "test/fs_util.h"
-#include "test/selftest.h"
+#include "init/boot.h"
 #include "proc/thread.h"
 #include "proc/sched.h"
 #include "mm/slab.h"
@@ -54,7 +54,7 @@ static void churn(void *arg)
     }
 }
 
-void fs_crash_workload(unsigned run)
+static void __attribute__((noreturn)) fs_crash_workload(unsigned run)
 {
     char tmp[48], name[48];
     fs_mkdir(NULL, "/crash", 0755);
@@ -98,7 +98,7 @@ static bool check_one(const char *name)
     return check_pattern_file(path, size_of(run, n), seed_of(run, n)) == 0;
 }
 
-void fs_crash_check(void)
+static void fs_crash_check(void)
 {
     struct file *f;
     int files = 0, bad = 0;
@@ -124,3 +124,20 @@ void fs_crash_check(void)
     file_close(f);
     printf("crashcheck: %d files, %d bad\n", files, bad);
 }
+
+/* bootargs crashcheck: check the files a workload left (after the replay). */
+static void crashcheck_hook(const char *value)
+{
+    fs_crash_check();
+}
+BOOT_HOOK(crashcheck, "crashcheck", BOOT_HOOK_FIRST_THREAD, crashcheck_hook);
+
+/* bootargs fsworkload=<run>: write, fsync and rename until the power is cut. */
+static void fsworkload_hook(const char *value)
+{
+    unsigned run = 0;
+    for (const char *p = value; *p >= '0' && *p <= '9'; p++)
+        run = run * 10 + (*p - '0');
+    fs_crash_workload(run);
+}
+BOOT_HOOK(fsworkload, "fsworkload", BOOT_HOOK_FIRST_THREAD, fsworkload_hook);

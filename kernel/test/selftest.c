@@ -1,7 +1,8 @@
 /*
- * Self-test registry and the boot-time driver.  "alloc" is special: it must
- * run on every hart at once, so it runs during boot, before the scheduler
- * starts (boot_smp_selftests); its verdict is printed then and counted here.
+ * Self-test registry and its boot hooks (bootargs selftest=<list>|all, run by
+ * the first kernel thread after the root mount).  "alloc" is special: it must
+ * run on every hart at once, so its hook runs during boot, before the
+ * scheduler starts; its verdict is printed then and counted here.
  */
 #include "test/selftest.h"
 #include "test/alloc_test.h"
@@ -49,15 +50,16 @@ static bool list_has(const char *list, const char *name)
     return false;
 }
 
-void boot_smp_selftests(void)
+/* bootargs selftest=...alloc...: on every hart at once, during boot. */
+static void alloc_hook(const char *list)
 {
-    char list[256];
-    if (!bootarg_get(boot_fdt.bootargs, "selftest", list, sizeof(list)) || !list_has(list, "alloc"))
+    if (!list_has(list, "alloc"))
         return;
     int r = alloc_selftest_run();
     if (this_cpu()->id == 0)
         alloc_result = r;
 }
+BOOT_HOOK(selftest_alloc, "selftest", BOOT_HOOK_EVERY_HART, alloc_hook);
 
 void selftest_print_names(void)
 {
@@ -90,27 +92,8 @@ int selftest_run_list(const char *list)
     return failed;
 }
 
-void boot_first_thread(const struct fdt_info *fi)
+static void selftest_hook(const char *list)
 {
-    char list[256];
-    storage_mount_root();
-    if (bootarg_get(fi->bootargs, "crashcheck", list, sizeof(list)))
-        fs_crash_check();
-    if (bootarg_get(fi->bootargs, "fsworkload", list, sizeof(list))) {
-        unsigned run = 0;
-        for (const char *p = list; *p >= '0' && *p <= '9'; p++)
-            run = run * 10 + (*p - '0');
-        fs_crash_workload(run);
-    }
-    if (bootarg_get(fi->bootargs, "selftest", list, sizeof(list)))
-        selftest_run_list(list);
-    if (bootarg_get(fi->bootargs, "bench", list, sizeof(list)))
-        bench_run();
-    char dummy[4];
-    if (bootarg_get(fi->bootargs, "poweroff", dummy, sizeof(dummy)))
-        machine_poweroff();
-    /* User space: /bin/init, unless bootargs ask for the kernel monitor. */
-    if (!bootarg_get(fi->bootargs, "kmon", dummy, sizeof(dummy)) && proc_start_init())
-        thread_exit(0);
-    kmon_run();
+    selftest_run_list(list);
 }
+BOOT_HOOK(selftest, "selftest", BOOT_HOOK_FIRST_THREAD, selftest_hook);

@@ -35,12 +35,7 @@ int fs_concurrent_selftest(void);
 int fs_full_selftest(void);
 int fs_corrupt_selftest(void);
 
-/* Micro-benchmarks (bench.c), bootargs `bench`. */
-void bench_run(void);
-void sched_bench_run(void); /* sched_bench.c */
-
-/* Crash-consistency workload (never returns) and check (fs_crash.c). */
-void fs_crash_workload(unsigned run) __attribute__((noreturn));
-void fs_crash_check(void);
+/* Scheduler micro-benchmarks (sched_bench.c), run by bench.c's boot hook. */
+void sched_bench_run(void);
 
 #endif

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <quill/cmdline.h>
+
 /* Copy the first n lines of f to stdout. */
 static void head(FILE *f, long n)
 {
@@ -21,26 +23,11 @@ static void head(FILE *f, long n)
     }
 }
 
-/* Parse a line count; returns -1 if s is not a number >= 0. */
-static long parse_count(const char *s)
-{
-    char *end;
-    long n = strtol(s, &end, 10);
-    return (*s && !*end && n >= 0) ? n : -1;
-}
-
 int main(int argc, char *argv[])
 {
-    long n = 10;
-    int i = 1, status = 0;
-    if (i < argc && strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
-        n = parse_count(argv[i + 1]);
-        i += 2;
-    } else if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
-        n = parse_count(argv[i] + 1); /* the old form: head -5 */
-        i++;
-    }
-    if (n < 0) {
+    long n;
+    int status = 0, i = cmdline_line_count(argc, argv, 10, &n);
+    if (i < 0) {
         fprintf(stderr, "usage: head [-n N] [FILE...]\n");
         return 1;
     }
@@ -53,8 +40,7 @@ int main(int argc, char *argv[])
             status = 1;
             continue;
         }
-        if (argc - first > 1)
-            printf("%s==> %s <==\n", i > first ? "\n" : "", argv[i]);
+        cmdline_file_header(argc, argv, first, i);
         head(f, n);
         fclose(f);
     }

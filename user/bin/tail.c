@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <quill/cmdline.h>
+
 /* Read all of fd into a malloc'd buffer; returns its length or -1. */
 static long slurp(int fd, char **out)
 {
@@ -62,25 +64,11 @@ static int tail(int fd, long n)
     return 0;
 }
 
-static long parse_count(const char *s)
-{
-    char *end;
-    long n = strtol(s, &end, 10);
-    return (*s && !*end && n >= 0) ? n : -1;
-}
-
 int main(int argc, char *argv[])
 {
-    long n = 10;
-    int i = 1, status = 0;
-    if (i < argc && strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
-        n = parse_count(argv[i + 1]);
-        i += 2;
-    } else if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
-        n = parse_count(argv[i] + 1);
-        i++;
-    }
-    if (n < 0) {
+    long n;
+    int status = 0, i = cmdline_line_count(argc, argv, 10, &n);
+    if (i < 0) {
         fprintf(stderr, "usage: tail [-n N] [FILE...]\n");
         return 1;
     }
@@ -90,9 +78,8 @@ int main(int argc, char *argv[])
     }
     for (int first = i; i < argc; i++) {
         int fd = open(argv[i], O_RDONLY);
-        if (argc - first > 1 && fd >= 0)
-            printf("%s==> %s <==\n", i > first ? "\n" : "", argv[i]);
-        fflush(stdout);
+        if (fd >= 0)
+            cmdline_file_header(argc, argv, first, i);
         if (fd < 0 || tail(fd, n) < 0) {
             fprintf(stderr, "tail: %s: %s\n", argv[i], strerror(errno));
             status = 1;

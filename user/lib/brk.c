@@ -1,6 +1,6 @@
 /*
- * brk and sbrk over the __brk system call (Linux semantics: __brk(addr)
- * returns the new break, or the unchanged old one if it refused; __brk(0)
+ * brk and sbrk over the brk system call (Linux semantics: __sys_brk(addr)
+ * returns the new break, or the unchanged old one if it refused; __sys_brk(0)
  * returns the current break).  picolibc's malloc grows its heap with sbrk.
  * This sbrk replaces picolibc's own, which carves a fixed [__heap_start,
  * __heap_end) out of an embedded target's RAM (user.mk links with -u sbrk
@@ -17,7 +17,7 @@ static uintptr_t cur_brk; /* 0 until first asked for */
 static uintptr_t brk_now(void)
 {
     if (cur_brk == 0)
-        cur_brk = (uintptr_t)__sys___brk(0);
+        cur_brk = (uintptr_t)__sys_brk(0);
     return cur_brk;
 }
 
@@ -26,7 +26,7 @@ int brk(void *addr)
     uintptr_t want = (uintptr_t)addr;
 
     brk_now();
-    if ((uintptr_t)__sys___brk(want) != want) {
+    if ((uintptr_t)__sys_brk(want) != want) {
         errno = ENOMEM;
         return -1;
     }
@@ -45,7 +45,7 @@ void *sbrk(ptrdiff_t incr)
         errno = ENOMEM; /* wrapped around */
         return (void *)-1;
     }
-    if ((uintptr_t)__sys___brk(want) != want) {
+    if ((uintptr_t)__sys_brk(want) != want) {
         errno = ENOMEM;
         return (void *)-1;
     }

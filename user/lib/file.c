@@ -11,35 +11,35 @@
 
 #include "ulib.h"
 
+/* open and openat: the mode argument is there only with O_CREAT. */
+static int vopenat(int dirfd, const char *path, int flags, va_list ap)
+{
+    unsigned int mode = (flags & O_CREAT) ? va_arg(ap, unsigned int) : 0;
+
+    return (int)__syscall_ret(__sys_openat(dirfd, path, flags, mode));
+}
+
 int openat(int dirfd, const char *path, int flags, ...)
 {
-    unsigned int mode = 0;
-
-    if (flags & O_CREAT) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, unsigned int);
-        va_end(ap);
-    }
-    return __openat(dirfd, path, flags, mode);
+    va_list ap;
+    va_start(ap, flags);
+    int fd = vopenat(dirfd, path, flags, ap);
+    va_end(ap);
+    return fd;
 }
 
 int open(const char *path, int flags, ...)
 {
-    unsigned int mode = 0;
-
-    if (flags & O_CREAT) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, unsigned int);
-        va_end(ap);
-    }
-    return __openat(AT_FDCWD, path, flags, mode);
+    va_list ap;
+    va_start(ap, flags);
+    int fd = vopenat(AT_FDCWD, path, flags, ap);
+    va_end(ap);
+    return fd;
 }
 
 int creat(const char *path, mode_t mode)
 {
-    return __openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    return (int)__syscall_ret(__sys_openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC, mode));
 }
 
 int mkdir(const char *path, mode_t mode)

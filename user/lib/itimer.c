@@ -24,7 +24,7 @@ int setitimer(int which, const struct itimerval *restrict value, struct itimerva
 {
     struct kitimerval k, kold;
     to_k(value, &k);
-    if (__setitimer(which, &k, old ? &kold : NULL) < 0)
+    if (__syscall_ret(__sys_setitimer(which, &k, old ? &kold : NULL)) < 0)
         return -1;
     if (old)
         from_k(&kold, old);
@@ -34,7 +34,7 @@ int setitimer(int which, const struct itimerval *restrict value, struct itimerva
 int getitimer(int which, struct itimerval *value)
 {
     struct kitimerval k;
-    if (__getitimer(which, &k) < 0)
+    if (__syscall_ret(__sys_getitimer(which, &k)) < 0)
         return -1;
     from_k(&k, value);
     return 0;

@@ -32,7 +32,7 @@ char *getcwd(char *buf, size_t size)
         errno = EINVAL;
         return NULL;
     }
-    r = __sys___getcwd(buf, size);
+    r = __sys_getcwd(buf, size);
     if (r < 0) {
         free(mine);
         errno = (int)-r;
@@ -51,7 +51,7 @@ int uname(struct utsname *u)
 {
     struct kutsname k;
 
-    if (__uname(&k) < 0)
+    if (__syscall_ret(__sys_uname(&k)) < 0)
         return -1;
     uts_copy(u->sysname, k.sysname);
     uts_copy(u->nodename, k.nodename);

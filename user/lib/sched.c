@@ -8,7 +8,7 @@
 
 int getpriority(int which, int who)
 {
-    long r = __sys___getpriority(which, who);
+    long r = __sys_getpriority(which, who);
     if (r < 0) {
         errno = (int)-r;
         return -1;

@@ -36,7 +36,7 @@ void __stat_from_kstat(struct stat *st, const struct kstat *k)
 int fstatat(int dirfd, const char *restrict path, struct stat *restrict st, int flags)
 {
     struct kstat k;
-    long r = __sys___fstatat(dirfd, path, &k, flags);
+    long r = __sys_fstatat(dirfd, path, &k, flags);
 
     if (r < 0)
         return __syscall_error(r);
@@ -47,7 +47,7 @@ int fstatat(int dirfd, const char *restrict path, struct stat *restrict st, int 
 int fstat(int fd, struct stat *st)
 {
     struct kstat k;
-    long r = __sys___fstat(fd, &k);
+    long r = __sys_fstat(fd, &k);
 
     if (r < 0)
         return __syscall_error(r);

@@ -7,11 +7,18 @@
  *   name:        li a7, nr; ecall; a0 < 0 ? (errno = -a0, return -1) : return a0
  *   __sys_name:  li a7, nr; ecall; return a0          (raw: -errno on error)
  *
+ * A SYSCALL_LIB line becomes __sys_name only: the library writes name() in C.
+ *
  * Arguments are already in a0..a5 where the C calling convention put them.
  * Their C prototypes come from the same table, in <quill/syscall.h>.
  */
 
 .macro SYSCALL_STUB name, nr
+    SYSCALL_ERRNO_STUB \name, \nr
+    SYSCALL_RAW_STUB \name, \nr
+.endm
+
+.macro SYSCALL_ERRNO_STUB name, nr
     .section .text.\name, "ax", @progbits
     .globl \name
     .type \name, @function
@@ -22,7 +29,9 @@
     ret
 1:  tail    __syscall_error         /* errno = -a0; return -1 (errno.c) */
     .size \name, . - \name
+.endm
 
+.macro SYSCALL_RAW_STUB name, nr
     .section .text.__sys_\name, "ax", @progbits
     .globl __sys_\name
     .type __sys_\name, @function
@@ -34,4 +43,5 @@ __sys_\name:
 .endm
 
 #define SYSCALL(nr, name, ret, params) SYSCALL_STUB name, nr
+#define SYSCALL_LIB(nr, name, ret, params) SYSCALL_RAW_STUB name, nr
 #include "abi/syscalls.def"

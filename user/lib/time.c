@@ -40,7 +40,7 @@ int clock_gettime(clockid_t id, struct timespec *ts)
         errno = EINVAL;
         return -1;
     }
-    if (__clock_gettime(kid, &k) < 0)
+    if (__syscall_ret(__sys_clock_gettime(kid, &k)) < 0)
         return -1;
     ts->tv_sec = k.tv_sec;
     ts->tv_nsec = k.tv_nsec;
@@ -52,7 +52,7 @@ int gettimeofday(struct timeval *restrict tv, void *restrict tz)
     struct ktimespec k;
 
     (void)tz;
-    if (__clock_gettime(KCLOCK_REALTIME, &k) < 0)
+    if (__syscall_ret(__sys_clock_gettime(KCLOCK_REALTIME, &k)) < 0)
         return -1;
     if (tv) {
         tv->tv_sec = k.tv_sec;
@@ -71,7 +71,7 @@ clock_t times(struct tms *t)
     struct ktimespec k;
     clock_t ticks;
 
-    if (__clock_gettime(KCLOCK_MONOTONIC, &k) < 0)
+    if (__syscall_ret(__sys_clock_gettime(KCLOCK_MONOTONIC, &k)) < 0)
         return (clock_t)-1;
     ticks =
         (clock_t)k.tv_sec * CLOCKS_PER_SEC + (clock_t)k.tv_nsec / (1000000000L / CLOCKS_PER_SEC);
@@ -88,7 +88,7 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 {
     struct ktimespec kreq = {req->tv_sec, req->tv_nsec};
     struct ktimespec krem = {0, 0};
-    int r = __nanosleep(&kreq, &krem);
+    int r = (int)__syscall_ret(__sys_nanosleep(&kreq, &krem));
 
     if (r < 0 && rem) {
         rem->tv_sec = krem.tv_sec;

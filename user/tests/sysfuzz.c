@@ -106,8 +106,7 @@ static const struct hint hints[] = {
     {"reboot", H_SKIP, "restarts the machine: the test would end"},
     {"_exit", H_LAST, "ends the child: made once, as its last call"},
     {"fork", H_FORK, "the new process exits at once (no fork bombs)"},
-    {"__brk", H_BRK,
-     "the break is put back after each call (the fuzzer's buffers are in the heap)"},
+    {"brk", H_BRK, "the break is put back after each call (the fuzzer's buffers are in the heap)"},
     {"execve", H_EXEC, "sometimes given /bin/true: success ends the child"},
     {"wait4", H_WAITPID, "pid -1 and 0 allowed (they mean the caller's children)"},
     {"rt_sigreturn", H_LAST,
@@ -117,7 +116,7 @@ static const struct hint hints[] = {
      "(a random one only gets the child killed by the first SIGCHLD)"},
     {"pause", H_RARE, "waits for a signal that does not come: made a tenth as often"},
     {"rt_sigsuspend", H_RARE, "waits for a signal that does not come: made a tenth as often"},
-    {"__nanosleep", H_NAP,
+    {"nanosleep", H_NAP,
      "the time is mostly under 10 ms (a long sleep only gets the child killed)"},
 };
 
@@ -630,7 +629,7 @@ static void fuzz_one(int n, int index, uintptr_t arena_end)
     if (c && (c->flags & H_FORK))
         after_fork(r);
     if (c && (c->flags & H_BRK))
-        __sys___brk(arena_end);
+        __sys_brk(arena_end);
 }
 
 /* ---- a child's life ---------------------------------------------------------------- */

@@ -1,6 +1,8 @@
 /*
  * RISC-V privileged architecture: CSR access and the bits this kernel uses.
- * Only code under kernel/arch/riscv includes this header.
+ * Only code under kernel/arch/riscv uses it directly; the rest of the kernel
+ * calls the helpers built on it: hart.h (interrupt enable, wfi, the per-hart
+ * pointer), tlb.h (satp, sfence.vma), uaccess.h (SUM around user copies).
  */
 #ifndef ARCH_RISCV_H
 #define ARCH_RISCV_H
@@ -52,85 +54,11 @@
 #define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" ::"rK"(bits) : "memory")
 #define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" ::"rK"(bits) : "memory")
 
-static inline void intr_on(void)
-{
-    csr_set(sstatus, SSTATUS_SIE);
-}
-
-static inline void intr_off(void)
-{
-    csr_clear(sstatus, SSTATUS_SIE);
-}
-
-static inline bool intr_enabled(void)
-{
-    return (csr_read(sstatus) & SSTATUS_SIE) != 0;
-}
-
 static inline uint64_t rdtime(void)
 {
     uint64_t t;
     __asm__ volatile("rdtime %0" : "=r"(t));
     return t;
-}
-
-static inline void wfi(void)
-{
-    __asm__ volatile("wfi" ::: "memory");
-}
-
-static inline uintptr_t read_fp(void)
-{
-    uintptr_t fp;
-    __asm__ volatile("mv %0, s0" : "=r"(fp));
-    return fp;
-}
-
-static inline void sfence_vma_all(void)
-{
-    __asm__ volatile("sfence.vma zero, zero" ::: "memory");
-}
-
-static inline void sfence_vma_page(uintptr_t va)
-{
-    __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
-}
-
-/* One page of one address space (the narrowest flush after a PTE change). */
-static inline void sfence_vma_page_asid(uintptr_t va, uint64_t asid)
-{
-    __asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"(asid) : "memory");
-}
-
-/* Every non-global translation of one address space. */
-static inline void sfence_vma_asid(uint64_t asid)
-{
-    __asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
-}
-
-/* Load a user page table (root's physical address) with its ASID. */
-static inline void satp_load(paddr_t root_pa, uint64_t asid)
-{
-    csr_write(satp, SATP_MODE_SV39 | (asid << SATP_ASID_SHIFT) | (root_pa >> 12));
-}
-
-static inline void satp_load_kernel(uint64_t satp)
-{
-    csr_write(satp, satp);
-}
-
-/* How many ASID bits satp implements (write all ones, read back). */
-static inline unsigned satp_probe_asid_bits(void)
-{
-    uint64_t satp = csr_read(satp);
-    csr_write(satp, satp | (0xffffUL << SATP_ASID_SHIFT));
-    uint64_t probe = (csr_read(satp) >> SATP_ASID_SHIFT) & 0xffff;
-    csr_write(satp, satp);
-    sfence_vma_all();
-    unsigned bits = 0;
-    while (probe & 1)
-        bits++, probe >>= 1;
-    return bits;
 }
 
 #endif /* __ASSEMBLY__ */

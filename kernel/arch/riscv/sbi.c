@@ -1,6 +1,6 @@
 /* SBI calls: see the RISC-V Supervisor Binary Interface specification. */
 #include "arch/riscv/sbi.h"
-#include "arch/riscv/riscv.h"
+#include "arch/riscv/hart.h"
 
 struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2, long a3)
 {
@@ -58,7 +58,7 @@ void sbi_system_reset(uint32_t type, uint32_t reason)
 {
     sbi_call(SBI_EXT_SRST, 0, type, reason, 0, 0);
     for (;;)
-        wfi();
+        arch_wait_for_interrupt();
 }
 
 long sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long hart_mask_base, uintptr_t start,

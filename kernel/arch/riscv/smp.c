@@ -7,7 +7,7 @@
 #include "arch/riscv/smp.h"
 #include "mm/page.h"
 #include "arch/riscv/sbi.h"
-#include "arch/riscv/riscv.h"
+#include "arch/riscv/hart.h"
 #include "arch/riscv/trap.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/plic.h"
@@ -73,9 +73,9 @@ void smp_stop_others(void)
 
 void smp_halt_self(void)
 {
-    intr_off();
+    arch_intr_off();
     for (;;)
-        wfi();
+        arch_wait_for_interrupt();
 }
 
 static void start_one(int i)
@@ -134,6 +134,6 @@ void secondary_main(struct cpu *c)
     plic_init_hart();
     printf("hart %lu started (cpu %d)\n", c->hartid, c->id);
     __atomic_store_n(&c->started, true, __ATOMIC_SEQ_CST);
-    boot_smp_selftests();
+    boot_run_hooks(BOOT_HOOK_EVERY_HART);
     sched_loop();
 }

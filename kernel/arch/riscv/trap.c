@@ -2,7 +2,7 @@
  * Trap dispatch for traps taken in S-mode.
  *
  * Interrupts: timer (per-hart tick, may preempt the running thread), external
- * (PLIC: UART, later virtio), software (IPIs between harts).  Exceptions in
+ * (PLIC: UART, virtio), software (IPIs between harts).  Exceptions in
  * the kernel are fatal unless the faulting pc has an entry in the exception
  * fixup table (__extable) or a probe of an optional instruction is running:
  * a kernel fault is a broken invariant, so it prints the cause, sepc, stval,
@@ -10,6 +10,7 @@
  */
 #include "arch/riscv/trap.h"
 #include "arch/riscv/riscv.h"
+#include "arch/riscv/hart.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/plic.h"
 #include "lib/printf.h"
@@ -149,11 +150,11 @@ void kernel_trap(struct trapframe *tf)
         bool page_fault = code == EXC_LOAD_PAGE_FAULT || write;
         if (p && page_fault && tf->stval < USER_TOP) {
             if (tf->sstatus & SSTATUS_SPIE)
-                intr_on();
+                arch_intr_on();
             enum vm_fault_result r = vm_fault(p->mm, tf->stval, write, false);
             if (r == VM_FAULT_OOM)
                 proc_oom_kill_self(tf->stval); /* the copy fails; it dies on the way out */
-            intr_off();
+            arch_intr_off();
             if (r == VM_FAULT_OK)
                 return; /* retry the access */
         }
@@ -239,10 +240,10 @@ user_trap_finish(struct trapframe *tf, bool from_syscall, uint64_t orig_a0)
 {
     struct proc *p = proc_current();
     for (;;) {
-        intr_on();
+        arch_intr_on();
         sig_deliver(tf, from_syscall, orig_a0);
         from_syscall = false;
-        intr_off();
+        arch_intr_off();
         if (this_cpu()->need_resched)
             sched_preempt();
         else if (!sig_pending_proc(p))
@@ -272,10 +273,10 @@ void user_trap(struct trapframe *tf)
         orig_a0 = tf->x[10];
         /* sigreturn's result is the restored a0, never a call to restart. */
         from_syscall = tf->x[17] != SYSCALL_NR_SIGRETURN;
-        intr_on();
+        arch_intr_on();
         tf->x[10] = syscall_dispatch(tf);
     } else {
-        intr_on();
+        arch_intr_on();
         user_fault(tf);
     }
     user_trap_finish(tf, from_syscall, orig_a0);

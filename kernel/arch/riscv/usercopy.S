@@ -4,7 +4,8 @@
  * faults and the fault cannot be resolved (kernel_trap tries vm_fault first,
  * so a not-yet-present stack page is simply mapped), execution resumes at
  * the fixup, which returns -EFAULT (14).  The C wrappers (mm/usercopy.c)
- * check the address range and set sstatus.SUM around the call.
+ * check the address range and open user access (uaccess.h: sstatus.SUM)
+ * around the call.
  */
 
 #define EXTABLE(insn_label, fixup_label)  \
@@ -14,9 +15,9 @@
     .popsection
 
     .text
-/* long __user_copy(void *dst, const void *src, size_t n): 0 or -14 */
-    .globl __user_copy
-__user_copy:
+/* long arch_user_copy(void *dst, const void *src, size_t n): 0 or -14 */
+    .globl arch_user_copy
+arch_user_copy:
     beqz a2, 3f
     or t0, a0, a1
     andi t0, t0, 7
@@ -38,16 +39,16 @@ __user_copy:
     j 2b
 3:  li a0, 0
     ret
-    EXTABLE(10b, __user_fault)
-    EXTABLE(11b, __user_fault)
-    EXTABLE(12b, __user_fault)
-    EXTABLE(13b, __user_fault)
+    EXTABLE(10b, arch_user_fault)
+    EXTABLE(11b, arch_user_fault)
+    EXTABLE(12b, arch_user_fault)
+    EXTABLE(13b, arch_user_fault)
 
-/* long __user_strncpy(char *dst, const char *src, size_t max):
- * length of the string copied (NUL included in the copy), max if no NUL
- * was found within max bytes, or -14. */
-    .globl __user_strncpy
-__user_strncpy:
+/* long arch_user_strncpy(char *dst, const char *src, size_t max):
+ * length of the string copied (NUL included in the copy, not in the length),
+ * max if no NUL was found within max bytes, or -14. */
+    .globl arch_user_strncpy
+arch_user_strncpy:
     li t1, 0
 1:  beq t1, a2, 2f
 20: lbu t0, 0(a1)
@@ -61,20 +62,20 @@ __user_strncpy:
     ret
 3:  mv a0, t1
     ret
-    EXTABLE(20b, __user_fault)
+    EXTABLE(20b, arch_user_fault)
 
-/* long __user_zero(void *dst, size_t n): 0 or -14 */
-    .globl __user_zero
-__user_zero:
+/* long arch_user_zero(void *dst, size_t n): 0 or -14 */
+    .globl arch_user_zero
+arch_user_zero:
     beqz a1, 2f
 30: sb zero, 0(a0)
     addi a0, a0, 1
     addi a1, a1, -1
-    j __user_zero
+    j arch_user_zero
 2:  li a0, 0
     ret
-    EXTABLE(30b, __user_fault)
+    EXTABLE(30b, arch_user_fault)
 
-__user_fault:
+arch_user_fault:
     li a0, -14
     ret

@@ -12,8 +12,8 @@
  * agree, and this header includes picolibc's first so that the compiler
  * checks they do: a line in syscalls.def whose prototype disagrees with
  * picolibc's is a compile error of every user program, not a silent ABI bug.
- * Lines whose name begins with "__" (__openat, __fstat, ...) are raw building
- * blocks; the POSIX functions over them (open, fstat, ...) are in user/lib.
+ * SYSCALL_LIB lines (openat, fstat, nanosleep, ...) declare __sys_name only:
+ * their POSIX functions, with picolibc's prototypes, are written in user/lib.
  *
  * Adding a system call: one line in syscalls.def (and the kernel's sys_
  * function); then `#include <quill/syscall.h>` and call it.  If it takes a
@@ -50,8 +50,10 @@ struct sched_event;
 #define SYSCALL(nr, name, ret, params)                                                             \
     ret name params;                                                                               \
     long __sys_##name params;
+#define SYSCALL_LIB(nr, name, ret, params) long __sys_##name params;
 #include "abi/syscalls.def"
 #undef SYSCALL
+#undef SYSCALL_LIB
 
 /* Library functions over raw calls that picolibc does not declare. */
 int brk(void *addr);

@@ -196,7 +196,7 @@ static void pad_time(void)
     static struct ktimespec ts[2];
     for (int clock = 0; clock <= 1; clock++) {
         memset(ts, POISON, sizeof(ts));
-        CHECK(__sys___clock_gettime(clock, &ts[0]) == 0, "clock_gettime(%d)", clock);
+        CHECK(__sys_clock_gettime(clock, &ts[0]) == 0, "clock_gettime(%d)", clock);
         CHECK(ts[0].tv_nsec >= 0 && ts[0].tv_nsec < 1000000000L, "tv_nsec %ld", ts[0].tv_nsec);
         CHECK(ts[0].tv_sec >= 0, "tv_sec %ld", ts[0].tv_sec);
         check_untouched("clock_gettime", (unsigned char *)&ts[1], sizeof(ts[1]));

@@ -101,19 +101,19 @@ static inline long r_pwrite(int fd, const void *b, unsigned long n, long o)
 }
 static inline long r_open(const char *p, int fl)
 {
-    return __sys___openat(AT_FDCWD, p, fl, 0644);
+    return __sys_openat(AT_FDCWD, p, fl, 0644);
 }
 static inline long r_stat(const char *p, void *st)
 {
-    return __sys___fstatat(AT_FDCWD, p, st, 0);
+    return __sys_fstatat(AT_FDCWD, p, st, 0);
 }
 static inline long r_lstat(const char *p, void *st)
 {
-    return __sys___fstatat(AT_FDCWD, p, st, AT_SYMLINK_NOFOLLOW);
+    return __sys_fstatat(AT_FDCWD, p, st, AT_SYMLINK_NOFOLLOW);
 }
 static inline long r_fstat(int fd, void *st)
 {
-    return __sys___fstat(fd, st);
+    return __sys_fstat(fd, st);
 }
 static inline long r_mkdir(const char *p)
 {
@@ -161,7 +161,7 @@ static inline long r_execve(const char *p, char *const *a, char *const *e)
 }
 static inline long r_getcwd(char *b, unsigned long n)
 {
-    return __sys___getcwd(b, n);
+    return __sys_getcwd(b, n);
 }
 static inline long r_getdents(int fd, void *b, unsigned long n)
 {
@@ -169,16 +169,16 @@ static inline long r_getdents(int fd, void *b, unsigned long n)
 }
 static inline long r_nanosleep(const void *req, void *rem)
 {
-    return __sys___nanosleep(req, rem);
+    return __sys_nanosleep(req, rem);
 }
 /* The kernel's clock ids (kernel/abi/time.h), not picolibc's: CLOCK_MONOTONIC is 1. */
 static inline long r_clock_monotonic(void *ts)
 {
-    return __sys___clock_gettime(1, ts);
+    return __sys_clock_gettime(1, ts);
 }
 static inline long r_uname(void *buf)
 {
-    return __sys___uname(buf);
+    return __sys_uname(buf);
 }
 static inline long r_getprocs(void *buf, int max)
 {
