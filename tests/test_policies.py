@@ -97,8 +97,9 @@ def test_stride_shares_four_harts(qemu, tmp_path):
 
 
 def test_lottery_unfairness(qemu, tmp_path):
-    """U tends to 1 as the jobs get longer.  1-tick jobs finish at least a
-    tick apart after a start-up of a few ticks (U well below 1); 50-tick jobs
+    """U tends to 1 as the jobs get longer.  Of two 1-tick jobs started
+    together (U counts from the moment the first runs, not from the fork),
+    one finishes about a tick before the other (U well below 1); 50-tick jobs
     finish close together.  Means over 5 trials."""
     sh = boot(qemu, tmp_path, 1, "sched=lottery lottery_seed=7")
     out = sh.run("lottery-unfair 5 1 50", timeout=WORKLOAD_TIMEOUT)

@@ -2,8 +2,9 @@
  * lottery-unfair: the textbook's lottery unfairness experiment.  Two jobs
  * with equal tickets each need the same CPU time L; U is the finish time
  * of the first divided by that of the second (both from their common
- * start).  A perfectly fair scheduler gives U = 1; a lottery's luck makes
- * short jobs unfair, and U tends to 1 as L grows.
+ * start: the moment the first of them runs, so the cost of forking them
+ * does not count).  A perfectly fair scheduler gives U = 1; a lottery's
+ * luck makes short jobs unfair, and U tends to 1 as L grows.
  *
  * Usage: lottery-unfair [TRIALS] [L...]   (default 5 trials; L in ticks:
  *                                          1 2 5 10 20 50 100)
@@ -15,30 +16,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <quill/sched.h>
+#include <quill/syscall.h>
+#include <quill/sysinfo.h>
 
-static unsigned long now_ns(void)
+/* Time in the scheduler's own unit, timer ticks (as in the textbook's
+ * simulations): a host that runs the machine slowly does not change it. */
+static unsigned long now_ticks(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (unsigned long)ts.tv_sec * 1000000000UL + ts.tv_nsec;
+    struct ksysinfo si;
+    if (sysinfo(&si) < 0)
+        return 0;
+    return si.ticks;
 }
 
 /* After the gate opens, spin until this process has run `len` ticks, then
- * report the finish time through the pipe. */
+ * report when it first ran and when it finished through the pipe (one
+ * write, so the two reports do not interleave). */
 static void job(int gate, int out, unsigned long len)
 {
     struct schedinfo si;
     char c;
     read(gate, &c, 1);
+    unsigned long t[2] = {now_ticks(), 0};
     do
         schedinfo(0, &si);
     while (si.cpu < len);
-    unsigned long done = now_ns();
-    write(out, &done, sizeof(done));
+    t[1] = now_ticks();
+    write(out, t, sizeof(t));
     _exit(0);
 }
 
@@ -46,7 +53,7 @@ static void job(int gate, int out, unsigned long len)
 static long trial(unsigned long len)
 {
     int gate[2], res[2];
-    unsigned long f[2];
+    unsigned long t[2][2]; /* per job: first ran, finished */
     if (pipe(gate) < 0 || pipe(res) < 0)
         return -1;
     for (int j = 0; j < 2; j++) {
@@ -58,17 +65,20 @@ static long trial(unsigned long len)
     }
     close(gate[0]);
     close(res[1]);
-    unsigned long start = now_ns();
     write(gate[1], "go", 2); /* a byte for each: neither waits for the other */
     close(gate[1]);
-    int ok = read(res[0], &f[0], sizeof(f[0])) == sizeof(f[0]) &&
-             read(res[0], &f[1], sizeof(f[1])) == sizeof(f[1]);
+    int ok = read(res[0], t[0], sizeof(t[0])) == sizeof(t[0]) &&
+             read(res[0], t[1], sizeof(t[1])) == sizeof(t[1]);
     close(res[0]);
     wait(NULL);
     wait(NULL);
     if (!ok)
         return -1;
-    return (long)((f[0] - start) * 1000 / (f[1] - start));
+    /* t[0] finished first (it wrote first); the common start is the earlier start. */
+    unsigned long start = t[0][0] < t[1][0] ? t[0][0] : t[1][0];
+    if (t[1][1] <= start)
+        t[1][1] = start + 1; /* both within one tick: count it as one */
+    return (long)((t[0][1] - start) * 1000 / (t[1][1] - start));
 }
 
 int main(int argc, char *argv[])
