@@ -51,7 +51,7 @@ KSRCS := $(shell find kernel -name '*.c' | sort)
 KASMS := $(shell find kernel -name '*.S' | sort)
 KOBJS := $(KSRCS:%.c=$(B)/%.o) $(KASMS:%.S=$(B)/%.o)
 
-.PHONY: FORCE all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench plot fuzz format format-check clean help deps
+.PHONY: FORCE all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench bench-kernel plot fuzz format format-check clean help deps
 
 all: kernel $(B)/fs.img $(B)/mkfs/fsck
 kernel: $(B)/kernel.elf
@@ -170,8 +170,19 @@ JOBS ?= 3
 fuzz: kernel $(B)/fs.img $(B)/mkfs/fsck
 	$(PYTHON) tests/fuzzrun.py --seed $(SEED) --calls $(CALLS) --cpus $(CPUS) --jobs $(JOBS)
 
+# `make bench`: the user-level benchmarks (user/bin/bench.c) on 1 and 4 harts;
+# ICOUNT=1: once, on one hart, under -icount shift=0 (deterministic counts);
+# BENCH="getpid pipe": only those rows; BENCH_OPS=N: N operations per row.
+# `make bench-kernel`: the in-kernel micro-benchmarks and vmbench.
+ICOUNT ?=
+BENCH ?=
+BENCH_OPS ?=
 bench: kernel $(B)/fs.img
-	$(PYTHON) tests/bench.py
+	$(PYTHON) tests/bench.py $(if $(filter 1 yes,$(ICOUNT)),--icount) \
+		$(if $(BENCH_OPS),--ops $(BENCH_OPS)) $(BENCH)
+
+bench-kernel: kernel $(B)/fs.img
+	$(PYTHON) tests/bench.py --kernel
 
 # A Gantt chart of a workload: PLOT_CMD under PLOT_BOOTARGS on PLOT_CPUS harts
 # -> build/plot.trace, build/plot.png and a metrics table (scripts/gantt.py).
@@ -223,7 +234,8 @@ help:
 	@echo '  make grade LAB=x   one lab: its tests only, its score and pass mark (build/grade-x.json)'
 	@echo '  make lab-start LAB=x [DEST=dir]  the starting tree of lab x (docs/labs/README.md)'
 	@echo '  make labs          list the labs and check their markers in the sources'
-	@echo '  make bench         micro-benchmarks (docs/performance.md)'
+	@echo '  make bench         user-level benchmarks, 1 and 4 harts (ICOUNT=1: exact counts, 1 hart)'
+	@echo '  make bench-kernel  the in-kernel micro-benchmarks and vmbench (docs/performance.md)'
 	@echo '  make deps          install the Debian packages the build and tests need'
 	@echo '  make format        clang-format the C sources (kernel, mkfs, user, unit tests)'
 	@echo '  make format-check  list the C files that differ from clang-format (fails if any)'

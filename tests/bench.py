@@ -1,30 +1,102 @@
 #!/usr/bin/env python3
 """
-`make bench`: boot the kernel with the `bench` bootarg on 1 and 4 harts, on a
-scratch copy of a fresh image, and print the results as a table; then the
-scheduler rows again under every other policy (bootargs sched=NAME).  Numbers
-are wall-clock time under QEMU's emulation (TCG): compare runs on one machine
-only.  Results measured so far are recorded in docs/performance.md.
+`make bench`: boot Quill to its shell on a private copy of build/fs.img, run
+the user-level benchmark program /bin/bench (user/bin/bench.c) and print its
+table.  docs/performance.md records the results and how to read them.
+
+    tests/bench.py [--icount] [--ops N] [ROW...]    the user-level benchmarks
+    tests/bench.py --kernel                         the in-kernel ones
+
+Without --icount the program runs on 1 and on 4 harts and the table gives the
+wall time per operation on each and their ratio (QEMU's TCG on this host: it
+depends on the host and on what else runs on it).  With --icount
+(`make bench ICOUNT=1`) it runs once, on one hart, under `-icount shift=0`:
+each guest instruction is one unit of virtual time, so the instret column is
+the same on every run of the same build and comparable between commits.
+
+--kernel boots with the `bench` bootarg on 1 and 4 harts (kernel/test/bench.c:
+allocators, scheduler, file system from inside the kernel), runs vmbench at
+the shell with a swap disk, then the scheduler rows under every policy.
 """
 
+import argparse
 import os
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from conftest import Qemu  # noqa: E402
+from conftest import ROOT, Qemu  # noqa: E402
 from fsimg import disk_args, make_image  # noqa: E402
 
+FS_IMG = os.path.join(ROOT, "build", "fs.img")
+# 63 children of the yield64 row, bench, the shell and init: above the default 64.
+BENCH_BOOTARGS = "maxproc=128"
+ROW = re.compile(r"^(\w+) +(.*?) +(\d+) +(\d+) +(\d+) (\w+)$", re.M)
+
+
+def private_copy(tmp, name, src=FS_IMG):
+    dst = os.path.join(tmp, name)
+    subprocess.run(["cp", "--sparse=always", src, dst], check=True)
+    return dst
+
+
+def run_user(tmp, cpus, icount, args):
+    """Boot to the shell, run `bench ARGS`; return its rows and exit status."""
+    img = private_copy(tmp, f"bench{cpus}{'i' if icount else ''}.img")
+    extra = disk_args(img) + (["-icount", "shift=0"] if icount else [])
+    vm = Qemu(cpus=cpus, bootargs=BENCH_BOOTARGS, extra=extra, name=f"bench{cpus}")
+    try:
+        vm.expect(r"\$ ", timeout=180)
+        vm.sendline("bench " + " ".join(args) + "; echo bench-status $?")
+        m = vm.expect(r"bench-status (\d+)", timeout=3600)
+        status = int(m.group(1))
+        vm.expect(r"\$ ", timeout=60)
+        vm.sendline("poweroff")
+        vm.wait_exit(timeout=60)
+    finally:
+        vm.kill()
+    out = vm.log[vm.log.rfind("row "):]
+    for line in out.splitlines():
+        if line.startswith("bench ") and "error" in line:
+            print(line, file=sys.stderr)
+    return [m.groups() for m in ROW.finditer(out)], status
+
+
+def user_main(opts):
+    args = ([f"-n {opts.ops}"] if opts.ops else []) + opts.rows
+    with tempfile.TemporaryDirectory() as tmp:
+        if opts.icount:
+            rows, status = run_user(tmp, 1, True, args)
+            print("1 hart, qemu -icount shift=0 (1 unit = 1 instruction, or 1 ns idle)")
+            print(f"{'row':<10} {'what':<42} {'units/op':>10} {'count':>12}")
+            for name, what, ins, ns, count, unit in rows:
+                print(f"{name:<10} {what:<42} {ins:>10} {count:>7} {unit}")
+            return status
+        runs = {cpus: run_user(tmp, cpus, False, args) for cpus in (1, 4)}
+    four = {r[0]: r for r in runs[4][0]}
+    print("wall time per op (ns, QEMU TCG on this host)")
+    print(f"{'row':<10} {'what':<42} {'1 hart':>10} {'4 harts':>10} {'4/1':>6}")
+    for name, what, _ins, ns, count, unit in runs[1][0]:
+        ns4 = int(four[name][3]) if name in four else None
+        ratio = f"{ns4 / max(int(ns), 1):.2f}" if ns4 is not None else "-"
+        print(f"{name:<10} {what:<42} {ns:>10} {ns4 if ns4 is not None else '-':>10} {ratio:>6}"
+              f"  per {unit}")
+    return runs[1][1] or runs[4][1]
+
+
+# ---- the in-kernel benchmarks (bootarg `bench`) and vmbench ---------------------
 
 POLICIES = ["mlfq", "lottery", "stride", "cfs"]
 SCHED_ROWS = ("yield,", "wait-queue ping-pong,")
 
 
-def run(cpus, img, bootargs=""):
+def run_kernel_bench(cpus, img, bootargs=""):
     vm = Qemu(cpus=cpus, bootargs=f"{bootargs} bench poweroff".strip(), extra=disk_args(img),
-              name=f"bench{cpus}")
+              name=f"kbench{cpus}")
     try:
         vm.wait_boot()
         vm.expect(r"bench: done", timeout=600)
@@ -34,7 +106,7 @@ def run(cpus, img, bootargs=""):
     return re.findall(r"^bench ([^:]+): (.*)$", vm.log, re.M)
 
 
-def run_vm(cpus, img, swap):
+def run_vmbench(cpus, img, swap):
     """The virtual-memory benchmarks: user/bin/vmbench at the shell, with swap."""
     vm = Qemu(cpus=cpus, extra=disk_args(img, swap), name=f"vmbench{cpus}")
     try:
@@ -53,23 +125,20 @@ def swap_image(path, mb=64):
     return path
 
 
-def main():
+def kernel_main():
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for cpus in (1, 4):
             img = make_image(os.path.join(tmp, f"bench{cpus}.img"), "64M")
             results[cpus] = {(f"{n} [rr]" if n.startswith(SCHED_ROWS) else n): v
-                             for n, v in run(cpus, img)}
-            vmimg = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "fs.img")
-            copy = os.path.join(tmp, f"vm{cpus}.img")
-            with open(vmimg, "rb") as src, open(copy, "wb") as dst:
-                dst.write(src.read())
+                             for n, v in run_kernel_bench(cpus, img)}
+            copy = private_copy(tmp, f"vm{cpus}.img")
             swap = swap_image(os.path.join(tmp, f"swap{cpus}.img"))
-            results[cpus].update(dict(run_vm(cpus, copy, swap)))
+            results[cpus].update(dict(run_vmbench(cpus, copy, swap)))
         for policy in POLICIES:
             for cpus in (1, 4):
                 img = make_image(os.path.join(tmp, f"bench{policy}{cpus}.img"), "64M")
-                rows = run(cpus, img, f"sched={policy}")
+                rows = run_kernel_bench(cpus, img, f"sched={policy}")
                 results.setdefault(cpus, {}).update(
                     (f"{n} [{policy}]", v) for n, v in rows if n.startswith(SCHED_ROWS))
     names = list(results[1])
@@ -77,6 +146,19 @@ def main():
     print(f"{'benchmark':<{width}}  {'1 hart':>40}  {'4 harts':>40}")
     for n in names:
         print(f"{n:<{width}}  {results[1].get(n, '-'):>40}  {results[4].get(n, '-'):>40}")
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--icount", action="store_true", help="one hart under -icount shift=0")
+    ap.add_argument("--ops", type=int, help="operations per row (bench -n)")
+    ap.add_argument("--kernel", action="store_true", help="the in-kernel benchmarks instead")
+    ap.add_argument("rows", nargs="*", help="rows to run (default: all; bench -l lists them)")
+    opts = ap.parse_args()
+    if not shutil.which("cp"):
+        sys.exit("bench.py: cp(1) is needed")
+    sys.exit(kernel_main() if opts.kernel else user_main(opts))
 
 
 if __name__ == "__main__":

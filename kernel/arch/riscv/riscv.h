@@ -38,6 +38,11 @@
 #define EXC_LOAD_PAGE_FAULT 13
 #define EXC_STORE_PAGE_FAULT 15
 
+/* scounteren: which counters U-mode may read (rdcycle, rdtime, rdinstret). */
+#define SCOUNTEREN_CY (1UL << 0)
+#define SCOUNTEREN_TM (1UL << 1)
+#define SCOUNTEREN_IR (1UL << 2)
+
 #define SATP_MODE_SV39 (8UL << 60)
 #define SATP_ASID_SHIFT 44
 

@@ -64,6 +64,9 @@ void trap_init_hart(void)
 {
     csr_write(stvec, (uintptr_t)kernel_vec);
     csr_write(sscratch, 0);
+    /* User programs may read the cycle, time and instret counters (bench
+     * measures with rdinstret); OpenSBI lets S-mode read them (mcounteren). */
+    csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
     csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
 }
 
