@@ -104,6 +104,7 @@ static enum vm_fault_result map_new_locked(struct mm *mm, struct vma *v, pte_t *
 }
 
 /* A write to a copy-on-write page: copy it, or keep it if no one shares it. */
+/* LAB cow BEGIN */
 static enum vm_fault_result cow_break_locked(struct mm *mm, struct vma *v, pte_t *pte,
                                              uintptr_t page)
 {
@@ -126,6 +127,16 @@ static enum vm_fault_result cow_break_locked(struct mm *mm, struct vma *v, pte_t
     mm->st.cow_copies++;
     return VM_FAULT_OK;
 }
+/* LAB cow SKELETON
+static enum vm_fault_result cow_break_locked(struct mm *mm, struct vma *v, pte_t *pte,
+                                             uintptr_t page)
+{
+    // Your code here (docs/labs/cow.md): give this process a page of its
+    // own that it may write (a copy, or the frame itself if no one else
+    // maps it), then flush the old translation.
+    return VM_FAULT_ACCESS;
+}
+   LAB cow END */
 
 enum vm_fault_result vm_fault_locked(struct mm *mm, uintptr_t addr, bool write, bool exec)
 {

@@ -12,26 +12,45 @@
 #include "mm/uvm.h"
 #include "mm/page.h"
 #include "mm/swap.h"
+#include "mm/reclaim.h"
 #include "abi/errno.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 
 /* Give dst the entry *spte at va too (its frame or its swap slot gains a
  * reference), downgrading a private writable page to copy-on-write. */
-static void share_pte_locked(struct mm *src, struct mm *dst, const struct vma *v, uintptr_t va,
-                             pte_t *spte, pte_t *dpte)
+static int share_pte_locked(struct mm *src, struct mm *dst, const struct vma *v, uintptr_t va,
+                            pte_t *spte, pte_t *dpte)
 {
     if (pte_is_swap(*spte)) {
         swap_slot_dup(PTE_SWAP_SLOT(*spte));
         dst->st.swapped++;
-    } else {
-        if ((*spte & PTE_W) && !(v->flags & VMA_SHARED)) {
-            *spte = (*spte & ~PTE_W) | PTE_COW;
-            mm_flush_page(src, va);
-        }
-        page_ref_inc(pa_to_page(PTE_TO_PA(*spte)));
-        dst->st.resident++;
+        *dpte = *spte;
+        return 0;
     }
+    /* LAB cow BEGIN */
+    if ((*spte & PTE_W) && !(v->flags & VMA_SHARED)) {
+        *spte = (*spte & ~PTE_W) | PTE_COW;
+        mm_flush_page(src, va);
+    }
+    page_ref_inc(pa_to_page(PTE_TO_PA(*spte)));
     *dpte = *spte;
+    /* LAB cow SKELETON
+    // Your code here (docs/labs/cow.md): share the frame, read-only and
+    // PTE_COW in both page tables, instead of copying every private page.
+    if (!(v->flags & VMA_SHARED)) {
+        void *copy = mm_alloc_user_frame(false);
+        if (!copy)
+            return -ENOMEM;
+        memcpy(copy, pa_to_kva(PTE_TO_PA(*spte)), PAGE_SIZE);
+        *dpte = PA_TO_PTE(kva_to_pa(copy)) | (*spte & ((1UL << PTE_PPN_SHIFT) - 1));
+    } else {
+        page_ref_inc(pa_to_page(PTE_TO_PA(*spte)));
+        *dpte = *spte;
+    }
+       LAB cow END */
+    dst->st.resident++;
+    return 0;
 }
 
 /* Share every page of region v, one level-0 table (2 MiB) at a time. */
@@ -49,7 +68,9 @@ static int share_region_locked(struct mm *src, struct mm *dst, const struct vma 
                 continue;
             if (!dtab && !(dtab = pt_walk(dst->root, chunk, true)))
                 return -ENOMEM;
-            share_pte_locked(src, dst, v, va, spte, &dtab[PT_INDEX(va, 0)]);
+            int err = share_pte_locked(src, dst, v, va, spte, &dtab[PT_INDEX(va, 0)]);
+            if (err)
+                return err;
         }
     }
     return 0;

@@ -21,6 +21,8 @@ static void test_cowcount(void)
     int pid = xfork();
     if (pid == 0) {
         long during = memfree();
+        close(b[0]); /* a failing side's exit ends the other's read */
+        close(a[1]);
         struct vminfo v0 = vminfo_self();
         heap[PAGE * 3] = 1; /* one write: one copy */
         struct vminfo v1 = vminfo_self();
@@ -34,6 +36,8 @@ static void test_cowcount(void)
               "child: parent's write reached it");
         _exit(0);
     }
+    close(b[1]);
+    close(a[0]);
     long during;
     xread(b[0], &during, sizeof(during));
     /* 2048 pages of heap are shared: the child costs its page tables and kernel stack. */
