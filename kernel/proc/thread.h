@@ -37,7 +37,7 @@ struct thread {
     enum thread_state state;  /* (a) */
     int cpu;                  /* (q) hart it runs on / last ran on */
     volatile int on_cpu;      /* (q) 1 from switch-in until switch-out completes */
-    struct runq *rq;          /* (q) owning run queue; NULL asleep or in transit */
+    struct runq *rq;          /* (q) run queue it is on or was last on (asleep, in transit) */
     struct list_head rq_link; /* (q) run-queue membership (the policy's) */
     struct list_head wq_link; /* (w) wait-queue membership */
     struct waitq *wq;         /* (w) wait queue it sleeps on */

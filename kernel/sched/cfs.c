@@ -15,9 +15,13 @@
  *
  * Invariant: the heap holds exactly the queued threads, ordered by
  * (vruntime, tid); load is the sum of their weights as charged when they
- * were queued (cfs_weight); min_vruntime never decreases, and a thread that
- * arrives (new, woken, moved) starts at no less than min_vruntime, so a
- * sleeper cannot bank CPU time.
+ * were queued (cfs_weight); min_vruntime never decreases (other harts read
+ * it without the lock), and a thread that arrives (new or woken) starts at
+ * no less than min_vruntime, so a sleeper cannot bank CPU time.  A thread
+ * that moves to another hart's queue keeps its lead over the old queue's
+ * min_vruntime as its lead over the new one's: min_vruntime + max(0,
+ * vruntime - old min_vruntime), which is max(vruntime, min_vruntime) when
+ * it stays.
  */
 #include "sched/runq.h"
 #include "proc/thread.h"
@@ -40,7 +44,7 @@ static const uint32_t nice_weight[40] = {
 struct cfs_rq {
     struct thread *root;   /* (rq->lock) skew heap */
     uint64_t load;         /* (rq->lock) sum of queued weights */
-    uint64_t min_vruntime; /* (rq->lock) */
+    uint64_t min_vruntime; /* (rq->lock) written; read unlocked by other harts */
 };
 
 static struct cfs_rq *cq(struct runq *rq)
@@ -163,16 +167,23 @@ static void queue(struct runq *rq, struct thread *t)
     heap_insert(cq(rq), t);
 }
 
-/* New, woken or moved: start no earlier than the queue's minimum. */
-static void cfs_arrive(struct runq *rq, struct thread *t)
+/* t's vruntime, relative to from's min_vruntime, made relative to rq's. */
+uint64_t cfs_rebase(uint64_t vruntime, uint64_t from_min, uint64_t to_min)
 {
-    t->vruntime = MAX(t->vruntime, cq(rq)->min_vruntime);
+    return to_min + (vruntime > from_min ? vruntime - from_min : 0);
+}
+
+/* Woken or moved: start no earlier than the queue's minimum, with the lead
+ * it had over the minimum of the queue it comes from. */
+static void cfs_arrive(struct runq *rq, struct thread *t, struct runq *from)
+{
+    t->vruntime = cfs_rebase(t->vruntime, READ_ONCE(cq(from)->min_vruntime), cq(rq)->min_vruntime);
     queue(rq, t);
 }
 
-static void cfs_wake(struct runq *rq, struct thread *t, uint64_t slept)
+static void cfs_wake(struct runq *rq, struct thread *t, uint64_t slept, struct runq *from)
 {
-    cfs_arrive(rq, t);
+    cfs_arrive(rq, t, from);
 }
 
 static void cfs_dequeue(struct runq *rq, struct thread *t)
@@ -188,7 +199,7 @@ static struct thread *cfs_pick_next(struct runq *rq)
     if (!t)
         return NULL;
     cfs_dequeue(rq, t);
-    c->min_vruntime = MAX(c->min_vruntime, t->vruntime);
+    WRITE_ONCE(c->min_vruntime, MAX(c->min_vruntime, t->vruntime));
     return t;
 }
 
@@ -200,7 +211,7 @@ static bool cfs_tick(struct runq *rq, struct thread *t)
     t->vruntime += cfs_vruntime_delta(tick_ns, w);
     t->slice_ns_used += tick_ns;
     uint64_t lowest = c->root ? MIN(c->root->vruntime, t->vruntime) : t->vruntime;
-    c->min_vruntime = MAX(c->min_vruntime, lowest);
+    WRITE_ONCE(c->min_vruntime, MAX(c->min_vruntime, lowest));
     return t->slice_ns_used >= cfs_slice_ns(w, c->load + w, latency_ms, granularity_ms);
 }
 

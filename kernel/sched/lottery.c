@@ -177,7 +177,13 @@ static void lottery_enqueue(struct runq *rq, struct thread *t)
     list_push_back(&lq(rq)->fifo, &t->rq_link);
 }
 
-static void lottery_wake(struct runq *rq, struct thread *t, uint64_t slept)
+static void lottery_wake(struct runq *rq, struct thread *t, uint64_t slept, struct runq *from)
+{
+    lottery_enqueue(rq, t);
+}
+
+/* Tickets are not a clock: nothing to carry over. */
+static void lottery_migrate(struct runq *rq, struct thread *t, struct runq *from)
 {
     lottery_enqueue(rq, t);
 }
@@ -212,6 +218,6 @@ const struct sched_ops sched_lottery_ops = {
     .tick = lottery_tick,
     .yield = lottery_enqueue,
     .wake = lottery_wake,
-    .migrate = lottery_enqueue,
+    .migrate = lottery_migrate,
     .fork = lottery_fork,
 };

@@ -166,9 +166,15 @@ static void mlfq_requeue(struct runq *rq, struct thread *t)
     queue(rq, t);
 }
 
-static void mlfq_wake(struct runq *rq, struct thread *t, uint64_t slept)
+static void mlfq_wake(struct runq *rq, struct thread *t, uint64_t slept, struct runq *from)
 {
     mlfq_requeue(rq, t);
+}
+
+/* Moved to another hart: its level and allotment go with it. */
+static void mlfq_migrate(struct runq *rq, struct thread *t, struct runq *from)
+{
+    queue(rq, t);
 }
 
 static void mlfq_dequeue(struct runq *rq, struct thread *t)
@@ -231,6 +237,6 @@ const struct sched_ops sched_mlfq_ops = {
     .tick = mlfq_tick,
     .yield = mlfq_requeue,
     .wake = mlfq_wake,
-    .migrate = queue,
+    .migrate = mlfq_migrate,
     .fork = mlfq_fork,
 };

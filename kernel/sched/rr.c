@@ -76,7 +76,12 @@ static bool rr_tick(struct runq *rq, struct thread *t)
     return t->slice_left == 0;
 }
 
-static void rr_wake(struct runq *rq, struct thread *t, uint64_t slept)
+static void rr_wake(struct runq *rq, struct thread *t, uint64_t slept, struct runq *from)
+{
+    rr_enqueue(rq, t);
+}
+
+static void rr_migrate(struct runq *rq, struct thread *t, struct runq *from)
 {
     rr_enqueue(rq, t);
 }
@@ -99,6 +104,6 @@ const struct sched_ops sched_rr_ops = {
     .tick = rr_tick,
     .yield = rr_enqueue,
     .wake = rr_wake,
-    .migrate = rr_enqueue,
+    .migrate = rr_migrate,
     .fork = rr_fork,
 };

@@ -9,7 +9,10 @@
  *   - a thread is queued only once it is off every hart (on_cpu == 0):
  *     a thread queues itself under its hart's lock, which the hart holds
  *     until the switch-out is complete; a waker waits for on_cpu == 0;
- *   - rq->nr_queued counts the threads queued on rq.
+ *   - rq->nr_queued counts the threads queued on rq;
+ *   - t->rq is the queue t is on or was last on (running, asleep, or in
+ *     transit to another hart); the policy state of a thread that is not
+ *     queued is relative to t->rq until it is queued again.
  */
 #include "sched/runq.h"
 #include "proc/thread.h"
@@ -67,13 +70,15 @@ struct runq *runq_lock_self(void)
     return rq;
 }
 
-/* A thread whose policy state predates the active policy gets a fresh one. */
-static void ensure_state(struct runq *rq, struct thread *t)
+/* A thread whose policy state predates the active policy gets a fresh one
+ * (relative to rq): true if it did. */
+static bool ensure_state(struct runq *rq, struct thread *t)
 {
-    if (t->sched_gen != policy_gen) {
-        active->fork(rq, NULL, t);
-        t->sched_gen = policy_gen;
-    }
+    if (t->sched_gen == policy_gen)
+        return false;
+    active->fork(rq, NULL, t);
+    t->sched_gen = policy_gen;
+    return true;
 }
 
 void runq_fork_locked(struct runq *rq, struct thread *parent, struct thread *child)
@@ -83,26 +88,31 @@ void runq_fork_locked(struct runq *rq, struct thread *parent, struct thread *chi
     child->sched_gen = policy_gen;
 }
 
-static void check_queueable(struct runq *rq, struct thread *t, const char *what)
+/* Checks t and counts it on rq; returns the queue its policy state is
+ * relative to (t->rq before, or rq if the state was just made afresh). */
+static struct runq *check_queueable(struct runq *rq, struct thread *t, const char *what)
 {
     ASSERT_HELD(&rq->lock);
     if ((t->on_cpu && t != this_cpu()->thread) || t->state != T_RUNNABLE)
         panic("%s: thread '%s' on a hart or not runnable", what, t->name);
-    ensure_state(rq, t);
+    struct runq *from = t->rq;
+    if (ensure_state(rq, t) || !from)
+        from = rq;
     t->rq = rq;
     t->queued_since = ticks;
     rq->nr_queued++;
+    return from;
 }
 
 void runq_enqueue_locked(struct runq *rq, struct thread *t, enum runq_why why)
 {
-    check_queueable(rq, t, "runq_enqueue_locked");
+    struct runq *from = check_queueable(rq, t, "runq_enqueue_locked");
     switch (why) {
     case RQ_YIELDED:
         active->yield(rq, t);
         break;
     case RQ_MIGRATED:
-        active->migrate(rq, t);
+        active->migrate(rq, t, from);
         break;
     default:
         active->enqueue(rq, t);
@@ -112,8 +122,8 @@ void runq_enqueue_locked(struct runq *rq, struct thread *t, enum runq_why why)
 
 void runq_wake_locked(struct runq *rq, struct thread *t, uint64_t slept)
 {
-    check_queueable(rq, t, "runq_wake_locked");
-    active->wake(rq, t, slept);
+    struct runq *from = check_queueable(rq, t, "runq_wake_locked");
+    active->wake(rq, t, slept, from);
 }
 
 struct thread *runq_pick_locked(struct runq *rq)
@@ -278,9 +288,9 @@ static struct runq *busiest_other(struct runq *self, unsigned min)
 static struct thread *take_from(struct runq *victim)
 {
     spin_lock(&victim->lock);
+    /* In transit: the stealing hart owns it; t->rq stays victim, the queue
+     * its policy state is relative to, until it is queued again. */
     struct thread *t = runq_pick_locked(victim);
-    if (t)
-        t->rq = NULL; /* in transit: the stealing hart owns it */
     spin_unlock(&victim->lock);
     return t;
 }

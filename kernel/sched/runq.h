@@ -7,6 +7,15 @@
  * state behind rq->pol and its per-thread state in struct thread; it is
  * called with the queue's lock held and never takes a lock itself.
  *
+ * Migration: a policy with a per-queue virtual clock (stride's pass, CFS's
+ * vruntime) keeps each thread's clock relative to the queue it is on.  A
+ * thread that moves (stolen, balanced, or woken on another hart) keeps its
+ * lead over the old queue's minimum, never less than 0, as its lead over
+ * the new queue's minimum: it neither starves behind a queue whose clock
+ * is behind, nor jumps ahead of one whose clock is ahead.  The old queue's
+ * minimum is read without its lock (a word that only grows; a stale value
+ * can only shrink the lead carried over).
+ *
  * Placement, stealing and balancing (runq.c):
  *   - a new thread goes to an idle hart if there is one, else to the hart
  *     with the fewest queued threads (its parent's hart on a tie);
@@ -65,10 +74,14 @@ struct sched_ops {
     bool (*tick)(struct runq *rq, struct thread *t);
     /* t gives up the hart voluntarily but stays runnable: queue it. */
     void (*yield)(struct runq *rq, struct thread *t);
-    /* t slept for `slept` ticks and is runnable again: queue it. */
-    void (*wake)(struct runq *rq, struct thread *t, uint64_t slept);
-    /* t was taken from another hart's queue (stealing, balancing): queue it. */
-    void (*migrate)(struct runq *rq, struct thread *t);
+    /* t slept for `slept` ticks and is runnable again: queue it.  `from` is
+     * the queue of the hart it last ran on (rq itself unless the wake-up
+     * moves it to another hart); its policy state is relative to from's. */
+    void (*wake)(struct runq *rq, struct thread *t, uint64_t slept, struct runq *from);
+    /* t was taken from queue `from` (stealing, balancing): queue it on rq,
+     * its virtual time carried over from from's frame to rq's (its lead
+     * over from's minimum becomes its lead over rq's). */
+    void (*migrate)(struct runq *rq, struct thread *t, struct runq *from);
     /* A new thread child of parent (NULL for the first ones, or when the
      * policy changed since the thread's state was set), about to be queued
      * on rq: set its policy state. */
@@ -94,6 +107,10 @@ uint32_t cfs_weight_of(int nice);
 uint64_t cfs_vruntime_delta(uint64_t ran_ns, uint32_t weight);
 uint64_t cfs_slice_ns(uint32_t weight, uint64_t total_weight, unsigned latency_ms,
                       unsigned granularity_ms);
+/* Migration: a virtual time relative to one queue's minimum (from_min)
+ * made relative to another's (to_min), a lead never below 0. */
+uint64_t cfs_rebase(uint64_t vruntime, uint64_t from_min, uint64_t to_min);
+uint64_t stride_rebase(uint64_t pass, uint64_t from_pass, uint64_t to_pass);
 
 /* Tickets a thread gets at creation; stride = STRIDE_L / tickets. */
 #define SCHED_TICKETS_DEFAULT 100

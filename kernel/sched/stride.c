@@ -2,13 +2,17 @@
  * Stride scheduling.  A thread with t tickets has stride L / t (L = 10,000);
  * the queue runs the thread with the smallest pass and, for every tick it
  * runs, adds its stride to its pass.  Ties go to the thread that arrived
- * first (the lower thread id).  A thread that arrives (new, woken, or moved
- * from another hart) starts at no less than the queue's current minimum
- * pass, so it cannot monopolise the CPU by having a pass far behind.
+ * first (the lower thread id).  A thread that arrives (new or woken) starts
+ * at no less than the queue's current minimum pass, so it cannot monopolise
+ * the CPU by having a pass far behind.  A thread that moves to another
+ * hart's queue keeps its lead over the old queue's current pass as its lead
+ * over the new one's (each queue's pass runs at its own rate).
  *
  * Invariant: the queue is sorted by (pass, tid).  The queue's current pass
  * (cur_pass) is the pass its last pick had, the minimum at that moment; it
- * never decreases, and an arriving thread starts at max(its pass, cur_pass).
+ * never decreases (others read it without the lock), and an arriving thread
+ * starts at cur_pass + max(0, its pass - its old queue's cur_pass), which is
+ * max(its pass, cur_pass) when it stays on its queue.
  * Tickets are read when a stride is charged, so a change (settickets) takes
  * effect from the next tick.  A thread that yields before a tick is charged
  * nothing for the partial tick.
@@ -22,7 +26,7 @@
 
 struct stride_rq {
     struct list_head sorted; /* (rq->lock) by (pass, tid) */
-    uint64_t cur_pass;       /* (rq->lock) pass of the last pick */
+    uint64_t cur_pass;       /* (rq->lock) pass of the last pick; read unlocked */
 };
 
 static struct stride_rq *sq(struct runq *rq)
@@ -92,17 +96,24 @@ static void stride_enqueue(struct runq *rq, struct thread *t)
     insert_sorted(rq, t);
 }
 
-/* Arriving from elsewhere (a wait, another hart): no credit for the absence. */
-static void stride_arrive(struct runq *rq, struct thread *t)
+/* t's pass, relative to from's current pass, made relative to rq's. */
+uint64_t stride_rebase(uint64_t pass, uint64_t from_pass, uint64_t to_pass)
 {
-    t->pass = MAX(t->pass, sq(rq)->cur_pass);
+    return to_pass + (pass > from_pass ? pass - from_pass : 0);
+}
+
+/* Arriving from elsewhere (a wait, another hart): no credit for the absence,
+ * and its lead over the queue it came from kept. */
+static void stride_arrive(struct runq *rq, struct thread *t, struct runq *from)
+{
+    t->pass = stride_rebase(t->pass, READ_ONCE(sq(from)->cur_pass), sq(rq)->cur_pass);
     t->slice_left = sched_slice_ticks();
     insert_sorted(rq, t);
 }
 
-static void stride_wake(struct runq *rq, struct thread *t, uint64_t slept)
+static void stride_wake(struct runq *rq, struct thread *t, uint64_t slept, struct runq *from)
 {
-    stride_arrive(rq, t);
+    stride_arrive(rq, t, from);
 }
 
 static void stride_dequeue(struct runq *rq, struct thread *t)
@@ -117,7 +128,7 @@ static struct thread *stride_pick_next(struct runq *rq)
     if (!h)
         return NULL;
     struct thread *t = list_entry(h, struct thread, rq_link);
-    sq(rq)->cur_pass = MAX(sq(rq)->cur_pass, t->pass);
+    WRITE_ONCE(sq(rq)->cur_pass, MAX(sq(rq)->cur_pass, t->pass));
     return t;
 }
 /* LAB sched SKELETON

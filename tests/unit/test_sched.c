@@ -13,7 +13,11 @@
  *            so yielding does not keep a job at the top) and rule 5 (a
  *            boost after S ticks lifts every job);
  *   cfs:     the nice-to-weight table, vruntime growth, slices, and lowest
- *            vruntime first (the skew heap).
+ *            vruntime first (the skew heap);
+ *   migration (stride, cfs): a thread moved from a queue whose clock is far
+ *            ahead to one far behind (or the reverse) keeps its lead over
+ *            the old queue's minimum, so it gets its share on the new
+ *            queue at once, neither starving nor taking the whole hart.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -97,6 +101,62 @@ static struct thread *run_tick(const struct sched_ops *ops)
     return t;
 }
 
+/* A second queue, another hart's, for migration. */
+static struct runq rq2;
+
+static struct thread *run_tick_on(const struct sched_ops *ops, struct runq *q)
+{
+    struct thread *t = ops->pick_next(q);
+    ck_assert_ptr_nonnull(t);
+    ops->tick(q, t);
+    t->slice_left = 0;
+    ops->enqueue(q, t);
+    return t;
+}
+
+static struct thread *add_on(const struct sched_ops *ops, struct runq *q, int tid)
+{
+    struct thread *t = &threads[tid];
+    t->tid = tid;
+    t->tickets = 100;
+    list_init(&t->rq_link);
+    ops->fork(q, NULL, t);
+    ops->enqueue(q, t);
+    return t;
+}
+
+/*
+ * Queue 1 runs threads 1 and 2 for `ahead` ticks, queue 2 runs 3 and 4 for
+ * 10; then the next thread of `from` moves to `to` and 30 ticks run there:
+ * the mover gets a third of them (10 +- 2), as the one more of three equal
+ * threads it is.
+ */
+static void check_migration(const struct sched_ops *ops, bool to_behind, int ahead)
+{
+    start(ops);
+    memset(&rq2, 0, sizeof(rq2));
+    ck_assert_int_eq(ops->rq_init(&rq2), 0);
+    add_on(ops, &rq, 1);
+    add_on(ops, &rq, 2);
+    add_on(ops, &rq2, 3);
+    add_on(ops, &rq2, 4);
+    for (int i = 0; i < ahead; i++)
+        run_tick_on(ops, &rq);
+    for (int i = 0; i < 10; i++)
+        run_tick_on(ops, &rq2);
+    struct runq *from = to_behind ? &rq : &rq2, *to = to_behind ? &rq2 : &rq;
+    struct thread *mover = ops->pick_next(from);
+    ck_assert_ptr_nonnull(mover);
+    ops->migrate(to, mover, from);
+    int runs[5] = {0};
+    for (int i = 0; i < 30; i++)
+        runs[run_tick_on(ops, to)->tid]++;
+    ck_assert_int_ge(runs[mover->tid], 8);
+    ck_assert_int_le(runs[mover->tid], 12);
+    ops->rq_free(&rq2);
+    ops->rq_free(&rq);
+}
+
 /* ---- stride ---- */
 
 START_TEST(test_stride_order)
@@ -138,6 +198,16 @@ START_TEST(test_stride_late_arrival)
     ck_assert_int_le(runs[3], 11); /* a third, not all of it */
     ck_assert_int_ge(runs[1], 9);
     ck_assert_int_ge(runs[2], 9);
+}
+END_TEST
+
+START_TEST(test_stride_migration)
+{
+    check_migration(&sched_stride_ops, true, 400);  /* to a queue 200 ticks behind */
+    check_migration(&sched_stride_ops, false, 400); /* to one 200 ticks ahead */
+    ck_assert_uint_eq(stride_rebase(700, 500, 9000), 9200);
+    ck_assert_uint_eq(stride_rebase(400, 500, 9000), 9000); /* no credit */
+    ck_assert_uint_eq(stride_rebase(700, 700, 0), 0);
 }
 END_TEST
 
@@ -321,12 +391,22 @@ START_TEST(test_cfs_lowest_first)
 }
 END_TEST
 
+START_TEST(test_cfs_migration)
+{
+    check_migration(&sched_cfs_ops, true, 400);
+    check_migration(&sched_cfs_ops, false, 400);
+    ck_assert_uint_eq(cfs_rebase(7000, 5000, 90000), 92000);
+    ck_assert_uint_eq(cfs_rebase(4000, 5000, 90000), 90000);
+}
+END_TEST
+
 Suite *sched_suite(void)
 {
     Suite *s = suite_create("sched");
     TCase *tc = tcase_create("policies");
     tcase_add_test(tc, test_stride_order);
     tcase_add_test(tc, test_stride_late_arrival);
+    tcase_add_test(tc, test_stride_migration);
     tcase_add_test(tc, test_lottery_walk);
     tcase_add_test(tc, test_lottery_generator);
     tcase_add_test(tc, test_lottery_draws_follow_tickets);
@@ -336,6 +416,7 @@ Suite *sched_suite(void)
     tcase_add_test(tc, test_cfs_weights);
     tcase_add_test(tc, test_cfs_nice_ratio);
     tcase_add_test(tc, test_cfs_lowest_first);
+    tcase_add_test(tc, test_cfs_migration);
     suite_add_tcase(s, tc);
     return s;
 }
