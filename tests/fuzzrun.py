@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """
-Run the system-call fuzzer (user/tests/sysfuzz.c) in QEMU on a private copy of
+Run the system-call fuzzer (user/tests/sysfuzz/) in QEMU on a private copy of
 build/fs.img, then fsck the image on the host.  Used by tests/test_fuzz.py
 (bounded runs) and by `make fuzz` (long runs):
 

@@ -1,5 +1,5 @@
 """
-The system-call fuzzer (user/tests/sysfuzz.c) for a bounded time, and power-off
+The system-call fuzzer (user/tests/sysfuzz/) for a bounded time, and power-off
 while processes fork.
 
 test_sysfuzz runs `sysfuzz` with a fixed seed for about a minute (it stops
