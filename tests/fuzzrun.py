@@ -58,7 +58,11 @@ def fuzz(img, cpus, seed, calls, seconds=0, jobs=2, chunk=400, make_vm=None, wai
         cmd += "".join(f" -x {name}" for name in exclude)
         vm.sendline(cmd)
         vm.expect(r"sysfuzz: seed", timeout=60)
-        m = vm.expect([r"sysfuzz: (PASS|FAIL)\r?\n", r"panic: ", r"system halted"], timeout=wait)
+        m = vm.expect([r"sysfuzz: (PASS|FAIL)\r?\n", r"panic: ", r"system halted",
+                       r"init: sh exited"], timeout=wait)
+        if vm.last_index == 3:  # the fuzzer's children reached its shell: it died
+            vm.drain(2)
+            return "SHELL DIED", vm.log, None, ""
         if vm.last_index != 0:
             vm.drain(2)
             return "PANIC", vm.log, None, ""

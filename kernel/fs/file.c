@@ -13,6 +13,7 @@
 #include "lib/string.h"
 #include "mm/slab.h"
 #include "mm/usercopy.h"
+#include "proc/signal.h"
 
 struct devsw devsw[NDEV];
 static struct kmem_cache *file_cache;
@@ -159,12 +160,15 @@ ssize_t file_pread(struct file *f, bool user, uintptr_t dst, size_t n, uint64_t 
     return r;
 }
 
-/* Write through the journal in chunks; returns bytes written or -errno. */
+/* Write through the journal in chunks; returns bytes written or -errno.  A
+ * caller being killed stops between chunks (each chunk is one operation). */
 static ssize_t write_chunks(struct file *f, bool user, uintptr_t src, size_t n, uint64_t *off,
                             bool append)
 {
     size_t done = 0;
     while (done < n) {
+        if (sig_fatal_pending())
+            return done ? (ssize_t)done : -EINTR;
         size_t m = MIN(n - done, FS_MAX_WRITE_PER_OP);
         ssize_t r = fs_op_begin(f->ip->fs);
         if (r == 0)

@@ -20,6 +20,7 @@
 #include "lib/string.h"
 #include "mm/slab.h"
 #include "mm/usercopy.h"
+#include "proc/signal.h"
 
 #define ICACHE_HASH 127
 #define BS QFS_BLOCK_SIZE
@@ -473,11 +474,15 @@ int inode_truncate_step_locked(struct inode *ip, uint64_t size, bool *done)
     return inode_update(ip);
 }
 
+/* A killed caller stops between steps (-EINTR): the file is left at the
+ * size the last step gave it, as after a crash between two steps. */
 int inode_truncate(struct inode *ip, uint64_t size)
 {
     bool done = false;
     int err = 0;
     while (!err && !done) {
+        if (sig_fatal_pending())
+            return -EINTR;
         if ((err = fs_op_begin(ip->fs)) == 0 && (err = inode_lock(ip)) == 0) {
             err = ip->d.type == QFS_T_FILE ? inode_truncate_step_locked(ip, size, &done) : -EISDIR;
             inode_unlock(ip);
@@ -498,6 +503,9 @@ static int copy_chunk(bool user, bool to_user, void *dst, const void *src, size_
     return 0;
 }
 
+/* A read into user memory stops early, with what it copied so far, once the
+ * caller is being killed (the data goes nowhere else).  A kernel read
+ * (user false: exec headers, the page cache) always completes. */
 ssize_t inode_read(struct inode *ip, bool user, uintptr_t dst, uint64_t off, size_t n)
 {
     if (off >= ip->d.size)
@@ -505,6 +513,8 @@ ssize_t inode_read(struct inode *ip, bool user, uintptr_t dst, uint64_t off, siz
     n = MIN(n, ip->d.size - off);
     size_t done = 0;
     while (done < n) {
+        if (user && sig_fatal_pending())
+            return done ? (ssize_t)done : -EINTR;
         uint32_t blk;
         size_t m = MIN(n - done, BS - (off % BS));
         int err = bmap(ip, off / BS, false, &blk);

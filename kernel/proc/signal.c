@@ -233,6 +233,22 @@ bool sig_pending(void)
     return p && sig_pending_proc(p);
 }
 
+bool sig_fatal_pending(void)
+{
+    struct proc *p = proc_current();
+    if (!p || !sig_pending_proc(p))
+        return false; /* the common case, without the lock */
+    bool fatal = false;
+    spin_lock(&p->sig.lock);
+    uint64_t set = p->sig.pending & ~p->sig.blocked;
+    for (int sig = 1; sig < NSIG && !fatal; sig++)
+        fatal = (set & SIG_BIT(sig)) &&
+                (sig == SIGKILL ||
+                 (p->sig.action[sig].handler == KSIG_DFL && sig_default_action(sig) == DFL_TERM));
+    spin_unlock(&p->sig.lock);
+    return fatal;
+}
+
 /* ---- delivery ---- */
 
 static void __attribute__((noreturn))

@@ -70,6 +70,12 @@ void sig_force_fault(int sig, int code, uintptr_t addr);
 /* Has the current process a signal to act on (so a blocking call should stop)? */
 bool sig_pending(void);
 bool sig_pending_proc(struct proc *p);
+/* Will the current process die of a pending signal when it next returns to
+ * user mode (SIGKILL, or an unblocked one whose action is the default
+ * "terminate")?  Long loops that are not interruptible by ordinary signals
+ * (file reads and writes, truncation) check this between steps and stop
+ * there, returning what they did so far: a killed process dies promptly. */
+bool sig_fatal_pending(void);
 /* Is sig ignored or blocked by p (for SIGTTIN/SIGTTOU, SIGPIPE)? */
 bool sig_ignored_or_blocked(struct proc *p, int sig);
 bool sig_is_stopped(struct proc *p);       /* for ps */

@@ -219,7 +219,11 @@ static void child_setup(int report_wfd)
     }
     if (child_tracing)
         dup2(1, TRACE_FD);
-    setpgid(0, 0); /* its own group: the parent kills what is left of it after it */
+    /* Its own session (and group): setpgid moves a process only within its
+     * session, so no fuzzed setpgid can put it into the shell's group (whose
+     * exit would then orphan that group and hang the shell up), and the
+     * parent kills what is left of its group after it. */
+    setsid();
     for (int fd = 0; fd < TRACE_FD; fd++)
         close(fd);
     int p[2];

@@ -1,7 +1,8 @@
 /*
  * The parent: starts children a few at a time (-j), reaps and counts them,
- * and removes each child's directory.  A child asleep for BLOCKED_NS (a read
- * of a pipe whose write end it holds itself, a long nanosleep) or running
+ * and removes each child's directory.  A child asleep or stopped for
+ * BLOCKED_NS (a read of a pipe whose write end it holds itself, a long
+ * nanosleep, a SIGSTOP it sent itself) or running
  * over OVERRUN_NS is killed: that is normal, and counted.  A child that is
  * not gone UNKILLABLE_NS after SIGKILL is a failure.
  */
@@ -179,9 +180,10 @@ static void watch_children(void)
             }
             continue;
         }
-        if (state == 'S' && !jb->asleep_since)
+        bool idle = state == 'S' || state == 'T'; /* asleep, or stopped by a signal it sent */
+        if (idle && !jb->asleep_since)
             jb->asleep_since = t;
-        else if (state != 'S')
+        else if (!idle)
             jb->asleep_since = 0;
         const char *why = NULL;
         if (jb->asleep_since && t - jb->asleep_since > BLOCKED_NS)

@@ -1,0 +1,124 @@
+/*
+ * killloop: SIGKILL ends a long system call in the middle, not after it.
+ * Each test starts a child in one long call, waits until the call has
+ * visibly started (the file it works on has changed), kills it, and then
+ * checks that the call stopped part-way: what the file shows is neither the
+ * state before the call nor the state the call would have reached.
+ *
+ *   kill-write     write() of 24 MiB to a file stops between two journal
+ *                  operations: the file has some of the bytes, not all;
+ *   kill-truncate  ftruncate() of a 3 GiB sparse file to 0 stops between two
+ *                  truncation steps: the size is below 3 GiB and above 0;
+ *   kill-read      read() of a 24 MiB file into unmapped heap: the child
+ *                  dies by SIGKILL, and every frame its copy had taken is
+ *                  back (memfree) once it is reaped.
+ */
+#include <stdbool.h>
+
+#include "ut.h"
+
+#define BIG_WRITE (24 * MiB)
+#define SPARSE_SIZE (3L << 30)
+
+/* Poll fstat until the size differs from `from`; false after ~20 s. */
+static bool wait_size_change(int fd, long from)
+{
+    struct stat st;
+    for (int i = 0; i < 4000; i++) {
+        if (fstat(fd, &st) == 0 && st.st_size != from)
+            return true;
+        msleep(5);
+    }
+    return false;
+}
+
+static long file_size(int fd)
+{
+    struct stat st;
+    OK(fstat(fd, &st));
+    return st.st_size;
+}
+
+static void test_kill_write(void)
+{
+    int fd = OK(open("killw", O_CREAT | O_RDWR | O_TRUNC, 0644));
+    int pid = xfork();
+    if (pid == 0) {
+        char *buf = sbrk(BIG_WRITE); /* untouched: the copy faults each page in */
+        if (buf == (char *)-1)
+            _exit(2);
+        write(fd, buf, BIG_WRITE);
+        _exit(0); /* not reached if the kill ends the write */
+    }
+    CHECK(wait_size_change(fd, 0), "the 24 MiB write never started");
+    kill(pid, SIGKILL);
+    CHECK(wait_signal(pid) == SIGKILL, "the writer was not killed by SIGKILL");
+    long size = file_size(fd);
+    CHECK(size > 0 && size < BIG_WRITE,
+          "killed writer: the file has %ld bytes (expected part of %ld: the write must stop "
+          "between operations once the writer is killed)",
+          size, BIG_WRITE);
+    close(fd);
+    OK(unlink("killw"));
+}
+
+static void test_kill_truncate(void)
+{
+    int fd = OK(open("killt", O_CREAT | O_RDWR | O_TRUNC, 0644));
+    OK(ftruncate(fd, SPARSE_SIZE));
+    int pid = xfork();
+    if (pid == 0) {
+        ftruncate(fd, 0);
+        _exit(0);
+    }
+    CHECK(wait_size_change(fd, SPARSE_SIZE), "the truncation never started");
+    kill(pid, SIGKILL);
+    CHECK(wait_signal(pid) == SIGKILL, "the truncating process was not killed by SIGKILL");
+    long size = file_size(fd);
+    CHECK(size > 0 && size < SPARSE_SIZE,
+          "killed truncation: size %ld (expected between 0 and %ld: it must stop between steps)",
+          size, SPARSE_SIZE);
+    OK(ftruncate(fd, 0)); /* the rest, by a process that is not killed */
+    CHECK(file_size(fd) == 0, "ftruncate to 0 after the killed one: size %ld", file_size(fd));
+    close(fd);
+    OK(unlink("killt"));
+}
+
+static void test_kill_read(void)
+{
+    int fd = OK(open("killr", O_CREAT | O_RDWR | O_TRUNC, 0644));
+    static char block[64 * 1024];
+    memset(block, 'r', sizeof(block));
+    for (long done = 0; done < BIG_WRITE; done += sizeof(block))
+        CHECK(write(fd, block, sizeof(block)) == (long)sizeof(block), "cannot write the file");
+    int p[2];
+    OK(pipe(p));
+    long before = memfree();
+    int pid = xfork();
+    if (pid == 0) {
+        char *buf = sbrk(BIG_WRITE);
+        if (buf == (char *)-1)
+            _exit(2);
+        write(p[1], "g", 1);
+        pread(fd, buf, BIG_WRITE, 0);
+        _exit(0);
+    }
+    char c;
+    CHECK(read(p[0], &c, 1) == 1, "the reader did not start");
+    msleep(20);
+    kill(pid, SIGKILL);
+    CHECK(wait_signal(pid) == SIGKILL, "the reader was not killed by SIGKILL");
+    long after = memfree();
+    CHECK(after >= before, "the killed reader's frames: %ld free before, %ld after", before, after);
+    close(p[0]);
+    close(p[1]);
+    close(fd);
+    OK(unlink("killr"));
+}
+
+static const struct ut_test killloop_tests[] = {
+    {"kill-write", test_kill_write, UT_QUICK, 0, UT_QUILL_ONLY},
+    {"kill-truncate", test_kill_truncate, UT_QUICK, 0, UT_QUILL_ONLY},
+    {"kill-read", test_kill_read, UT_QUICK, 0, UT_QUILL_ONLY},
+};
+UT_REGISTER(killloop_tests);
