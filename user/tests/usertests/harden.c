@@ -12,6 +12,10 @@
  *                terminator included, and nothing past what the call returns.
  *   procname     after exec the name getprocs shows has no bytes of the
  *                older, longer name after its terminator.
+ *   setpgid-session  setpgid moves a process only into a group of its own
+ *                session: after setsid, no setpgid can take it into its
+ *                parent's group (sysfuzz's children rely on this to stay
+ *                away from the shell's job).
  */
 #include "ut.h"
 
@@ -297,7 +301,30 @@ static void test_procname(void)
 }
 #endif /* QUILL */
 
+/* ---- setpgid-session ------------------------------------------------------ */
+
+static void test_setpgid_session(void)
+{
+    int parent_pgid = getpgid(0);
+    int pid = xfork();
+    if (pid == 0) {
+        /* Same session: out of the parent's group and back in works. */
+        OK(setpgid(0, 0));
+        OK(setpgid(0, parent_pgid));
+        CHECK(getpgid(0) == parent_pgid, "setpgid into the parent's group did not take");
+        /* Not a group leader now, so setsid may make a session. */
+        CHECK(setsid() == getpid(), "setsid did not make a session named by the caller");
+        EXPECT_ERR(setpgid(0, parent_pgid), EPERM);
+        CHECK(getpgid(0) == getpid() && getsid(0) == getpid(),
+              "after setsid and a refused setpgid: group %d, session %d (expected %d)", getpgid(0),
+              getsid(0), getpid());
+        _exit(0);
+    }
+    wait_ok(pid, "setpgid-session child");
+}
+
 static const struct ut_test harden_tests[] = {
+    {"setpgid-session", test_setpgid_session, UT_QUICK, 0, UT_ANY},
 #if QUILL
     {"killfork", test_killfork, UT_QUICK, 0, UT_QUILL_ONLY},
     {"copyout-pad", test_copyout_pad, UT_QUICK, 0, UT_QUILL_ONLY},
