@@ -182,5 +182,12 @@ def test_sched_tools(qemu, tmp_path):
     m = {k: int(v) for k, v in re.findall(r"^(turnaround|response|waiting|cpu)\s+(\d+) ticks", out, re.M)}
     assert set(m) == {"turnaround", "response", "waiting", "cpu"}, out
     assert m["turnaround"] == m["waiting"] + m["cpu"] and m["response"] <= m["turnaround"]
+    # The exact CPU time is summed at every switch: hello ran, so it is above
+    # zero even when no tick landed while it ran, and it fits in the command's
+    # lifetime (turnaround, in whole ticks, plus the tick in progress).
+    exact = re.search(r"^cpu exact\s+(\d+)\.(\d+) ms", out, re.M)
+    assert exact, out
+    exact_ms = int(exact.group(1)) + int(exact.group(2)) / 1000
+    assert 0 < exact_ms <= (m["turnaround"] + 1) * 10, out
     assert "HART" in sh.lines("ps")[0]
     assert sh.lines("schedtrace")[0] == "# tick ns hart out in reason"

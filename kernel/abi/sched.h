@@ -38,6 +38,7 @@ struct schedinfo {
     unsigned long pass;                          /* stride */
     unsigned long vruntime;                      /* cfs, in nanoseconds of weighted CPU time */
     unsigned long level_ticks[SCHED_LEVELS_MAX]; /* mlfq: ticks run at each level */
+    unsigned long cpu_ns; /* exact time it ran, ns (cpu samples it by the tick) */
 };
 
 /* One switch on a hart, in the trace ring (schedtrace). */

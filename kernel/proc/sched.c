@@ -199,6 +199,8 @@ static void run_thread(struct cpu *c, struct runq *rq, struct thread *t)
     ASSERT_HELD(&rq->lock);
     if (t->on_cpu || t->state != T_RUNNABLE)
         panic("sched: thread '%s' picked while on a hart or not runnable", t->name);
+    WRITE_ONCE(t->run_start_ns, timer_now_ns());
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* run_start_ns before on_cpu (sched_cpu_ns) */
     set_state(t, T_RUNNING);
     t->on_cpu = 1;
     t->cpu = c->id;
@@ -214,6 +216,8 @@ static void run_thread(struct cpu *c, struct runq *rq, struct thread *t)
     c->stack_lo = t->kstack_top - KSTACK_SIZE;
     swtch(&c->sched_ctx, &t->ctx);
     ASSERT_HELD(&rq->lock); /* taken by the thread on its way out */
+    WRITE_ONCE(t->cpu_ns, t->cpu_ns + (timer_now_ns() - t->run_start_ns));
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* cpu_ns before on_cpu (sched_cpu_ns) */
     c->stack_lo = c->sched_stack_lo;
     c->thread = NULL;
     if (t->proc)
@@ -377,6 +381,26 @@ void sched_yield(void)
 void sched_preempt(void)
 {
     requeue_current(RQ_PREEMPTED);
+}
+
+/*
+ * Exact CPU time of t, the run in progress included.  Its hart adds a run to
+ * cpu_ns and then clears on_cpu, and sets run_start_ns before the next run:
+ * a read that saw neither change between its first and last look is a
+ * consistent snapshot; otherwise it looks again.
+ */
+uint64_t sched_cpu_ns(struct thread *t)
+{
+    for (;;) {
+        uint64_t ns = READ_ONCE(t->cpu_ns), start = READ_ONCE(t->run_start_ns);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        bool running = __atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE);
+        uint64_t now = timer_now_ns();
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        if (READ_ONCE(t->cpu_ns) != ns || READ_ONCE(t->run_start_ns) != start)
+            continue;
+        return running && now > start ? ns + (now - start) : ns;
+    }
 }
 
 void sched_tick(void)

@@ -39,6 +39,8 @@ void sched_start(struct thread *t, struct thread *parent);
 void sched_yield(void);   /* may sleep */
 void sched_preempt(void); /* from the timer path, at the end of a slice */
 void sched_tick(void);    /* from the timer interrupt */
+/* Exact time t has spent on a hart (ns), the current run included. */
+uint64_t sched_cpu_ns(struct thread *t);
 /* Sleep for n timer ticks (at least); may sleep. */
 void sched_sleep_ticks(uint64_t n);
 /* Sleep ns nanoseconds (rounded up to ticks); -EINTR if a signal is pending. */

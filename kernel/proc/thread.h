@@ -65,7 +65,9 @@ struct thread {
     uint64_t ticks_at_level[8];                          /* mlfq: ticks run at each level */
 
     /* Accounting (q), read unlocked by schedinfo (a snapshot) */
-    uint64_t ticks_run;      /* timer ticks spent running */
+    uint64_t ticks_run;      /* timer ticks spent running (sampled: the tick charges it) */
+    uint64_t cpu_ns;         /* exact time on a hart, added at each switch-out */
+    uint64_t run_start_ns;   /* time of its last switch-in */
     uint64_t nswitch;        /* times switched in */
     uint64_t npreempt;       /* involuntary switches */
     uint64_t nvoluntary;     /* switches away by yielding or sleeping */

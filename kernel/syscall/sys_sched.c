@@ -174,6 +174,7 @@ static int fill_info(struct thread *t, void *arg)
     si->vruntime = READ_ONCE(t->vruntime);
     for (int i = 0; i < SCHED_LEVELS_MAX; i++)
         si->level_ticks[i] = READ_ONCE(t->ticks_at_level[i]);
+    si->cpu_ns = sched_cpu_ns(t);
     return 0;
 }
 

@@ -9,8 +9,9 @@
  * Usage: time COMMAND [ARG...]
  *
  * Prints, on standard error after the command ends, each metric in ticks
- * and milliseconds, the CPU time, the time spent runnable in a queue, and
- * the voluntary and involuntary switches.  The command's own exit status
+ * and milliseconds, the CPU time (sampled by the tick, as the metrics use
+ * it, and exact, summed by the scheduler at every switch), the time spent
+ * runnable in a queue, and the voluntary and involuntary switches.  The command's own exit status
  * is time's exit status.
  */
 #include <errno.h>
@@ -71,6 +72,7 @@ int main(int argc, char *argv[])
     line("response", si.first_run - si.arrival);
     line("waiting", turnaround > si.cpu ? turnaround - si.cpu : 0);
     line("cpu", si.cpu);
+    fprintf(stderr, "cpu exact   %lu.%03lu ms\n", si.cpu_ns / 1000000, si.cpu_ns / 1000 % 1000);
     line("queued", si.wait);
     fprintf(stderr, "switches    %6lu voluntary %lu involuntary\n", si.voluntary, si.involuntary);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
