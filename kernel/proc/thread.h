@@ -61,6 +61,7 @@ struct thread {
     uint64_t vruntime;      /* cfs: weighted CPU time, ns */
     uint64_t slice_ns_used; /* cfs: time run in the current slice */
     uint32_t cfs_weight;    /* cfs: weight charged to its queue's load */
+    uint64_t cfs_seq;       /* cfs: when it was queued, the tie-break */
     struct thread *heap_left, *heap_right, *heap_parent; /* cfs: skew heap links */
     uint64_t ticks_at_level[8];                          /* mlfq: ticks run at each level */
 

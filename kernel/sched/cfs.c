@@ -3,18 +3,25 @@
  * thread has a virtual runtime that grows, for each tick it runs, by the
  * tick's length x 1024 / weight, the weight coming from its nice value
  * (nice 0 -> 1024, each step ~1.25x: nice 5 -> 335, nice -5 -> 3121).  The
- * queue runs the lowest vruntime first (ties: the lower thread id).  A
+ * queue runs the lowest vruntime first (ties: the one queued first).  A
  * thread's slice is cfs_latency x weight / (sum of the weights of the
  * queue's threads and itself), at least cfs_granularity; a thread is
  * preempted when it has run its slice.  Tunables, in milliseconds:
  * cfs_latency= (default 48) and cfs_granularity= (default 6); with 10 ms
  * ticks a slice is rounded up to whole ticks.
  *
+ * A yield gives the hart to the others at the lowest vruntime: the
+ * yielder's vruntime rises to the lowest queued one (it is charged its
+ * lead, at most) and, as the last one queued, it goes behind its equals
+ * (ties go to the thread queued first).  It is charged only by ticks and
+ * would otherwise be picked again at once and keep the hart until a tick
+ * charged it.
+ *
  * The queue is a skew heap threaded through the threads (no allocation,
  * no recursion): insert, remove-min and remove-any are O(log n) amortised.
  *
  * Invariant: the heap holds exactly the queued threads, ordered by
- * (vruntime, tid); load is the sum of their weights as charged when they
+ * (vruntime, order queued: cfs_seq); load is the sum of their weights as charged when they
  * were queued (cfs_weight); min_vruntime never decreases (other harts read
  * it without the lock), and a thread that arrives (new or woken) starts at
  * no less than min_vruntime, so a sleeper cannot bank CPU time.  A thread
@@ -45,6 +52,7 @@ struct cfs_rq {
     struct thread *root;   /* (rq->lock) skew heap */
     uint64_t load;         /* (rq->lock) sum of queued weights */
     uint64_t min_vruntime; /* (rq->lock) written; read unlocked by other harts */
+    uint64_t seq;          /* (rq->lock) threads queued so far: ties go to the first */
 };
 
 static struct cfs_rq *cq(struct runq *rq)
@@ -72,7 +80,7 @@ uint64_t cfs_slice_ns(uint32_t weight, uint64_t total_weight, unsigned latency,
 
 static bool before(const struct thread *a, const struct thread *b)
 {
-    return a->vruntime < b->vruntime || (a->vruntime == b->vruntime && a->tid < b->tid);
+    return a->vruntime < b->vruntime || (a->vruntime == b->vruntime && a->cfs_seq < b->cfs_seq);
 }
 
 /* Top-down skew-heap merge of a and b, hung below `parent`. */
@@ -164,7 +172,16 @@ static void queue(struct runq *rq, struct thread *t)
     t->cfs_weight = cfs_weight_of(READ_ONCE(t->nice));
     cq(rq)->load += t->cfs_weight;
     t->slice_ns_used = 0;
+    t->cfs_seq = ++cq(rq)->seq;
     heap_insert(cq(rq), t);
+}
+
+/* Yielding: behind the thread that runs next (see the top of the file). */
+static void cfs_yield(struct runq *rq, struct thread *t)
+{
+    if (cq(rq)->root)
+        t->vruntime = MAX(t->vruntime, cq(rq)->root->vruntime);
+    queue(rq, t);
 }
 
 /* t's vruntime, relative to from's min_vruntime, made relative to rq's. */
@@ -232,7 +249,7 @@ const struct sched_ops sched_cfs_ops = {
     .dequeue = cfs_dequeue,
     .pick_next = cfs_pick_next,
     .tick = cfs_tick,
-    .yield = queue,
+    .yield = cfs_yield,
     .wake = cfs_wake,
     .migrate = cfs_arrive,
     .fork = cfs_fork,

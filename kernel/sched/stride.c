@@ -15,7 +15,12 @@
  * max(its pass, cur_pass) when it stays on its queue.
  * Tickets are read when a stride is charged, so a change (settickets) takes
  * effect from the next tick.  A thread that yields before a tick is charged
- * nothing for the partial tick.
+ * nothing for the partial tick, but a yield gives the hart to the others
+ * at the smallest pass: the yielder's pass rises to the smallest queued
+ * pass (it is charged its lead, at most) and it goes behind every thread
+ * with that pass, whatever their ids.  Without this the yielder, which
+ * still has the smallest pass, would be picked again at once and keep the
+ * hart until a tick charged it.
  */
 #include "sched/runq.h"
 #include "proc/thread.h"
@@ -89,11 +94,23 @@ static void insert_sorted(struct runq *rq, struct thread *t)
     list_insert_between(&t->rq_link, e->prev, e);
 }
 
-/* Preempted, or yielding: keep its pass. */
+/* Preempted: keep its pass. */
 static void stride_enqueue(struct runq *rq, struct thread *t)
 {
     t->slice_left = sched_slice_ticks();
     insert_sorted(rq, t);
+}
+
+/* Yielding: behind the thread that runs next (see the top of the file). */
+static void stride_yield(struct runq *rq, struct thread *t)
+{
+    struct list_head *e = sq(rq)->sorted.next;
+    if (e != &sq(rq)->sorted)
+        t->pass = MAX(t->pass, list_entry(e, struct thread, rq_link)->pass);
+    while (e != &sq(rq)->sorted && list_entry(e, struct thread, rq_link)->pass <= t->pass)
+        e = e->next; /* behind its equals */
+    t->slice_left = sched_slice_ticks();
+    list_insert_between(&t->rq_link, e->prev, e);
 }
 
 /* t's pass, relative to from's current pass, made relative to rq's. */
@@ -184,7 +201,7 @@ const struct sched_ops sched_stride_ops = {
     .dequeue = stride_dequeue,
     .pick_next = stride_pick_next,
     .tick = stride_tick,
-    .yield = stride_enqueue,
+    .yield = stride_yield,
     .wake = stride_wake,
     .migrate = stride_arrive,
     .fork = stride_fork,

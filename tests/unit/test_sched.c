@@ -14,12 +14,15 @@
  *            boost after S ticks lifts every job);
  *   cfs:     the nice-to-weight table, vruntime growth, slices, and lowest
  *            vruntime first (the skew heap);
+ *   yield (stride, cfs): a thread that yields before any tick charged it
+ *            goes behind the others, which run before it runs again;
  *   migration (stride, cfs): a thread moved from a queue whose clock is far
  *            ahead to one far behind (or the reverse) keeps its lead over
  *            the old queue's minimum, so it gets its share on the new
  *            queue at once, neither starving nor taking the whole hart.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,6 +201,31 @@ START_TEST(test_stride_late_arrival)
     ck_assert_int_le(runs[3], 11); /* a third, not all of it */
     ck_assert_int_ge(runs[1], 9);
     ck_assert_int_ge(runs[2], 9);
+}
+END_TEST
+
+/* Three threads; the one picked yields at once, each time: all take turns. */
+static void check_yield_rotates(const struct sched_ops *ops)
+{
+    start(ops);
+    for (int i = 1; i <= 3; i++)
+        add_on(ops, &rq, i);
+    int runs[4] = {0};
+    for (int i = 0; i < 30; i++) {
+        struct thread *t = ops->pick_next(&rq);
+        ck_assert_ptr_nonnull(t);
+        runs[t->tid]++;
+        ops->yield(&rq, t);
+    }
+    for (int i = 1; i <= 3; i++)
+        ck_assert_int_eq(runs[i], 10);
+    ops->rq_free(&rq);
+}
+
+START_TEST(test_yield_rotates)
+{
+    check_yield_rotates(&sched_stride_ops);
+    check_yield_rotates(&sched_cfs_ops);
 }
 END_TEST
 
@@ -407,6 +435,7 @@ Suite *sched_suite(void)
     tcase_add_test(tc, test_stride_order);
     tcase_add_test(tc, test_stride_late_arrival);
     tcase_add_test(tc, test_stride_migration);
+    tcase_add_test(tc, test_yield_rotates);
     tcase_add_test(tc, test_lottery_walk);
     tcase_add_test(tc, test_lottery_generator);
     tcase_add_test(tc, test_lottery_draws_follow_tickets);
