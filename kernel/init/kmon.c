@@ -17,6 +17,7 @@
 #include "proc/sched.h"
 #include "proc/thread.h"
 #include "sync/spinlock.h"
+#include "sync/sleeplock.h"
 #include "test/selftest.h"
 
 struct command {
@@ -97,7 +98,25 @@ static int recurse(int depth)
     return 0;
 }
 
+#define CRASH_CASES "text|rodata|stack|null|relock|unlock|sleep|order|sleeporder|leaf"
+
 static struct spinlock crash_lock = SPINLOCK_INIT("kmon-crash");
+/* Ranked outside crash_lock: `crash order` takes the two the wrong way round. */
+static struct spinlock crash_outer_lock = SPINLOCK_INIT("kmon-crash outer");
+
+/* `crash sleeporder`: a file offset lock, then an mm lock (the order puts mm
+ * outside); `crash leaf`: an mm lock as a leaf, then an inode lock. */
+static void crash_sleep_locks(bool leaf)
+{
+    static struct sleeplock first, second;
+    sleeplock_init(&first, leaf ? "mm" : "file offset");
+    sleeplock_init(&second, leaf ? "inode" : "mm");
+    if (leaf)
+        sleeplock_acquire_leaf(&first);
+    else
+        sleeplock_acquire(&first);
+    sleeplock_acquire(&second);
+}
 
 static void cmd_crash(const char *args)
 {
@@ -115,8 +134,12 @@ static void cmd_crash(const char *args)
         spin_unlock(&crash_lock);
     else if (strcmp(args, "sleep") == 0)
         spin_lock(&crash_lock), sched_sleep_ticks(1);
+    else if (strcmp(args, "order") == 0)
+        spin_lock(&crash_lock), spin_lock(&crash_outer_lock);
+    else if (strcmp(args, "sleeporder") == 0 || strcmp(args, "leaf") == 0)
+        crash_sleep_locks(args[0] == 'l');
     else
-        printf("usage: crash text|rodata|stack|null|relock|unlock|sleep\n");
+        printf("usage: crash " CRASH_CASES "\n");
 }
 
 static void cmd_poweroff(const char *args)
@@ -133,7 +156,7 @@ static const struct command commands[] = {
     {"pagetable", "print the kernel page table", cmd_pagetable},
     {"selftest", "selftest <name|all>: run self-tests", cmd_selftest},
     {"panic", "panic on purpose (shows the panic report)", cmd_panic},
-    {"crash", "crash text|rodata|stack|null|relock|unlock|sleep: break on purpose", cmd_crash},
+    {"crash", "crash " CRASH_CASES ": break on purpose", cmd_crash},
     {"poweroff", "power the machine off", cmd_poweroff},
 };
 

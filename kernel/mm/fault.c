@@ -178,7 +178,9 @@ enum vm_fault_result vm_fault(struct mm *mm, uintptr_t addr, bool write, bool ex
 {
     if (!mm || addr >= USER_TOP)
         return VM_FAULT_SEGV;
-    sleeplock_acquire(&mm->lock);
+    /* The faulting process's own mm: a user copy may fault with file-system
+     * locks held, so this opens a nested context (sync/lockorder.h). */
+    sleeplock_acquire_owner(&mm->lock);
     enum vm_fault_result r = vm_fault_locked(mm, addr, write, exec);
     sleeplock_release(&mm->lock);
     return r;

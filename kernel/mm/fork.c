@@ -96,8 +96,11 @@ int mm_fork(struct mm *src, struct mm **out)
     struct mm *dst = mm_create();
     if (!dst)
         return -ENOMEM;
+    /* Two mm locks: the parent's, then the child's, which no one else knows
+     * yet, so the try never waits and cannot fail (sync/lockorder.h). */
     sleeplock_acquire(&src->lock);
-    sleeplock_acquire(&dst->lock); /* no one else knows dst: never contended */
+    if (!sleeplock_try_acquire(&dst->lock))
+        panic("mm_fork: a new address space's lock is taken");
     int err = fork_regions_locked(src, dst);
     if (!err)
         err = mm_copy_limit(src, dst);

@@ -2,7 +2,9 @@
  * Looking at an address space from outside: its regions with their backing
  * and page counts (pmap), and its page table entry by entry (vmprint).  The
  * caller holds a reference on the mm (proc_mm_get); these take mm->lock, so
- * the regions and tables do not change under them.
+ * the regions and tables do not change under them.  The mm may be another
+ * process's: they take it as a leaf lock (no sleep lock under it), so its
+ * owner, which may fault with file-system locks held, never waits in a cycle.
  */
 #include "mm/uvm.h"
 #include "mm/swap.h"
@@ -38,7 +40,7 @@ int mm_regions(struct mm *mm, struct vmregion *out, int max)
 {
     struct list_head *e;
     int n = 0;
-    sleeplock_acquire(&mm->lock);
+    sleeplock_acquire_leaf(&mm->lock);
     list_for_each (e, &mm->vmas) {
         struct vma *v = list_entry(e, struct vma, link);
         if (n < max) {
@@ -78,7 +80,7 @@ static void walk_level(pagetable_t pt, int level, uintptr_t base, struct vmpte *
 int mm_walk(struct mm *mm, struct vmpte *out, int max)
 {
     int n = 0;
-    sleeplock_acquire(&mm->lock);
+    sleeplock_acquire_leaf(&mm->lock);
     walk_level(mm->root, 2, 0, out, max, &n);
     sleeplock_release(&mm->lock);
     return n;

@@ -76,7 +76,7 @@ int mm_write(struct mm *mm, uintptr_t va, const void *src, size_t n)
 {
     const uint8_t *s = src;
     int err = 0;
-    sleeplock_acquire(&mm->lock);
+    sleeplock_acquire_owner(&mm->lock); /* exec's new mm (sync/lockorder.h) */
     while (n) {
         uintptr_t page = ALIGN_DOWN(va, PAGE_SIZE);
         if (vm_fault_locked(mm, page, true, false) != VM_FAULT_OK) {

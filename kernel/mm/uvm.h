@@ -23,10 +23,16 @@
  * Locking: mm->lock (a sleep lock) guards the VMA list, brk, the statistics
  * and the page table's user half.  It may be held across disk reads (file
  * read-in) but never across a user copy (which may fault and take it).
- * Lock order: mm->lock -> inode lock (file read-in) -> page allocator.
- * (A fault during read() into a file-backed page of the file being read
- * would reverse that; the read-in path sees the inode lock already held by
- * this thread and reads without taking it again.)
+ * Lock order (sync/lockorder.h): mm->lock -> file offset, inode, buf locks
+ * (file read-in, write-back) -> page allocator.  The mm's owner (its
+ * process's thread, or exec building the new one) takes it with
+ * sleeplock_acquire_owner where file-system locks may already be held: a
+ * fault in a user copy (vm_fault), exec's mm_add_vma and mm_write.  A thread
+ * looking at another process's mm (inspect.c) takes it as a leaf lock;
+ * mm_fork takes the child's with a try-lock after the parent's.  (A fault
+ * during read() into a file-backed page of the file being read finds that
+ * inode's lock already held by this thread and reads without taking it
+ * again.)
  *
  * TLB rule.  A process has one thread, which runs on one hart at a time:
  *   - A PTE of the mm that is active on this hart is changed, then flushed

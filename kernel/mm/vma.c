@@ -101,7 +101,7 @@ int vma_add_locked(struct mm *mm, const struct vma *proto)
 
 int mm_add_vma(struct mm *mm, const struct vma *proto)
 {
-    sleeplock_acquire(&mm->lock);
+    sleeplock_acquire_owner(&mm->lock); /* exec's new mm, with the program's inode locked */
     int err = vma_add_locked(mm, proto);
     sleeplock_release(&mm->lock);
     return err;

@@ -27,6 +27,7 @@ enum thread_state {
 };
 
 #define THREAD_NAME_MAX 16
+#define THREAD_SLEEP_HELD_MAX 16 /* sleep locks one thread may hold at once */
 
 struct proc;
 
@@ -90,6 +91,13 @@ struct thread {
     bool exited;                /* (e) zombie and off its hart for good */
     struct waitq exit_wq;       /* joiners sleep here */
     struct proc *proc;          /* (i) owning process, NULL for kernel threads */
+
+    /* (c) The sleep locks it holds, oldest first, for the lock-order check
+     * (sync/sleeplock.c): entries from sleep_base on are ordered. */
+    int nsleep_held;
+    int sleep_base;
+    int nsleep_leaf; /* leaf locks among them */
+    struct sleeplock *sleep_held[THREAD_SLEEP_HELD_MAX];
 };
 
 /* Create a runnable kernel thread running fn(arg); NULL if out of memory. */

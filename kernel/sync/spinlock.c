@@ -1,19 +1,51 @@
 /*
- * Spinlocks with holder tracking.  Acquire uses an atomic swap with acquire
- * ordering; release a store with release ordering (RVWMO via the A extension's
- * .aq/.rl bits, which the GCC builtins emit).
+ * Spinlocks with holder tracking and lock-order checking.  Acquire uses an
+ * atomic swap with acquire ordering; release a store with release ordering
+ * (RVWMO via the A extension's .aq/.rl bits, which the GCC builtins emit).
+ * Each hart keeps the list of spinlocks it holds (cpu->held); spin_lock
+ * compares the new lock's rank with theirs before it spins (sync/lockorder.h),
+ * a compare per lock held, always on.
  */
 #include "sync/spinlock.h"
 #include "proc/cpu.h"
 #include "arch/riscv/hart.h"
 #include "lib/printf.h"
 
-void spin_init(struct spinlock *lk, const char *name)
+void spin_init_ranked(struct spinlock *lk, const char *name, enum lock_rank rank)
 {
     lk->locked = 0;
     lk->name = name;
     lk->cpu = NULL;
     lk->holder_pc = 0;
+    lk->rank = rank;
+}
+
+void spin_init(struct spinlock *lk, const char *name)
+{
+    spin_init_ranked(lk, name, lock_rank_of(name));
+}
+
+/* lk's rank, looked up by name the first time (locks from SPINLOCK_INIT). */
+static enum lock_rank rank_of(struct spinlock *lk)
+{
+    if (lk->rank == LOCK_RANK_UNSET)
+        WRITE_ONCE(lk->rank, lock_rank_of(lk->name));
+    return lk->rank;
+}
+
+/* Panics unless every spinlock this hart holds is outer to lk. */
+static void check_order(struct spinlock *lk)
+{
+    struct cpu *c = this_cpu();
+    enum lock_rank r = rank_of(lk);
+    int n = MIN(c->nheld, NHELD_MAX);
+    for (int i = 0; i < n; i++) {
+        const struct spinlock *h = c->held[i];
+        if (!lock_rank_allows(h->rank, r))
+            panic("lock order: '%s' taken while holding '%s' (sync/lockorder.h puts '%s' "
+                  "outside)",
+                  lk->name, h->name, lock_rank_name(r));
+    }
 }
 
 bool spin_is_held(const struct spinlock *lk)
@@ -62,6 +94,7 @@ void spin_lock(struct spinlock *lk)
     if (lk->locked && lk->cpu == this_cpu())
         panic("spin_lock: recursive acquire of '%s' (first taken at %p)", lk->name,
               (void *)lk->holder_pc);
+    check_order(lk);
     while (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0) {
         while (READ_ONCE(lk->locked))
             arch_cpu_relax();
@@ -74,6 +107,7 @@ bool spin_trylock(struct spinlock *lk)
     intr_push();
     if (lk->locked && lk->cpu == this_cpu())
         panic("spin_trylock: recursive acquire of '%s'", lk->name);
+    rank_of(lk); /* no order check: a trylock never waits */
     if (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0) {
         intr_pop();
         return false;

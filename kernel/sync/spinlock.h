@@ -1,32 +1,45 @@
 /*
  * Spinlocks.  Holding one disables interrupts on this hart (nesting through
  * intr_push/intr_pop), so an interrupt handler can never spin on a lock its
- * own hart holds.  Each lock records its holder; these are kernel bugs and
- * panic with the lock's name:
+ * own hart holds.  Each lock records its holder and has a rank in the lock
+ * order (sync/lockorder.h); these are kernel bugs and panic with the lock's
+ * name:
  *   - acquiring a lock this hart already holds (recursion)
+ *   - acquiring a lock while holding one the order puts inside it
  *   - releasing a lock this hart does not hold
  *   - sleeping (sched) with a spinlock held
+ *
+ * Fields: (a) atomic, written by the holder's acquire and release;
+ * (h) written by the holder, read by anyone for diagnostics;
+ * (r) set once (init or first acquire) to the same value by whoever sets it.
  */
 #ifndef SYNC_SPINLOCK_H
 #define SYNC_SPINLOCK_H
 
 #include "types.h"
+#include "sync/lockorder.h"
 
 struct cpu;
 
 struct spinlock {
-    volatile uint32_t locked;
-    const char *name;
-    struct cpu *cpu;     /* holder, for diagnostics and spin_is_held() */
-    uintptr_t holder_pc; /* where it was taken */
+    volatile uint32_t locked; /* (a) */
+    const char *name;         /* (r) */
+    struct cpu *cpu;          /* (h) holder, for diagnostics and spin_is_held() */
+    uintptr_t holder_pc;      /* (h) where it was taken */
+    uint8_t rank;             /* (r) enum lock_rank; LOCK_RANK_UNSET until looked up */
 };
 
-#define SPINLOCK_INIT(n)                                                                           \
+/* A lock whose rank is found from its name (at its first acquire). */
+#define SPINLOCK_INIT(n) SPINLOCK_INIT_RANKED(n, LOCK_RANK_UNSET)
+/* A lock named after its owner, with its class's rank given. */
+#define SPINLOCK_INIT_RANKED(n, r)                                                                 \
     {                                                                                              \
-        .locked = 0, .name = (n), .cpu = NULL, .holder_pc = 0                                      \
+        .locked = 0, .name = (n), .cpu = NULL, .holder_pc = 0, .rank = (r)                         \
     }
 
+/* Looks the rank up by name: panics if sync/lockorder.h has no such lock. */
 void spin_init(struct spinlock *lk, const char *name);
+void spin_init_ranked(struct spinlock *lk, const char *name, enum lock_rank rank);
 void spin_lock(struct spinlock *lk);
 void spin_unlock(struct spinlock *lk);
 bool spin_trylock(struct spinlock *lk);

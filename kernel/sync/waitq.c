@@ -17,7 +17,7 @@
 
 void waitq_init(struct waitq *wq, const char *name)
 {
-    spin_init(&wq->lock, name);
+    spin_init_ranked(&wq->lock, name, LOCK_RANK_WAITQ);
     list_init(&wq->sleepers);
     wq->name = name;
 }

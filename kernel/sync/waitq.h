@@ -18,7 +18,10 @@
  * on the list until it runs again and takes itself off.  A wait queue must
  * outlive every thread sleeping on it.
  *
- * Lock order: obj->lock -> wq->lock -> run-queue lock (sched/runq.h).
+ * Lock order (sync/lockorder.h): obj->lock -> wq->lock -> run-queue lock.
+ * Every queue's lock has the rank "wait queue", whatever the queue's name
+ * (it is named after its owner, like "pipe"), and nothing but a run-queue
+ * lock is taken under it.
  */
 #ifndef SYNC_WAITQ_H
 #define SYNC_WAITQ_H
@@ -28,14 +31,15 @@
 #include "sync/spinlock.h"
 
 struct waitq {
-    struct spinlock lock;      /* guards sleepers */
+    struct spinlock lock;      /* guards sleepers; rank "wait queue" */
     struct list_head sleepers; /* (lock) threads, through thread->wq_link */
     const char *name;          /* (i) */
 };
 
 #define WAITQ_INIT(wq, n)                                                                          \
     {                                                                                              \
-        .lock = SPINLOCK_INIT(n), .sleepers = LIST_HEAD_INIT((wq).sleepers), .name = (n)           \
+        .lock = SPINLOCK_INIT_RANKED(n, LOCK_RANK_WAITQ),                                          \
+        .sleepers = LIST_HEAD_INIT((wq).sleepers), .name = (n)                                     \
     }
 
 void waitq_init(struct waitq *wq, const char *name);
