@@ -1,7 +1,7 @@
 """
 Signals, process groups and job control (docs/signals.md), at CPUS=1 and 4.
 
-- `sigtest` (user/tests/sigtest.c), the in-guest test of the kernel side:
+- `sigtest` (user/tests/sigtest/), the in-guest test of the kernel side:
   handlers, frames, sigreturn, masks, faults, EINTR/SA_RESTART, SIGCHLD,
   stop/continue, SIGPIPE, alarms, groups, other harts.
 - The terminal and the shell's job control, typed at the prompt: ^C of a
