@@ -1,10 +1,12 @@
 /*
  * QFS in memory: mounted file systems and the inode layer.
  *
- * Lock order (outermost first):
+ * Lock order (outermost first; sync/lockorder.h has the whole table):
  *   fs operation (fs_op_begin) -> inode sleep locks (parent before child; for
  *   rename, the two parents in address order) -> buffer sleep locks ->
- *   fs->alloc_lock -> icache_lock -> (wait-queue lock -> run-queue lock)
+ *   fs->alloc_lock -> log lock -> dirindex pins -> icache_lock ->
+ *   (wait-queue lock -> run-queue lock).  A user copy under any of the sleep
+ *   locks may fault and take the process's own mm lock (mm/uvm.h).
  *
  * Inode lifecycle (the rules every caller follows):
  *   - inode_get() finds or creates the in-memory inode and takes a reference;

@@ -16,8 +16,8 @@
  * (o) belong to the process's own thread and are touched only by it (or by
  * the parent once the process is a zombie).  Signal state has its own lock
  * (proc/signal.h).
- * Lock order: proc_lock -> sigstate.lock -> wait-queue lock -> run-queue lock
- * (sched/runq.h).
+ * Lock order (sync/lockorder.h): proc_lock -> sigstate.lock -> wait-queue
+ * lock -> run-queue lock.
  */
 #ifndef PROC_PROC_H
 #define PROC_PROC_H

@@ -9,8 +9,8 @@
  * swtch(): the thread giving up the hart takes its hart's queue lock, the
  * hart's scheduler loop releases it once the switch-out is complete, and
  * the next thread releases the lock its hart switched it in with.  The
- * lock order is  any lock -> wait-queue lock -> run-queue lock, and nothing
- * is taken under a run-queue lock.  The list of all threads has its own
+ * lock order (sync/lockorder.h) is  any lock -> wait-queue lock -> run-queue
+ * lock, and nothing is taken under a run-queue lock.  The list of all threads has its own
  * lock ("threads"), taken under no other scheduler lock.
  */
 #ifndef PROC_SCHED_H

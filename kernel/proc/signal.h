@@ -5,8 +5,8 @@
  * stopping and continuing; restarting interrupted system calls.
  *
  * Locks: each process's `struct sigstate.lock` guards the fields marked (g).
- * Lock order: proc_lock -> sigstate.lock -> scheduler lock; the console's
- * and the interval timers' locks come before proc_lock.  Fields marked (o)
+ * Lock order (sync/lockorder.h): console lock -> itimer lock -> proc_lock ->
+ * sigstate.lock -> wait-queue lock -> run-queue lock.  Fields marked (o)
  * are touched only by the process's own thread.
  *
  * Blocking system calls ask sig_pending() while they sleep; when it is true
