@@ -416,12 +416,12 @@ int fs_corrupt_selftest(void)
             printf("selftest " T ": SKIP (vdb holds no small QFS image)\n");
             return 0;
         }
-        return tfail(T, "cannot read the pristine image (%d)", err);
+        return selftest_fail(T, "cannot read the pristine image (%d)", err);
     }
     try_image(&im, &t); /* the pristine image: used without damage being found */
     if (t.fine != 1) {
         free_image(&im);
-        return tfail(T, "the undamaged image was refused or found damaged");
+        return selftest_fail(T, "the undamaged image was refused or found damaged");
     }
     super_cases(&im, &t);
     bitmap_cases(&im, &t);
@@ -432,10 +432,10 @@ int fs_corrupt_selftest(void)
     err = restore(&im);
     free_image(&im);
     if (err)
-        return tfail(T, "restoring the image failed (%d)", err);
+        return selftest_fail(T, "restoring the image failed (%d)", err);
     if (t.refused == 0 || t.broken == 0 || t.fine + t.broken + t.refused != t.cases)
-        return tfail(T, "%d cases: %d refused, %d read-only, %d fine: some kind never seen",
-                     t.cases, t.refused, t.broken, t.fine);
+        return selftest_fail(T, "%d cases: %d refused, %d read-only, %d fine: some kind never seen",
+                             t.cases, t.refused, t.broken, t.fine);
     printf("selftest " T ": PASS (%d damaged images: %d refused at mount, %d made read-only, "
            "%d still consistent)\n",
            t.cases, t.refused, t.broken, t.fine);

@@ -4,17 +4,6 @@
 
 #define CHUNK 16384
 
-int tfail(const char *test, const char *fmt, ...)
-{
-    char msg[160];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    printf("selftest %s: FAIL: %s\n", test, msg);
-    return -1;
-}
-
 static uint8_t pattern_byte(uint32_t seed, uint64_t i)
 {
     uint64_t x = (i / 8) * 0x9E3779B97F4A7C15UL + seed * 0xBF58476D1CE4E5B9UL;

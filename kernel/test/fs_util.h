@@ -11,14 +11,12 @@
 #include "fs/fsops.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-
-/* Fail the current test with a message; used as `return tfail(...)`. */
-int tfail(const char *test, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#include "test/selftest.h" /* selftest_fail */
 
 #define CHECK(test, cond, ...)                                                                     \
     do {                                                                                           \
         if (!(cond))                                                                               \
-            return tfail(test, __VA_ARGS__);                                                       \
+            return selftest_fail(test, __VA_ARGS__);                                               \
     } while (0)
 
 /* Deterministic content: byte i of the stream `seed` is a function of (seed, i). */

@@ -34,12 +34,6 @@
 
 static volatile bool stop;
 
-static int fail(const char *test, const char *why)
-{
-    printf("selftest %s: FAIL: %s\n", test, why);
-    return -1;
-}
-
 static void spin(void *arg)
 {
     while (!READ_ONCE(stop))
@@ -69,7 +63,7 @@ int stride_selftest(void)
     stop = false;
     for (int i = 0; i < 3; i++)
         if (!(t[i] = create_with_tickets("stride", spin, tickets[i])))
-            return fail("stride", "could not create the threads");
+            return selftest_fail("stride", "could not create the threads");
     sched_sleep_ticks(20);
     for (int i = 0; i < 3; i++)
         before[i] = READ_ONCE(t[i]->ticks_run);
@@ -82,11 +76,11 @@ int stride_selftest(void)
     uint64_t total = got[0] + got[1] + got[2];
     for (int i = 0; i < 3; i++) {
         if (got[i] == 0)
-            return fail("stride", "a spinner got no CPU");
+            return selftest_fail("stride", "a spinner got no CPU");
         int64_t want = (int64_t)(total * tickets[i] / 400);
         int64_t off = (int64_t)got[i] - want;
         if (is_policy("stride") && ncpu == 1 && (off > 2 || off < -2))
-            return fail("stride", "shares are not 2:1:5 within 2 ticks");
+            return selftest_fail("stride", "shares are not 2:1:5 within 2 ticks");
     }
     printf("selftest stride: PASS (%s on %d harts: %lu:%lu:%lu ticks for 100:50:250 tickets)\n",
            sched_policy_name(), ncpu, got[0], got[1], got[2]);
@@ -130,7 +124,7 @@ int mlfq_selftest(void)
     struct thread *ia = thread_create("interactive", interactive, NULL);
     struct thread *gm = thread_create("gamer", gamer, NULL);
     if (!hog || !ia || !gm)
-        return fail("mlfq", "could not create the threads");
+        return selftest_fail("mlfq", "could not create the threads");
     sched_sleep_ticks(120);
     int lh = READ_ONCE(hog->level), li = READ_ONCE(ia->level), lg = READ_ONCE(gm->level);
     stop = true;
@@ -138,14 +132,14 @@ int mlfq_selftest(void)
     thread_join(ia);
     thread_join(gm);
     if (!progress[0] || !progress[1] || !progress[2])
-        return fail("mlfq", "a thread made no progress");
+        return selftest_fail("mlfq", "a thread made no progress");
     if (is_policy("mlfq")) {
         if (lh == 0)
-            return fail("mlfq", "the hog stayed at the top level");
+            return selftest_fail("mlfq", "the hog stayed at the top level");
         if (lg == 0)
-            return fail("mlfq", "the gamer stayed at the top level (rule 4 gamed)");
+            return selftest_fail("mlfq", "the gamer stayed at the top level (rule 4 gamed)");
         if (ncpu == 1 && li != 0)
-            return fail("mlfq", "the interactive thread sank");
+            return selftest_fail("mlfq", "the interactive thread sank");
     }
     printf("selftest mlfq: PASS (%s: levels hog %d, gamer %d, interactive %d)\n",
            sched_policy_name(), lh, lg, li);

@@ -37,12 +37,6 @@ static struct pair pairs[MAX_PAIRS];
 static volatile int sides_done;
 static volatile bool kicker_stop;
 
-static int fail(const char *test, const char *why)
-{
-    printf("selftest %s: FAIL: %s\n", test, why);
-    return -1;
-}
-
 static void side(struct pair *p, int me)
 {
     for (int r = 0; r < ROUNDS; r++) {
@@ -128,21 +122,21 @@ int wakeup_selftest(void)
     sides_done = 0;
     kicker_stop = false;
     if (start_pairs(n) != 0)
-        return fail("wakeup", "could not create the threads");
+        return selftest_fail("wakeup", "could not create the threads");
     struct thread *k = thread_create("kicker", kicker, &n);
     bool finished = wait_sides(n);
     kicker_stop = true;
     if (!finished)
-        return fail("wakeup", "a hand-over never arrived (lost wake-up)");
+        return selftest_fail("wakeup", "a hand-over never arrived (lost wake-up)");
     if (k)
         thread_join(k);
     for (int i = 0; i < n; i++) {
         thread_join(pairs[i].t[0]);
         thread_join(pairs[i].t[1]);
         if (pairs[i].twice)
-            return fail("wakeup", "a thread ran on two harts at once");
+            return selftest_fail("wakeup", "a thread ran on two harts at once");
         if (pairs[i].count != 2 * ROUNDS)
-            return fail("wakeup", "hand-overs lost or duplicated");
+            return selftest_fail("wakeup", "hand-overs lost or duplicated");
     }
     printf("selftest wakeup: PASS (%d pairs x %d hand-overs, kicked throughout)\n", n, 2 * ROUNDS);
     return 0;
@@ -171,27 +165,24 @@ int spread_selftest(void)
     int n = 2 * ncpu, started = 0;
     spread_stop = false;
     spread_harts = 0;
-    for (; started < n; started++)
-        if (!(t[started] = thread_create("spread", spread_spinner, NULL)))
-            break;
+    started = selftest_spawn(t, n, "spread", spread_spinner, NULL, 0);
     sched_sleep_ticks(10); /* let placement and stealing settle */
     uint64_t idle0 = idle_sum();
     sched_sleep_ticks(30);
     uint64_t idled = idle_sum() - idle0;
     spread_stop = true;
-    for (int i = 0; i < started; i++)
-        thread_join(t[i]);
+    selftest_join(t, started);
     if (started != n)
-        return fail("spread", "could not create the threads");
+        return selftest_fail("spread", "could not create the threads");
     int harts = 0;
     for (uint32_t m = spread_harts; m; m &= m - 1)
         harts++;
     if (harts != ncpu)
-        return fail("spread", "some hart never ran a spinner");
+        return selftest_fail("spread", "some hart never ran a spinner");
     /* This thread's own sleeps may leave its hart idle for a moment twice
      * per tick at most; spinners waiting in a queue must not. */
     if (idled > 2 * 30)
-        return fail("spread", "harts idled while threads waited");
+        return selftest_fail("spread", "harts idled while threads waited");
     printf("selftest spread: PASS (%d spinners on %d harts, %lu idle passes)\n", n, harts, idled);
     return 0;
 }

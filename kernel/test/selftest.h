@@ -12,6 +12,20 @@ struct selftest {
     int (*run)(void); /* runs in a kernel thread; may sleep */
 };
 
+#include "types.h"
+
+struct thread;
+
+/* Print "selftest TEST: FAIL: <message>" and return -1 (selftest_util.c). */
+int selftest_fail(const char *test, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Start n kernel threads called name running fn, thread i on the argument
+ * args + i * arg_size (NULL for all if args is NULL), into t[]; returns how
+ * many started (fewer only when out of memory). */
+int selftest_spawn(struct thread **t, int n, const char *name, void (*fn)(void *), void *args,
+                   size_t arg_size);
+/* Wait for t[0 .. n-1] to exit. */
+void selftest_join(struct thread **t, int n);
+
 /* Run the named tests ("all" or a comma list); returns the number failed. */
 int selftest_run_list(const char *list);
 void selftest_print_names(void);

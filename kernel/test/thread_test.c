@@ -24,7 +24,6 @@
 #define MAX_TEST_THREADS 64
 
 struct worker {
-    struct thread *t;
     volatile int busy;
     volatile uint64_t progress;
     uint32_t cpus_seen; /* bitmask of harts it ran on */
@@ -33,14 +32,9 @@ struct worker {
 };
 
 static struct worker workers[MAX_TEST_THREADS];
+static struct thread *worker_threads[MAX_TEST_THREADS]; /* worker i runs as thread i */
 static volatile uint64_t shared_count;
 static volatile bool stop_spinning;
-
-static int fail(const char *test, const char *why)
-{
-    printf("selftest %s: FAIL: %s\n", test, why);
-    return -1;
-}
 
 static void spin_work(unsigned n)
 {
@@ -67,19 +61,9 @@ static void worker_rounds(void *arg)
 /* Start n workers running fn; returns how many started. */
 static int start_workers(int n, void (*fn)(void *), int rounds, const char *name)
 {
-    for (int i = 0; i < n; i++) {
-        workers[i] = (struct worker){.rounds = rounds};
-        workers[i].t = thread_create(name, fn, &workers[i]);
-        if (!workers[i].t)
-            return i;
-    }
-    return n;
-}
-
-static void join_workers(int n)
-{
     for (int i = 0; i < n; i++)
-        thread_join(workers[i].t);
+        workers[i] = (struct worker){.rounds = rounds};
+    return selftest_spawn(worker_threads, n, name, fn, workers, sizeof(workers[0]));
 }
 
 int thread_selftest(void)
@@ -87,25 +71,25 @@ int thread_selftest(void)
     int n = MIN(4 * ncpu + 4, MAX_TEST_THREADS), rounds = 200;
     shared_count = 0;
     int started = start_workers(n, worker_rounds, rounds, "worker");
-    join_workers(started);
+    selftest_join(worker_threads, started);
     if (started != n)
-        return fail("threads", "could not create all threads");
+        return selftest_fail("threads", "could not create all threads");
     uint32_t harts = 0;
     uint64_t preempts = 0;
     for (int i = 0; i < n; i++) {
         if (workers[i].failed)
-            return fail("threads", "a thread ran on two harts at once");
+            return selftest_fail("threads", "a thread ran on two harts at once");
         if (workers[i].progress != (uint64_t)rounds)
-            return fail("threads", "a thread did not finish its rounds");
+            return selftest_fail("threads", "a thread did not finish its rounds");
         harts |= workers[i].cpus_seen;
     }
     if (shared_count != (uint64_t)n * rounds)
-        return fail("threads", "shared counter is wrong: lost updates or threads");
+        return selftest_fail("threads", "shared counter is wrong: lost updates or threads");
     int nharts = 0;
     for (; harts; harts &= harts - 1)
         nharts++;
     if (ncpu > 1 && nharts < 2)
-        return fail("threads", "all threads ran on one hart");
+        return selftest_fail("threads", "all threads ran on one hart");
     (void)preempts;
     printf("selftest threads: PASS (%d threads x %d rounds on %d harts)\n", n, rounds, nharts);
     return 0;
@@ -136,15 +120,15 @@ int preempt_selftest(void)
     bool stuck = false;
     for (int i = 0; i < started; i++) {
         stuck |= workers[i].progress == before[i];
-        preempts += workers[i].t->npreempt;
+        preempts += worker_threads[i]->npreempt;
     }
-    join_workers(started);
+    selftest_join(worker_threads, started);
     if (started != n)
-        return fail("preempt", "could not create all threads");
+        return selftest_fail("preempt", "could not create all threads");
     if (stuck)
-        return fail("preempt", "a spinning thread made no progress (starved)");
+        return selftest_fail("preempt", "a spinning thread made no progress (starved)");
     if (preempts == 0)
-        return fail("preempt", "no thread was ever preempted");
+        return selftest_fail("preempt", "no thread was ever preempted");
     printf("selftest preempt: PASS (%d spinners on %d harts, %lu preemptions)\n", n, ncpu,
            preempts);
     return 0;
@@ -217,13 +201,13 @@ int sleep_selftest(void)
         thread_join(p);
     if (c)
         thread_join(c);
-    join_workers(started);
+    selftest_join(worker_threads, started);
     if (started != n || !p || !c)
-        return fail("sleep", "could not create all threads");
+        return selftest_fail("sleep", "could not create all threads");
     if (mutex_broken || guarded != (uint64_t)n * rounds)
-        return fail("sleep", "sleep lock did not exclude");
+        return selftest_fail("sleep", "sleep lock did not exclude");
     if (box_sum != 500UL * 501 / 2)
-        return fail("sleep", "mailbox lost or duplicated items");
+        return selftest_fail("sleep", "mailbox lost or duplicated items");
     printf("selftest sleep: PASS (%d threads on a sleep lock, 500 items through a wait queue)\n",
            n);
     return 0;
@@ -238,9 +222,9 @@ int timer_selftest(void)
     uint64_t elapsed_ms = (timer_now_ns() - ns0) / 1000000;
     for (int i = 0; i < ncpu; i++)
         if (cpus[i].started && cpus[i].ticks == before[i])
-            return fail("timer", "a hart took no timer interrupts");
+            return selftest_fail("timer", "a hart took no timer interrupts");
     if (ticks - t0 < 20)
-        return fail("timer", "slept fewer ticks than asked");
+        return selftest_fail("timer", "slept fewer ticks than asked");
     printf("selftest timer: PASS (%lu ticks in %lu ms on %d harts)\n", ticks - t0, elapsed_ms,
            ncpu);
     return 0;

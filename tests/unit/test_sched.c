@@ -92,6 +92,15 @@ static struct thread *add(const struct sched_ops *ops, int tid, int tickets)
     return t;
 }
 
+/* The textbook's three jobs: A, B, C (tids 1-3) with 100, 50 and 250 tickets. */
+static void start_abc(const struct sched_ops *ops)
+{
+    start(ops);
+    add(ops, 1, 100);
+    add(ops, 2, 50);
+    add(ops, 3, 250);
+}
+
 /* Run whatever the policy picks for one tick; requeue it as preempted. */
 static struct thread *run_tick(const struct sched_ops *ops)
 {
@@ -165,10 +174,7 @@ static void check_migration(const struct sched_ops *ops, bool to_behind, int ahe
 START_TEST(test_stride_order)
 {
     const struct sched_ops *ops = &sched_stride_ops;
-    start(ops);
-    add(ops, 1, 100);
-    add(ops, 2, 50);
-    add(ops, 3, 250);
+    start_abc(ops);
     char order[9] = {0};
     for (int i = 0; i < 8; i++)
         order[i] = "?ABC"[run_tick(ops)->tid];
@@ -244,10 +250,7 @@ END_TEST
 START_TEST(test_lottery_walk)
 {
     const struct sched_ops *ops = &sched_lottery_ops;
-    start(ops);
-    add(ops, 1, 100);
-    add(ops, 2, 50);
-    add(ops, 3, 250);
+    start_abc(ops);
     ck_assert_int_eq(lottery_winner(&rq, 300)->tid, 3);
     ck_assert_int_eq(lottery_winner(&rq, 0)->tid, 1);
     ck_assert_int_eq(lottery_winner(&rq, 99)->tid, 1);
@@ -271,10 +274,7 @@ END_TEST
 START_TEST(test_lottery_draws_follow_tickets)
 {
     const struct sched_ops *ops = &sched_lottery_ops;
-    start(ops);
-    add(ops, 1, 100);
-    add(ops, 2, 50);
-    add(ops, 3, 250);
+    start_abc(ops);
     int wins[4] = {0}, n = 40000;
     for (int i = 0; i < n; i++)
         wins[run_tick(ops)->tid]++;

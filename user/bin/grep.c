@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <quill/lines.h>
 
 static int opt_invert, opt_count, opt_number, opt_nocase;
 
@@ -98,28 +99,6 @@ static int match(const char *re, const char *text)
     return 0;
 }
 
-/* Read a whole line (of any length) into *buf; returns 0 at end of file. */
-static int read_line(FILE *f, char **buf, size_t *cap)
-{
-    size_t len = 0;
-    for (;;) {
-        if (*cap - len < 2) {
-            size_t ncap = *cap ? 2 * *cap : 256;
-            char *bigger = realloc(*buf, ncap);
-            if (!bigger)
-                return 0;
-            *buf = bigger, *cap = ncap;
-        }
-        if (!fgets(*buf + len, *cap - len, f))
-            return len > 0;
-        len += strlen(*buf + len);
-        if ((*buf)[len - 1] == '\n') {
-            (*buf)[len - 1] = '\0';
-            return 1;
-        }
-    }
-}
-
 /* Does any of the patterns match the line? */
 static int match_any(const char *text)
 {
@@ -135,7 +114,7 @@ static long grep_file(FILE *f, const char *name)
     static char *line;
     static size_t cap;
     long lineno = 0, selected = 0;
-    while (read_line(f, &line, &cap)) {
+    while (line_read(f, &line, &cap, NULL) > 0) {
         lineno++;
         if (match_any(line) == opt_invert)
             continue;

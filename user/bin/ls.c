@@ -17,18 +17,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <quill/filemode.h>
 
 static int opt_all, opt_long;
-
-/* "drwxr-xr-x": the file type, then read/write/execute for user, group, other. */
-static void mode_string(mode_t mode, char *s)
-{
-    const char *rwx = "rwxrwxrwx";
-    s[0] = S_ISDIR(mode) ? 'd' : S_ISLNK(mode) ? 'l' : S_ISCHR(mode) ? 'c' : '-';
-    for (int i = 0; i < 9; i++)
-        s[i + 1] = (mode & (0400 >> i)) ? rwx[i] : '-';
-    s[10] = '\0';
-}
 
 /* Print one entry; path is how to reach it, name is what to show. */
 static int print_entry(const char *path, const char *name)
@@ -43,7 +34,7 @@ static int print_entry(const char *path, const char *name)
         return 1;
     }
     char mode[11];
-    mode_string(st.st_mode, mode);
+    file_mode_string(st.st_mode, mode);
     printf("%s %3ld %8ld %s", mode, (long)st.st_nlink, (long)st.st_size, name);
     if (S_ISLNK(st.st_mode)) {
         char target[256];

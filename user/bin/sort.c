@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <quill/lines.h>
 
 static int opt_reverse, opt_numeric, opt_unique;
 
@@ -43,28 +44,12 @@ static int add_line(struct lines *l, const char *s, size_t len)
 static int read_lines(FILE *f, struct lines *l)
 {
     char *buf = NULL;
-    size_t cap = 0, len = 0;
-    int c, err = 0;
-    while (!err && (c = getc(f)) != EOF) {
-        if (len + 1 >= cap) {
-            char *bigger = realloc(buf, cap ? 2 * cap : 128);
-            if (!bigger) {
-                err = -1;
-                break;
-            }
-            buf = bigger, cap = cap ? 2 * cap : 128;
-        }
-        if (c == '\n') {
-            err = add_line(l, buf, len);
-            len = 0;
-        } else {
-            buf[len++] = (char)c;
-        }
-    }
-    if (!err && len > 0)
-        err = add_line(l, buf, len);
+    size_t cap = 0, len;
+    int r;
+    while ((r = line_read(f, &buf, &cap, &len)) > 0 && add_line(l, buf, len) == 0)
+        ;
     free(buf);
-    return err;
+    return r == 0 ? 0 : -1;
 }
 
 static int compare(const void *a, const void *b)

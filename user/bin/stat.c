@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <quill/filemode.h>
 
 static const char *type_name(mode_t m)
 {
@@ -27,15 +28,6 @@ static const char *type_name(mode_t m)
            : S_ISLNK(m) ? "symbolic link"
            : S_ISCHR(m) ? "character device"
                         : "unknown type";
-}
-
-static void mode_string(mode_t mode, char *s)
-{
-    const char *rwx = "rwxrwxrwx";
-    s[0] = S_ISDIR(mode) ? 'd' : S_ISLNK(mode) ? 'l' : S_ISCHR(mode) ? 'c' : '-';
-    for (int i = 0; i < 9; i++)
-        s[i + 1] = (mode & (0400 >> i)) ? rwx[i] : '-';
-    s[10] = '\0';
 }
 
 static void print_time(const char *what, const struct timespec *ts)
@@ -57,7 +49,7 @@ static int show(const char *path, int follow)
         return 1;
     }
     char mode[11];
-    mode_string(st.st_mode, mode);
+    file_mode_string(st.st_mode, mode);
     printf("  File: %s", path);
     if (S_ISLNK(st.st_mode)) {
         char target[256];

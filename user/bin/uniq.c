@@ -13,32 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <quill/lines.h>
 
 static int opt_count, opt_dups, opt_uniques;
 
 /* Read one line (without its newline) into *buf; 0 at end of input. */
-static int read_line(FILE *f, char **buf, size_t *cap)
-{
-    size_t len = 0;
-    int c;
-    while ((c = getc(f)) != EOF && c != '\n') {
-        if (len + 1 >= *cap) {
-            size_t ncap = *cap ? 2 * *cap : 128;
-            char *bigger = realloc(*buf, ncap);
-            if (!bigger)
-                return -1;
-            *buf = bigger, *cap = ncap;
-        }
-        (*buf)[len++] = (char)c;
-    }
-    if (c == EOF && len == 0)
-        return 0;
-    if (!*buf && !(*buf = malloc(*cap = 128)))
-        return -1;
-    (*buf)[len] = '\0';
-    return 1;
-}
-
 static void emit(const char *line, long count)
 {
     if ((opt_dups && count < 2) || (opt_uniques && count > 1))
@@ -75,7 +54,7 @@ int main(int argc, char *argv[])
     size_t prev_cap = 0, cap = 0;
     long count = 0;
     int r;
-    while ((r = read_line(f, &line, &cap)) > 0) {
+    while ((r = line_read(f, &line, &cap, NULL)) > 0) {
         if (count > 0 && !strcmp(line, prev)) {
             count++;
             continue;

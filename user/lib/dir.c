@@ -4,7 +4,7 @@
  * bytes long; readdir hands them out one at a time as picolibc-style
  * struct dirent, refilling the buffer when it runs dry.
  */
-#include "kabi.h" /* first: see kabi.h */
+#include <quill/kabi.h> /* the kernel's records, before libc's headers */
 
 #include <dirent.h>
 #include <errno.h>

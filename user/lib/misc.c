@@ -2,7 +2,7 @@
  * Odds and ends: getcwd, uname, and getentropy (which picolibc itself needs
  * and Quill cannot provide yet).
  */
-#include "kabi.h" /* first: see kabi.h */
+#include <quill/kabi.h> /* the kernel's records, before libc's headers */
 
 #include <errno.h>
 #include <limits.h>

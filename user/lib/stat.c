@@ -4,7 +4,7 @@
  * picolibc's struct stat, whose layout and field types are the C library's
  * business.
  */
-#include "kabi.h" /* first: see kabi.h */
+#include <quill/kabi.h> /* the kernel's records, before libc's headers */
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,7 +5,7 @@
  * clockid_t values differ (REALTIME 1, MONOTONIC 4), so we translate.
  * (time() and clock() are picolibc's, over gettimeofday and times.)
  */
-#include "kabi.h" /* first: see kabi.h */
+#include <quill/kabi.h> /* the kernel's records, before libc's headers */
 
 #include <errno.h>
 #include <sys/time.h>

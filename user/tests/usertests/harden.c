@@ -20,16 +20,7 @@
 #include "ut.h"
 
 #if QUILL
-/* The kernel's own records (raw calls); its S_IF and CLOCK names replace libc's. */
-#undef S_IFMT
-#undef S_IFDIR
-#undef S_IFCHR
-#undef S_IFREG
-#undef S_IFLNK
-#undef CLOCK_REALTIME
-#undef CLOCK_MONOTONIC
-#include "abi/stat.h"
-#include "abi/time.h"
+#include <quill/kabi.h> /* the kernel's own records, for the raw calls */
 #include <stdbool.h>
 #include <stddef.h>
 
