@@ -28,6 +28,13 @@ void panic_end(void) __attribute__((noreturn));
 /* Where console output goes: SBI during early boot, the UART after uart_init(). */
 void printf_set_output(void (*putc_sync)(int c));
 extern volatile int panicked;
+#else
+/* Host unit tests: stdio, and panic() is a message and abort()
+ * (tests/unit/shim/host_shim.c). */
+#include <stdio.h>
+#include <stdlib.h>
+void host_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+#define panic(...) host_panic(__VA_ARGS__)
 #endif
 
 #define ASSERT(e)                                                                                  \

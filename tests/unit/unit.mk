@@ -1,8 +1,12 @@
 # Host unit tests (Check framework).  Included by the root Makefile.
 #
 # Kernel sources that hold pure algorithms are compiled with the host gcc
-# against the shims in tests/unit/shim/ (first on the include path, so they
-# replace proc/cpu.h, sync/spinlock.h, lib/printf.h, ... ) and -DHOST_TEST.
+# and -DHOST_TEST against the kernel's own headers: types.h, lib/printf.h and
+# sync/spinlock.h have a HOST_TEST branch (host C library types, panic() as
+# abort(), a pthread-mutex spinlock).  Only what cannot be shared is a shim in
+# tests/unit/shim/ (first on the include path): proc/cpu.h (test threads as
+# harts), mm/layout.h (an arena as physical memory), lib/string.h (the host
+# C library, plus strlcpy).
 #
 #   make unit-test                  build into $(B)/unit/ and run every test
 #   make unit-test UNIT_SAN=        without the sanitizers
