@@ -149,6 +149,7 @@ static void avail_push_locked(struct vblk *vb, uint16_t head)
 static uint16_t vblk_build_chain_locked(struct vblk *vb, uint32_t type, uint64_t sector, void *data,
                                         uint32_t len)
 {
+    ASSERT_HELD(&vb->lock);
     uint16_t d[3];
     int n = data ? 3 : 2;
     desc_alloc_locked(vb, d, n);
@@ -169,6 +170,7 @@ static uint16_t vblk_build_chain_locked(struct vblk *vb, uint32_t type, uint64_t
 
 static void vblk_count_inflight_locked(struct vblk *vb, int delta)
 {
+    ASSERT_HELD(&vb->lock);
     struct blockdev_stats *st = &vb->bd.stats;
     st->inflight += delta;
     if (st->inflight > st->max_inflight)

@@ -15,12 +15,14 @@
  * heap into pieces: brk moves the top one). */
 static struct vma *heap_top_locked(struct mm *mm, uintptr_t oldtop)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     struct vma *v = oldtop > PAGE_SIZE ? vma_find_locked(mm, oldtop - 1) : NULL;
     return v && v->kind == VMA_HEAP && v->end == oldtop ? v : NULL;
 }
 
 static int heap_grow_locked(struct mm *mm, struct vma *heap, uintptr_t oldtop, uintptr_t top)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     if (vma_collides_locked(mm, oldtop, top, heap))
         return -ENOMEM;
     if (heap) {

@@ -54,6 +54,7 @@ static pte_t region_pte(const struct vma *v, paddr_t pa, bool write)
 /* The stack region, if page lies below it within the stack's limit. */
 static struct vma *stack_below_locked(struct mm *mm, uintptr_t page)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     struct list_head *e;
     if (page < USER_STACK_TOP - USER_STACK_MAX)
         return NULL;
@@ -82,6 +83,7 @@ static enum vm_fault_result file_fill(struct vma *v, uintptr_t page, void *frame
 static enum vm_fault_result map_new_locked(struct mm *mm, struct vma *v, pte_t *pte, uintptr_t page,
                                            bool write)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     bool read = false;
     void *frame = mm_alloc_user_frame(true);
     if (!frame)
@@ -108,6 +110,7 @@ static enum vm_fault_result map_new_locked(struct mm *mm, struct vma *v, pte_t *
 static enum vm_fault_result cow_break_locked(struct mm *mm, struct vma *v, pte_t *pte,
                                              uintptr_t page)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     paddr_t old = PTE_TO_PA(*pte);
     mm->st.minflt++;
     if (__atomic_load_n(&pa_to_page(old)->refcount, __ATOMIC_ACQUIRE) == 1) {

@@ -22,6 +22,8 @@
 static int share_pte_locked(struct mm *src, struct mm *dst, const struct vma *v, uintptr_t va,
                             pte_t *spte, pte_t *dpte)
 {
+    ASSERT_SLEEP_HELD(&src->lock);
+    ASSERT_SLEEP_HELD(&dst->lock);
     if (pte_is_swap(*spte)) {
         swap_slot_dup(PTE_SWAP_SLOT(*spte));
         dst->st.swapped++;
@@ -56,6 +58,8 @@ static int share_pte_locked(struct mm *src, struct mm *dst, const struct vma *v,
 /* Share every page of region v, one level-0 table (2 MiB) at a time. */
 static int share_region_locked(struct mm *src, struct mm *dst, const struct vma *v)
 {
+    ASSERT_SLEEP_HELD(&src->lock);
+    ASSERT_SLEEP_HELD(&dst->lock);
     const uintptr_t MB2 = 2UL << 20;
     for (uintptr_t chunk = ALIGN_DOWN(v->start, MB2); chunk < v->end; chunk += MB2) {
         pte_t *stab = pt_walk(src->root, chunk, false), *dtab = NULL;
@@ -78,6 +82,8 @@ static int share_region_locked(struct mm *src, struct mm *dst, const struct vma 
 
 static int fork_regions_locked(struct mm *src, struct mm *dst)
 {
+    ASSERT_SLEEP_HELD(&src->lock);
+    ASSERT_SLEEP_HELD(&dst->lock);
     struct list_head *e;
     list_for_each (e, &src->vmas) {
         struct vma *n = vma_dup(list_entry(e, struct vma, link));

@@ -21,6 +21,7 @@ static unsigned prot_bits(uint64_t prot)
 
 static void count_pages_locked(struct mm *mm, const struct vma *v, struct vmregion *r)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     for (uintptr_t va = v->start; va < v->end;) {
         pte_t *pte = pt_walk(mm->root, va, false);
         if (!pte) {

@@ -57,6 +57,7 @@ static int vma_split_locked(struct vma *v, uintptr_t addr)
 
 int mm_split_at_locked(struct mm *mm, uintptr_t start, uintptr_t end)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     struct vma *v = vma_find_locked(mm, start);
     int err = 0;
     if (v && v->start < start)
@@ -69,6 +70,7 @@ int mm_split_at_locked(struct mm *mm, uintptr_t start, uintptr_t end)
 /* Is every page of [start, end) inside some region? */
 static bool fully_mapped_locked(struct mm *mm, uintptr_t start, uintptr_t end)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     while (start < end) {
         struct vma *v = vma_find_locked(mm, start);
         if (!v)
@@ -80,6 +82,7 @@ static bool fully_mapped_locked(struct mm *mm, uintptr_t start, uintptr_t end)
 
 void mm_unmap_regions_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct list_head *dead)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     struct list_head *e, *next;
     for (e = mm->vmas.next; e != &mm->vmas; e = next) {
         next = e->next;
@@ -117,6 +120,7 @@ void mm_writeback_locked(struct mm *mm, struct vma *v, uintptr_t start, uintptr_
 /* The highest free page range of len bytes below MMAP_TOP, or 0. */
 static uintptr_t find_free_locked(struct mm *mm, size_t len)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     uintptr_t best = 0, lo = USER_BASE;
     struct list_head *e;
     list_for_each (e, &mm->vmas) {
@@ -159,6 +163,7 @@ static int mmap_file_check(struct vma *v, struct file *f, int prot, int flags, u
  * pending signal stops it (-EINTR). */
 static int populate_locked(struct mm *mm, struct vma *v)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     for (uintptr_t va = v->start; va < v->end; va += PAGE_SIZE) {
         if (sig_pending())
             return -EINTR;
@@ -262,6 +267,7 @@ static pte_t reprotect_pte(const struct vma *v, pte_t old)
 
 static void reprotect_region_locked(struct mm *mm, struct vma *v)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     for (uintptr_t va = v->start; va < v->end; va += PAGE_SIZE) {
         pte_t *pte = pt_walk(mm->root, va, false);
         if (!pte) {

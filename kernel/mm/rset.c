@@ -124,6 +124,7 @@ static int free_slot(struct mm_rset *rs)
 
 void mm_rset_mapped_locked(struct mm *mm, struct vma *v, uintptr_t va)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     struct mm_rset *rs = mm->rs;
     if (!rs || v->kind != VMA_ANON || (v->flags & VMA_SHARED))
         return;
@@ -142,6 +143,7 @@ void mm_rset_mapped_locked(struct mm *mm, struct vma *v, uintptr_t va)
 
 void mm_rset_unmapped_locked(struct mm *mm, uintptr_t va)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     struct mm_rset *rs = mm->rs;
     for (int i = 0; rs && i < rs->limit; i++)
         if (rs->va[i] == va)

@@ -117,6 +117,7 @@ void mm_flush_page(struct mm *mm, uintptr_t va)
 /* Drop what one user PTE holds (a frame or a swap slot) and clear it. */
 static void unmap_pte_locked(struct mm *mm, uintptr_t va, pte_t *pte)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     if (pte_is_swap(*pte)) {
         swap_slot_put(PTE_SWAP_SLOT(*pte));
         *pte = 0;

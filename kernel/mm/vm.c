@@ -293,6 +293,7 @@ uintptr_t kstack_alloc(void)
  * first word, the first frame also holding slot + 1 in its second). */
 static void kstack_unmap_cached_locked(uintptr_t top, void **frames)
 {
+    ASSERT_HELD(&kpt_lock);
     uintptr_t lo = top - KSTACK_SIZE;
     for (uintptr_t va = lo; va < top; va += PAGE_SIZE) {
         pte_t *pte = pt_walk(kpt, va, false);

@@ -23,6 +23,7 @@ void vma_init(void)
 
 struct vma *vma_find_locked(struct mm *mm, uintptr_t addr)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     struct list_head *e;
     list_for_each (e, &mm->vmas) {
         struct vma *v = list_entry(e, struct vma, link);
@@ -36,6 +37,7 @@ struct vma *vma_find_locked(struct mm *mm, uintptr_t addr)
 
 bool vma_collides_locked(struct mm *mm, uintptr_t start, uintptr_t end, const struct vma *skip)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     struct list_head *e;
     list_for_each (e, &mm->vmas) {
         struct vma *v = list_entry(e, struct vma, link);
@@ -73,6 +75,7 @@ static void vma_insert(struct mm *mm, struct vma *v)
 /* Is [start, end) free of regions? */
 static bool range_free_locked(struct mm *mm, uintptr_t start, uintptr_t end)
 {
+    ASSERT_SLEEP_HELD(&mm->lock);
     struct list_head *e;
     list_for_each (e, &mm->vmas) {
         struct vma *o = list_entry(e, struct vma, link);

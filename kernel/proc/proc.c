@@ -54,6 +54,7 @@ struct trapframe *proc_trapframe(struct proc *p)
 
 static bool pid_in_use_locked(int pid)
 {
+    ASSERT_HELD(&proc_lock);
     struct list_head *e;
     list_for_each (e, &all_procs)
         if (list_entry(e, struct proc, all)->pid == pid)

@@ -106,6 +106,7 @@ static struct runq *check_queueable(struct runq *rq, struct thread *t, const cha
 
 void runq_enqueue_locked(struct runq *rq, struct thread *t, enum runq_why why)
 {
+    ASSERT_HELD(&rq->lock);
     struct runq *from = check_queueable(rq, t, "runq_enqueue_locked");
     switch (why) {
     case RQ_YIELDED:
@@ -122,6 +123,7 @@ void runq_enqueue_locked(struct runq *rq, struct thread *t, enum runq_why why)
 
 void runq_wake_locked(struct runq *rq, struct thread *t, uint64_t slept)
 {
+    ASSERT_HELD(&rq->lock);
     struct runq *from = check_queueable(rq, t, "runq_wake_locked");
     active->wake(rq, t, slept, from);
 }
@@ -162,9 +164,9 @@ void runq_unlock_all(void)
 /* Move every thread queued on rq from the old policy's state to `fresh`. */
 static void move_queue_locked(struct runq *rq, const struct sched_ops *old, void *fresh)
 {
+    ASSERT_HELD(&rq->lock);
     struct list_head moved = LIST_HEAD_INIT(moved);
     struct thread *t;
-    ASSERT_HELD(&rq->lock);
     while ((t = old->pick_next(rq)) != NULL)
         list_push_back(&moved, &t->rq_link);
     rq->nr_queued = 0;

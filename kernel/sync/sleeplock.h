@@ -51,4 +51,12 @@ bool sleeplock_try_acquire(struct sleeplock *sl);   /* never sleeps */
 void sleeplock_release(struct sleeplock *sl);
 bool sleeplock_is_held(struct sleeplock *sl); /* by the calling thread */
 
+/* Panics unless the calling thread holds sl: the first line of a *_locked
+ * function whose lock is a sleep lock. */
+#define ASSERT_SLEEP_HELD(sl)                                                                      \
+    do {                                                                                           \
+        if (!sleeplock_is_held(sl))                                                                \
+            panic("%s: sleep lock '%s' not held", __func__, (sl)->name);                           \
+    } while (0)
+
 #endif

@@ -49,9 +49,9 @@ void waitq_sleep(struct waitq *wq, struct spinlock *lk)
 
 static int wake_locked(struct waitq *wq, bool all)
 {
+    ASSERT_HELD(&wq->lock);
     struct list_head *e, *tmp;
     int n = 0;
-    ASSERT_HELD(&wq->lock);
     list_for_each_safe (e, tmp, &wq->sleepers) {
         struct thread *t = list_entry(e, struct thread, wq_link);
         list_remove(e);
