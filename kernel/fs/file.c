@@ -47,8 +47,8 @@ static struct file *file_alloc(void)
 }
 
 /* Find or create the inode for open(); returns it referenced and locked. */
-static int open_inode(struct inode *cwd, const char *path, int flags, unsigned mode,
-                      struct inode **out)
+static int open_and_lock_inode(struct inode *cwd, const char *path, int flags, unsigned mode,
+                               struct inode **out)
 {
     int err;
     if (flags & O_CREAT) {
@@ -88,7 +88,7 @@ int file_open(struct inode *cwd, const char *path, int flags, unsigned mode, str
         return -ENOMEM;
     struct fs *fs = path_fs(cwd, path);
     fs_op_begin(fs);
-    int err = open_inode(cwd, path, flags, mode, &ip);
+    int err = open_and_lock_inode(cwd, path, flags, mode, &ip);
     if (err)
         goto out_free;
     if ((err = open_check(ip, flags)) != 0) {

@@ -58,13 +58,13 @@ struct create_args {
     bool may_exist, follow;
 };
 
-static int create_at(struct inode *cwd, const char *path, const struct create_args *a, int depth,
-                     struct inode **out);
+static int create_and_lock_at(struct inode *cwd, const char *path, const struct create_args *a,
+                              int depth, struct inode **out);
 
 /* The existing entry `link` (a symlink, locked; its reference is consumed)
  * was met by create: create or open what it points at, relative to dp. */
-static int create_through_link(struct inode *dp, struct inode *link, const struct create_args *a,
-                               int depth, struct inode **out)
+static int create_and_lock_through_link(struct inode *dp, struct inode *link,
+                                        const struct create_args *a, int depth, struct inode **out)
 {
     char *target = depth < SYMLINK_MAX_DEPTH ? kmalloc(PATH_MAX + 1) : NULL;
     ssize_t n = depth >= SYMLINK_MAX_DEPTH ? -ELOOP : !target ? -ENOMEM : 0;
@@ -75,14 +75,14 @@ static int create_through_link(struct inode *dp, struct inode *link, const struc
         n = -ENOENT; /* an empty target names nothing */
     if (n > 0) {
         target[n] = '\0';
-        n = create_at(dp, target, a, depth + 1, out);
+        n = create_and_lock_at(dp, target, a, depth + 1, out);
     }
     kfree(target);
     return (int)n;
 }
 
-static int create_at(struct inode *cwd, const char *path, const struct create_args *a, int depth,
-                     struct inode **out)
+static int create_and_lock_at(struct inode *cwd, const char *path, const struct create_args *a,
+                              int depth, struct inode **out)
 {
     char name[QFS_NAME_MAX + 1];
     struct inode *dp, *ip;
@@ -104,7 +104,7 @@ static int create_at(struct inode *cwd, const char *path, const struct create_ar
         if ((err = inode_lock(ip)) != 0) {
             inode_put(ip);
         } else if (a->may_exist && ip->d.type == QFS_T_SYMLINK) {
-            err = a->follow ? create_through_link(dp, ip, a, depth, out) : -ELOOP;
+            err = a->follow ? create_and_lock_through_link(dp, ip, a, depth, out) : -ELOOP;
             if (!a->follow)
                 inode_unlock_put(ip);
         } else if (a->may_exist && ip->d.type == QFS_T_FILE) {
@@ -127,7 +127,7 @@ int fs_create_and_lock(struct inode *cwd, const char *path, uint16_t type, uint1
                        struct inode **out)
 {
     struct create_args a = {type, mode, major, minor, may_exist, follow};
-    return create_at(cwd, path, &a, 0, out);
+    return create_and_lock_at(cwd, path, &a, 0, out);
 }
 
 int fs_mkdir(struct inode *cwd, const char *path, unsigned mode)

@@ -251,7 +251,7 @@ static struct thread *pick_with(struct runq *rq, struct thread *pulled)
 }
 
 /* Returns a thread with rq's lock held, or NULL (no lock) if there is none. */
-static struct thread *find_work(struct runq *rq)
+static struct thread *find_work_and_lock(struct runq *rq)
 {
     struct thread *pulled = runq_balance(rq);
     spin_lock(&rq->lock);
@@ -282,7 +282,7 @@ void sched_loop(void)
     c->stack_lo = c->sched_stack_lo;
     for (;;) {
         arch_intr_on(); /* take pending interrupts between threads */
-        struct thread *t = find_work(rq);
+        struct thread *t = find_work_and_lock(rq);
         if (!t) {
             if (last_id)
                 trace_switch(c->id, last_id, last_reason, 0);

@@ -30,7 +30,7 @@ const char *lock_rank_name(enum lock_rank rank)
     return rank < LOCK_RANK_COUNT ? ranks[rank].name : "(bad rank)";
 }
 
-bool lock_rank_allows(enum lock_rank held, enum lock_rank want)
+bool lock_rank_nests(enum lock_rank rank)
 {
-    return held < want || (held == want && (ranks[want].flags & LOCK_NEST));
+    return rank < LOCK_RANK_COUNT && (ranks[rank].flags & LOCK_NEST);
 }

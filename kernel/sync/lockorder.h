@@ -95,7 +95,14 @@ enum lock_rank {
 enum lock_rank lock_rank_of(const char *name);
 /* Its name in the table. */
 const char *lock_rank_name(enum lock_rank rank);
-/* May a lock of rank `want` be taken while one of rank `held` is held? */
-bool lock_rank_allows(enum lock_rank held, enum lock_rank want);
+/* Whether locks of this rank's class may be held several at once. */
+bool lock_rank_nests(enum lock_rank rank);
+
+/* May a lock of rank `want` be taken while one of rank `held` is held?  The
+ * test on every acquisition: one compare unless the two ranks are equal. */
+static inline bool lock_rank_allows(enum lock_rank held, enum lock_rank want)
+{
+    return held < want || (held == want && lock_rank_nests(want));
+}
 
 #endif
