@@ -1,7 +1,7 @@
 /*
  * Per-hart state.  Each hart's tp register points at its struct cpu for as
- * long as it runs in the kernel; only that hart writes the fields below
- * (except `started`, set once by the hart and read by the boot hart).
+ * long as it runs in the kernel; the key above struct cpu says who writes
+ * each field.
  */
 #ifndef PROC_CPU_H
 #define PROC_CPU_H
@@ -16,35 +16,41 @@
 struct thread;
 struct spinlock;
 
+/*
+ * Fields: (b) set at boot before the hart runs kernel code, then read-only;
+ * (h) used only by this hart, with interrupts off where an interrupt handler
+ * also uses it; (a) atomic, written by other harts too; (r) written by this
+ * hart, read by others for reports (kmon, ticks) where a stale value is fine.
+ */
 struct cpu {
     /* Read by assembly: offsets in arch/riscv/asm-offsets.h. */
-    uintptr_t stack_lo; /* lowest address of the stack this hart runs on */
-    uintptr_t emerg_sp; /* top of the emergency stack for overflow traps */
-    uint64_t boot_satp; /* secondary harts: page table to load at entry */
-    uintptr_t boot_sp;  /* secondary harts: initial (scheduler) stack */
+    uintptr_t stack_lo; /* (h) lowest address of the stack this hart runs on */
+    uintptr_t emerg_sp; /* (b) top of the emergency stack for overflow traps */
+    uint64_t boot_satp; /* (b) secondary harts: page table to load at entry */
+    uintptr_t boot_sp;  /* (b) secondary harts: initial (scheduler) stack */
 
-    int id;               /* index in cpus[], 0 .. ncpu-1 */
-    unsigned long hartid; /* SBI/device-tree hart id */
-    volatile bool started;
-    bool has_sstc; /* stimecmp usable (Sstc) */
-    int plic_ctx;  /* PLIC context of this hart's S-mode (device tree), -1: none */
+    int id;                /* (b) index in cpus[], 0 .. ncpu-1 */
+    unsigned long hartid;  /* (b) SBI/device-tree hart id */
+    volatile bool started; /* (a) set once by the hart, read by the boot hart */
+    bool has_sstc;         /* (b) stimecmp usable (Sstc) */
+    int plic_ctx;          /* (b) PLIC context of this hart's S-mode (device tree), -1: none */
 
-    struct thread *thread;    /* running thread, NULL in the scheduler loop */
-    struct context sched_ctx; /* swtch() here to enter the scheduler loop */
-    uintptr_t sched_stack_lo; /* bounds of the scheduler loop's stack */
-    bool need_resched;        /* set by tick/wake: yield at the next chance */
+    struct thread *thread;    /* (r) running thread, NULL in the scheduler loop */
+    struct context sched_ctx; /* (h) swtch() here to enter the scheduler loop */
+    uintptr_t sched_stack_lo; /* (b) bounds of the scheduler loop's stack */
+    bool need_resched;        /* (h) set by tick/wake: yield at the next chance */
 
-    int noff;    /* depth of intr_push() nesting */
-    bool intena; /* were interrupts on before the first intr_push()? */
-    int nheld;   /* spinlocks held, most recent last */
-    struct spinlock *held[NHELD_MAX];
+    int noff;                         /* (h) depth of intr_push() nesting */
+    bool intena;                      /* (h) were interrupts on before the first intr_push()? */
+    int nheld;                        /* (h) spinlocks held, most recent last (lock order) */
+    struct spinlock *held[NHELD_MAX]; /* (h) */
 
-    volatile uint32_t ipi_pending; /* IPI_* reasons, set by other harts */
-    uint64_t ticks;                /* timer interrupts taken on this hart */
-    uint64_t idle_ticks;
+    volatile uint32_t ipi_pending; /* (a) IPI_* reasons, set by other harts */
+    uint64_t ticks;                /* (r) timer interrupts taken on this hart */
+    uint64_t idle_ticks;           /* (r) */
 
-    volatile bool probing; /* a probe of an optional instruction is running */
-    volatile bool probe_trapped;
+    volatile bool probing;       /* (h) a probe of an optional instruction is running */
+    volatile bool probe_trapped; /* (h) */
 };
 
 extern struct cpu cpus[NCPU_MAX];
