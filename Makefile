@@ -51,7 +51,7 @@ KSRCS := $(shell find kernel -name '*.c' | sort)
 KASMS := $(shell find kernel -name '*.S' | sort)
 KOBJS := $(KSRCS:%.c=$(B)/%.o) $(KASMS:%.S=$(B)/%.o)
 
-.PHONY: FORCE all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench bench-kernel plot fuzz format format-check clean help deps
+.PHONY: FORCE update-fs all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench bench-kernel plot fuzz format format-check clean help deps
 
 all: kernel $(B)/fs.img $(B)/mkfs/fsck
 kernel: $(B)/kernel.elf
@@ -148,6 +148,11 @@ test: deps
 	$(MAKE) kernel $(B)/fs.img $(B)/mkfs/fsck unit-test format-check
 	$(PYTHON) -m pytest -v tests
 
+# make update-fs [FROM=image]: build/fs.img gets the new /bin and rootfs/ and
+# keeps every other file of FROM (default: build/fs.img itself).
+update-fs: $(MKFS_B)/mkfs $(MKFS_B)/fsck $(UPROGS)
+	@sh scripts/update-fs.sh $(if $(FROM),$(FROM),$(B)/fs.img) $(B)/fs.img $(B)
+
 # make grade: every test, scored; make grade LAB=name: one lab (tests/labs.txt).
 grade: deps
 	$(MAKE) kernel $(B)/fs.img $(B)/mkfs/fsck
@@ -225,6 +230,7 @@ help:
 	@echo '  make kernel        build/kernel.elf only'
 	@echo '  make uprogs        the user programs (user/bin, user/tests), staged in build/root/bin'
 	@echo '  make build/fs.img  the root disk image (an image Quill wrote to is kept as fs.img.prev)'
+	@echo '  make update-fs [FROM=img]  new /bin and rootfs/ in build/fs.img, keeping the other files'
 	@echo '  make qemu          build and boot under QEMU (Ctrl-A X quits)'
 	@echo '  make qemu-gdb      boot with every hart stopped, waiting for GDB on port $(GDBPORT)'
 	@echo '  make gdb           attach gdb-multiarch to make qemu-gdb (.gdbinit: qps, qpt, uprog)'

@@ -21,4 +21,5 @@ changed=$(for f in $why; do basename "$f"; done | head -5 | tr '\n' ' ')
 echo "*** $img is rebuilt from rootfs/ and the programs, because these changed: ${changed:-?}"
 echo "*** The old image held what Quill wrote to it (your files): it is kept as $img.prev"
 echo "***   boot it with: make qemu FS_IMG=$img.prev    look inside: build/mkfs/fsck -v $img.prev"
+echo "***   your files into the new image (with the new /bin): make update-fs FROM=$img.prev"
 echo "***   files that every new image should have belong under rootfs/"

@@ -425,6 +425,88 @@ def test_ctrl_u(qemu, tmp_path):
     assert "bad" not in [ln.strip() for ln in sh.vm.log.split("\n")]
 
 
+# ---- the shell's line editor, history and completion (user/bin/sh/lineedit.c) ----
+#
+# Keys are typed as a terminal sends them: arrows ESC [ A/B/C/D, Home ESC [ H,
+# End ESC [ F, Delete ESC [ 3 ~.  QEMU's console takes Ctrl-A as its own
+# escape key: Ctrl-A Ctrl-A sends one Ctrl-A to Quill.
+
+LEFT, RIGHT, UP, DOWN = "\x1b[D", "\x1b[C", "\x1b[A", "\x1b[B"
+HOME, END, DELETE = "\x1b[H", "\x1b[F", "\x1b[3~"
+CTRL_A = "\x01\x01"
+
+
+def typed(sh, keys, want):
+    """Type keys and Enter; the command's output must be the line `want`."""
+    sh.vm.send(keys + "\r")
+    sh.vm.expect(r"\r\n" + re.escape(want) + r"\r\n", timeout=CMD_TIMEOUT)
+    sh.vm.expect(PROMPT, timeout=CMD_TIMEOUT)
+    assert "not found" not in sh.vm.before(), f"{keys!r} ran something else"
+
+
+def test_line_editing_keys(qemu, tmp_path):
+    """Left/right and insertion in the middle, backspace and Delete in the middle,
+    Home/End and Ctrl-A/E, Ctrl-U (to the start) and Ctrl-K (to the end)."""
+    sh = boot_shell(qemu, tmp_path)
+    typed(sh, "eho wrld" + LEFT * 3 + "o" + HOME + RIGHT + "c", "world")
+    typed(sh, "echo abXcd" + LEFT * 2 + "\x7f", "abcd")
+    typed(sh, "echo axb" + LEFT * 2 + DELETE, "ab")
+    typed(sh, "cho mid" + CTRL_A + "e" + "\x05" + "dle", "middle")
+    typed(sh, "echo fi" + HOME + END + "ne", "fine")
+    typed(sh, "XXXecho kept" + HOME + RIGHT * 3 + "\x15", "kept")
+    typed(sh, "echo cut here" + LEFT * 5 + "\x0b", "cut")
+    typed(sh, "echo two words" + "\x17" + "one", "two one")
+    assert sh.lines("echo ok") == ["ok"]
+
+
+def test_history_keys(qemu, tmp_path):
+    """Up recalls earlier lines, Down comes back (to the line being typed), a
+    recalled line can be edited; `history` lists what was typed."""
+    sh = boot_shell(qemu, tmp_path)
+    assert sh.lines("echo first") == ["first"]
+    assert sh.lines("echo second") == ["second"]
+    typed(sh, UP + UP, "first")                      # first, second, first
+    typed(sh, UP + UP + DOWN, "first")
+    typed(sh, UP + " again", "first again")
+    typed(sh, "echo typed" + UP + UP + DOWN + DOWN, "typed")
+    typed(sh, DOWN + "echo nothing newer", "nothing newer")
+    hist = [ln.split(None, 1)[1] for ln in sh.lines("history")]
+    assert hist == ["echo first", "echo second", "echo first", "echo first again",
+                    "echo typed", "echo nothing newer", "history"], hist
+
+
+def test_tab_completion(qemu, tmp_path):
+    """Tab completes a command from /bin and a path (a directory gets '/'); when
+    several names match it inserts what they share and lists them."""
+    sh = boot_shell(qemu, tmp_path)
+    sh.run("mkdir /tmp; mkdir /tmp/dd; echo x > /tmp/dd/alpha.txt")
+    sh.run("echo 1 > /tmp/dd/beta1; echo 2 > /tmp/dd/beta2")
+    typed(sh, "ech\thi", "hi")                        # echo + space
+    typed(sh, "cat /tmp/dd/al\t", "x")
+    typed(sh, "ls /tm\tdd/al\t", "/tmp/dd/alpha.txt")
+    sh.vm.send("cat /tmp/dd/b\t")                     # -> beta, no more in common
+    sh.vm.expect(r"cat /tmp/dd/beta", timeout=CMD_TIMEOUT)
+    sh.vm.send("\t")
+    sh.vm.expect(r"beta1  beta2", timeout=CMD_TIMEOUT)
+    sh.vm.expect(re.escape("$ cat /tmp/dd/beta"), timeout=CMD_TIMEOUT)  # line drawn again
+    typed(sh, "2", "2")
+    assert sh.lines("echo ok") == ["ok"]
+
+
+def test_env_for_one_command(qemu, tmp_path):
+    """NAME=value before a command sets it for that command only; export and
+    unset change the shell's own environment."""
+    sh = boot_shell(qemu, tmp_path)
+    assert sh.lines("FOO=bar env | grep FOO") == ["FOO=bar"]
+    assert sh.lines("echo [$FOO]") == ["[]"]
+    assert sh.lines("A=1 B=2 sh -c 'echo $A$B'") == ["12"]
+    assert sh.lines("export FOO=kept; sh -c 'echo $FOO'") == ["kept"]
+    assert sh.lines("FOO=temp cd /; echo $FOO") == ["kept"], "a builtin's NAME=value stays"
+    assert "export FOO=kept" in sh.lines("export")
+    assert sh.lines("FOO=other; echo $FOO") == ["other"]
+    assert sh.lines("unset FOO; echo [$FOO]") == ["[]"]
+
+
 # ---- power ------------------------------------------------------------------------
 
 def test_poweroff_command(qemu, tmp_path):

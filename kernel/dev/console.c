@@ -15,6 +15,8 @@
  *
  * Signals (ISIG): ^C SIGINT, ^\ SIGQUIT, ^Z SIGTSTP to the foreground
  * process group, echoed as ^C, ^\, ^Z; the line being edited is dropped.
+ * ^P prints the process list (proc_dump) whenever ISIG is on, in raw mode
+ * too (the shell edits its command line in raw mode).
  *
  * Job control: the console belongs to the first session that sets its
  * foreground group (tcsetpgrp); a process of that session outside the
@@ -207,7 +209,7 @@ void console_input(int c)
         sig = isig_char_locked(c);
         pgrp = fg_pgrp;
         esc_state = 0;
-    } else if ((tio.c_lflag & ICANON) && c == CTRL('P')) {
+    } else if ((tio.c_lflag & ISIG) && c == CTRL('P')) {
         dump = true; /* the process list (proc_dump), printed outside the lock */
     } else if (tio.c_lflag & ICANON) {
         canonical_char_locked(c);

@@ -61,13 +61,16 @@ void exec_cmd(const struct cmd *c)
         fflush(NULL);
         _exit(status);
     }
-    execvp(argv[0], argv);
+    /* NAME=value words before the command: in its environment only (this
+     * is the child's copy of the shell's). */
+    int skip = apply_assignments(argc, argv);
+    execvp(argv[skip], argv + skip);
     /* Only reached if exec failed. */
     if (errno == ENOENT) {
-        fprintf(stderr, "sh: %s: not found\n", argv[0]);
+        fprintf(stderr, "sh: %s: not found\n", argv[skip]);
         _exit(127);
     }
-    fprintf(stderr, "sh: %s: %s\n", argv[0], strerror(errno));
+    fprintf(stderr, "sh: %s: %s\n", argv[skip], strerror(errno));
     _exit(126);
 }
 

@@ -53,9 +53,8 @@ static int run_input(int fd)
     char line[MAXLINE];
     for (;;) {
         job_notify();
-        if (interactive)
-            prompt();
-        if (read_line(fd, line, sizeof line) < 0)
+        int n = interactive ? edit_line(line, sizeof line) : read_line(fd, line, sizeof line);
+        if (n < 0)
             break;
         run_line(line);
     }

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAXLINE 1024 /* bytes in one input line */
 #define MAXTOK 256   /* tokens in one line */
 #define MAXARGS 64   /* words in one command */
@@ -78,6 +79,23 @@ void lineedit_init(void); /* interactive: catch SIGINT to drop the line */
 void prompt(void);
 /* One line from fd without its newline: length, or -1 at end of input. */
 int read_line(int fd, char *buf, int size);
+/* The same from the terminal, with the prompt, line editing and history. */
+int edit_line(char *buf, int size);
+
+/* ---- history.c ---- */
+void history_add(const char *line);
+const char *history_get(int back); /* 1: the last line kept; NULL past the oldest */
+void history_list(void);           /* the `history` builtin */
+
+/* ---- complete.c ---- */
+#define COMPLETE_MAX 128
+struct completion {
+    int n;                       /* matches found (at most COMPLETE_MAX) */
+    int prefix_len;              /* bytes of the name already typed before the cursor */
+    char name[COMPLETE_MAX][64]; /* each match's whole name; a directory ends in '/' */
+};
+/* The completions of the word that ends at line[cursor]. */
+void complete_at(const char *line, int cursor, struct completion *c);
 
 /* ---- parse.c ---- */
 extern struct pipeline pipes[MAXPIPES];
@@ -122,7 +140,12 @@ int shell_status(int wstatus);         /* exit code, or 128+N for signal N */
 void report_signal_death(int wstatus); /* "Segmentation fault" etc. for a foreground job */
 
 /* ---- builtins.c ---- */
-/* Run argv as a builtin if it is one: true, with its status in *status. */
+/* Run argv as a builtin if it is one (after any NAME=value words, which
+ * then hold for the builtin only; alone they are set for good): true, with
+ * its status in *status. */
 bool run_builtin(int argc, char **argv, int *status);
+bool is_assignment(const char *word); /* NAME=value */
+/* setenv the leading NAME=value words of argv; how many there were. */
+int apply_assignments(int argc, char **argv);
 
 #endif
