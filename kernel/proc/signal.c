@@ -279,6 +279,7 @@ static void sig_stop_self(struct proc *p, int sig)
 }
 
 /* Build the handler frame on the user stack and point the registers at the handler. */
+/* LAB signals BEGIN */
 static int sig_setup_frame(struct proc *p, struct trapframe *tf, const struct ksiginfo *info,
                            const struct ksigaction *act, uint64_t oldmask)
 {
@@ -303,6 +304,16 @@ static int sig_setup_frame(struct proc *p, struct trapframe *tf, const struct ks
     tf->sepc = act->handler;
     return 0;
 }
+/* LAB signals SKELETON
+static int sig_setup_frame(struct proc *p, struct trapframe *tf, const struct ksiginfo *info,
+                           const struct ksigaction *act, uint64_t oldmask)
+{
+    // Your code here (docs/labs/signals.md): save what the interrupted code
+    // needs (a struct sigframe) on the user stack below its sp, and point the
+    // registers at the handler.  Until then a handled signal kills.
+    return -EFAULT;
+}
+   LAB signals END */
 
 static bool is_restart_code(long r)
 {
@@ -504,6 +515,7 @@ int sig_pause(void)
     return -ERESTARTNOHAND;
 }
 
+/* LAB signals BEGIN */
 long sig_return(struct trapframe *tf)
 {
     struct proc *p = proc_current();
@@ -525,3 +537,13 @@ long sig_return(struct trapframe *tf)
     spin_unlock(&p->sig.lock);
     return (long)tf->x[10];
 }
+/* LAB signals SKELETON
+long sig_return(struct trapframe *tf)
+{
+    // Your code here (docs/labs/signals.md): read the frame back from sp,
+    // check it, and put the interrupted state and the signal mask back.
+    struct proc *p = proc_current();
+    printf("pid %d (%s): sigreturn is not written: killed\n", p->pid, p->name);
+    proc_exit(W_EXITCODE(0, SIGSEGV));
+}
+   LAB signals END */
