@@ -51,5 +51,9 @@ def test_stride_abc_in_quill(qemu, tmp_path):
         f"the switch trace shows {''.join(order[:16])}..., stride runs A B C C C A C C")
     cpu = {k: rows[k][0][1] for k in "ABC"}
     total = sum(cpu.values())
+    # CPU time is sampled by the tick, and a loaded host starves the emulated
+    # hart now and then: within 3 ticks or 5% of the run, whichever is more
+    # (the host test and the self-test check the exact arithmetic).
+    slack = max(3, 0.05 * total)
     for k, share in (("A", 2 / 8), ("B", 1 / 8), ("C", 5 / 8)):
-        assert abs(cpu[k] - share * total) <= 3, f"CPU ticks {cpu} are not shared 2:1:5"
+        assert abs(cpu[k] - share * total) <= slack, f"CPU ticks {cpu} are not shared 2:1:5"
