@@ -160,7 +160,7 @@ static void check_log(struct fsck *f, bool replay)
     const struct qfs_super *sb = &f->im.sb;
     struct qfs_log_header h;
     uint8_t buf[QFS_BLOCK_SIZE];
-    uint32_t sum = QFS_CHECKSUM_INIT;
+    uint32_t sum;
     int r;
 
     memset(&h, 0, sizeof(h));
@@ -182,7 +182,7 @@ static void check_log(struct fsck *f, bool replay)
     for (uint32_t i = 0; i < h.n; i++) {
         if (img_read(&f->im, sb->log_start + 1 + i, buf) < 0)
             memset(buf, 0, sizeof(buf));
-        sum = qfs_checksum(sum, buf, QFS_BLOCK_SIZE);
+        sum = qfs_log_checksum_block(sum, buf);
     }
     if (sum != h.checksum) {
         f->log_state = "torn commit (ignored)";

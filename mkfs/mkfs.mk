@@ -20,15 +20,21 @@ MKFS_B := $(B)/mkfs
 MKFS_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ikernel -DQFS_HOST -MMD -MP
 MKFS_SRCS := mkfs/mkfs.c mkfs/mkfs_lib.c mkfs/common.c
 FSCK_SRCS := mkfs/fsck.c mkfs/fsck_lib.c mkfs/fsck_dir.c mkfs/common.c
+# Shared with the kernel: the journal's checksum.
+SHARED_SRCS := kernel/fs/crc32c.c
 
 $(MKFS_B)/%.host.o: mkfs/%.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(MKFS_CFLAGS) -c $< -o $@
 
-$(MKFS_B)/mkfs: $(MKFS_SRCS:mkfs/%.c=$(MKFS_B)/%.host.o)
+$(MKFS_B)/%.host.o: kernel/fs/%.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(MKFS_CFLAGS) -c $< -o $@
+
+$(MKFS_B)/mkfs: $(MKFS_SRCS:mkfs/%.c=$(MKFS_B)/%.host.o) $(SHARED_SRCS:kernel/fs/%.c=$(MKFS_B)/%.host.o)
 	$(HOSTCC) $(MKFS_CFLAGS) -o $@ $^
 
-$(MKFS_B)/fsck: $(FSCK_SRCS:mkfs/%.c=$(MKFS_B)/%.host.o)
+$(MKFS_B)/fsck: $(FSCK_SRCS:mkfs/%.c=$(MKFS_B)/%.host.o) $(SHARED_SRCS:kernel/fs/%.c=$(MKFS_B)/%.host.o)
 	$(HOSTCC) $(MKFS_CFLAGS) -o $@ $^
 
 # fsck checks every new image; a bad one is removed.  An old image that
@@ -46,7 +52,7 @@ FSUNIT_CFLAGS = -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer 
 	-Ikernel -Imkfs -DQFS_HOST $(shell pkg-config --cflags check) -MMD -MP
 FSUNIT_LIBS = $(shell pkg-config --libs check)
 FSUNIT_SRCS := tests/fsunit/fsunit.c tests/fsunit/test_mkfs.c tests/fsunit/test_fsck.c \
-	mkfs/mkfs_lib.c mkfs/fsck_lib.c mkfs/fsck_dir.c mkfs/common.c
+	mkfs/mkfs_lib.c mkfs/fsck_lib.c mkfs/fsck_dir.c mkfs/common.c $(SHARED_SRCS)
 
 $(FSUNIT_B)/%.host.o: %.c
 	@mkdir -p $(dir $@)

@@ -13,6 +13,7 @@
 #define O_TRUNC 0x0200
 #define O_APPEND 0x0400
 #define O_EXCL 0x0800
+#define O_SYNC 0x2000 /* a write returns once it is committed */
 #define O_NONBLOCK 0x4000
 #define O_CLOEXEC 0x40000
 #define O_NOFOLLOW 0x100000

@@ -95,7 +95,8 @@ static struct buf *bget(struct blockdev *dev, uint32_t blockno)
             b->dev = dev;
             b->blockno = blockno;
             b->refcnt = 1;
-            b->valid = false; /* refcnt was 0: nobody holds its sleep lock */
+            b->valid = false;    /* refcnt was 0: nobody holds its sleep lock */
+            b->log_owner = NULL; /* refcnt was 0: no transaction holds it */
             list_push_front(bucket, &b->hash_link);
             misses++;
             spin_unlock(&bcache_lock);
@@ -168,5 +169,28 @@ void bcache_stats(size_t *n, size_t *h, size_t *m)
 {
     spin_lock(&bcache_lock);
     *n = nbuf, *h = hits, *m = misses;
+    spin_unlock(&bcache_lock);
+}
+
+size_t bcache_nbufs(void)
+{
+    return nbuf;
+}
+
+void bcache_forget(struct blockdev *dev, uint32_t first, uint32_t count)
+{
+    spin_lock(&bcache_lock);
+    for (int i = 0; i < NHASH; i++) {
+        struct list_head *e, *next;
+        for (e = hash[i].next; e != &hash[i]; e = next) {
+            next = e->next;
+            struct buf *b = list_entry(e, struct buf, hash_link);
+            if (b->dev == dev && b->blockno - first < count && b->refcnt == 0) {
+                list_remove(&b->hash_link); /* unreferenced: nobody holds its lock */
+                list_init(&b->hash_link);
+                b->dev = NULL;
+            }
+        }
+    }
     spin_unlock(&bcache_lock);
 }

@@ -30,6 +30,10 @@ struct buf {
     struct sleeplock lock;
     bool valid;    /* (lock) data holds the block's contents */
     uint8_t *data; /* QFS_BLOCK_SIZE bytes, one page */
+    /* (the owning log's lock) the journal and the transaction that last logged
+     * this buffer: log.c's test for "already in the running transaction". */
+    const void *log_owner;
+    uint64_t log_tid;
 };
 
 /* Size the cache from RAM (at least 64 buffers). */
@@ -48,5 +52,10 @@ void bcache_release(struct buf *b);
 void bcache_pin(struct buf *b);
 void bcache_unpin(struct buf *b);
 void bcache_stats(size_t *nbufs, size_t *hits, size_t *misses);
+size_t bcache_nbufs(void);
+/* Forget the cached contents of blocks [first, first + count) of dev that
+ * nobody holds, so the next bcache_read reads the disk (the journal writes
+ * its own area without the cache). */
+void bcache_forget(struct blockdev *dev, uint32_t first, uint32_t count);
 
 #endif

@@ -103,7 +103,7 @@ void dir_index_unpin_fs(struct fs *fs)
 
 static uint32_t name_hash(const char *name)
 {
-    return qfs_checksum(QFS_CHECKSUM_INIT, name, (uint32_t)strlen(name));
+    return crc32c(0, name, strlen(name));
 }
 
 static void index_put(struct dir_index *x, const char *name, uint32_t entry)

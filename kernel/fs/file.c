@@ -160,8 +160,11 @@ ssize_t file_pread(struct file *f, bool user, uintptr_t dst, size_t n, uint64_t 
     return r;
 }
 
-/* Write through the journal in chunks; returns bytes written or -errno.  A
- * caller being killed stops between chunks (each chunk is one operation). */
+static ssize_t sync_if_asked(struct file *f, ssize_t r);
+
+static ssize_t sync_if_asked(struct file *f, ssize_t r);
+
+/* Write through the journal in chunks; returns bytes written or -errno. */
 static ssize_t write_chunks(struct file *f, bool user, uintptr_t src, size_t n, uint64_t *off,
                             bool append)
 {
@@ -201,7 +204,7 @@ ssize_t file_pwrite(struct file *f, bool user, uintptr_t src, size_t n, uint64_t
         return d ? d->write(user, src, n) : -ENXIO;
     }
     ssize_t r = write_chunks(f, user, src, n, &off, false);
-    return r == 0 && n ? -ENOSPC : r;
+    return r == 0 && n ? -ENOSPC : sync_if_asked(f, r);
 }
 
 ssize_t file_read(struct file *f, bool user, uintptr_t dst, size_t n)
@@ -225,7 +228,7 @@ ssize_t file_write(struct file *f, bool user, uintptr_t src, size_t n)
     sleeplock_acquire(&f->off_lock);
     ssize_t r = write_chunks(f, user, src, n, &f->off, (f->flags & O_APPEND) != 0);
     sleeplock_release(&f->off_lock);
-    return r == 0 && n ? -ENOSPC : r;
+    return r == 0 && n ? -ENOSPC : sync_if_asked(f, r);
 }
 
 int64_t file_lseek(struct file *f, int64_t off, int whence)
@@ -278,7 +281,18 @@ int file_truncate(struct file *f, uint64_t size)
 
 int file_fsync(struct file *f)
 {
-    return f->ip ? log_force(&f->ip->fs->log) : 0;
+    if (!f->ip)
+        return 0;
+    return log_commit_through(&f->ip->fs->log, READ_ONCE(f->ip->log_tid));
+}
+
+/* O_SYNC: a write returns once its transaction is committed. */
+static ssize_t sync_if_asked(struct file *f, ssize_t r)
+{
+    if (r <= 0 || !(f->flags & O_SYNC))
+        return r;
+    int err = file_fsync(f);
+    return err ? err : r;
 }
 
 /*

@@ -30,6 +30,7 @@
 #else
 #include "types.h"
 #endif
+#include "fs/crc32c.h"
 
 #define QFS_MAGIC 0x51465331u /* "QFS1" */
 #define QFS_VERSION 1
@@ -104,40 +105,38 @@ struct qfs_dirent {
 /*
  * Journal header, the first block of the log.  n == 0: the log is empty.
  * n > 0: a committed transaction whose i-th block belongs at home[i] and
- * sits at log_start + 1 + i.  The header is written last (after the data
- * blocks reach the disk), so writing it is the commit.  `checksum` covers the
- * header's own seq, n and home[0..n-1] and then the n logged blocks in order
- * (qfs_log_checksum_start, then qfs_checksum over each block): a header whose
- * blocks did not all reach the disk, or a header torn between its sectors,
- * is recognised and ignored.
+ * sits at log_start + 1 + i.  The header and the blocks are written in one
+ * request and then flushed; the flush is the commit.  The disk may write
+ * them in any order, so `checksum`, a CRC32C over the header's own seq, n
+ * and home[0..n-1] and then the n logged blocks in order
+ * (qfs_log_checksum_start, then qfs_log_checksum_block for each block),
+ * tells a complete commit record from one the power cut tore: a header
+ * whose blocks did not all reach the disk, or whose own sectors are mixed
+ * with an older header's, does not match and is ignored.
  */
-#define QFS_LOG_MAGIC 0x4c4f4731u /* "LOG1" */
+#define QFS_LOG_MAGIC 0x4c4f4732u /* "LOG2": CRC32C commit records */
 #define QFS_LOG_MAX ((QFS_BLOCK_SIZE - 16) / 4)
 
 struct qfs_log_header {
     uint32_t magic;
     uint32_t n;
-    uint32_t seq;      /* commit sequence number */
-    uint32_t checksum; /* qfs_checksum over the n logged blocks, in order */
+    uint32_t seq;      /* the transaction's id (low 32 bits) */
+    uint32_t checksum; /* CRC32C of seq, n, home[0..n-1] and the n logged blocks */
     uint32_t home[QFS_LOG_MAX];
 };
-
-/* FNV-1a, 32 bits: a cheap checksum over the logged blocks. */
-static inline uint32_t qfs_checksum(uint32_t h, const void *data, uint32_t len)
-{
-    const uint8_t *p = (const uint8_t *)data;
-    for (uint32_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
-}
-#define QFS_CHECKSUM_INIT 2166136261u
 
 /* The checksum of a log header's fields; continue it over the logged blocks. */
 static inline uint32_t qfs_log_checksum_start(const struct qfs_log_header *h)
 {
-    uint32_t sum = qfs_checksum(QFS_CHECKSUM_INIT, &h->seq, sizeof(h->seq));
-    sum = qfs_checksum(sum, &h->n, sizeof(h->n));
-    return qfs_checksum(sum, h->home, (h->n <= QFS_LOG_MAX ? h->n : QFS_LOG_MAX) * 4);
+    uint32_t sum = crc32c(0, &h->seq, sizeof(h->seq));
+    sum = crc32c(sum, &h->n, sizeof(h->n));
+    return crc32c(sum, h->home, (h->n <= QFS_LOG_MAX ? h->n : QFS_LOG_MAX) * 4);
+}
+
+/* Continue a log checksum over one logged block. */
+static inline uint32_t qfs_log_checksum_block(uint32_t sum, const void *block)
+{
+    return crc32c(sum, block, QFS_BLOCK_SIZE);
 }
 
 #ifndef QFS_HOST

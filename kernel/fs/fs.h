@@ -62,6 +62,10 @@ struct inode {
     struct qfs_inode d;             /* copy of the on-disk inode */
     struct dir_index *dindex;       /* a directory's name index, or NULL (dirindex.c) */
     uint64_t dir_free_hint;         /* a directory: no free entry below this offset */
+    /* The transaction of its last change (set under the lock by inode_update;
+     * fsync reads it without: it only grows).  A newly cached inode gets the
+     * running transaction's id: no older change of it can be in a later one. */
+    uint64_t log_tid;
 };
 
 extern struct fs *root_fs;
@@ -76,6 +80,9 @@ extern struct fs *root_fs;
 
 /* Mount the QFS on dev (recovering its journal); 0 or -errno. */
 int fs_mount(struct blockdev *dev, struct fs **out);
+/* Commit and empty the journal, stop its thread and free fs (no inode of it
+ * may be left); 0 or the journal's -EIO. */
+int fs_unmount(struct fs *fs);
 /* One journal operation on fs: its changes reach the disk atomically (may sleep).
  * fs_op_begin always begins the operation, and returns -EIO when the file
  * system is broken; an operation may stop there, and if it goes on, every

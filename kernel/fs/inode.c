@@ -75,6 +75,7 @@ struct inode *inode_get(struct fs *fs, uint32_t inum)
     fresh->fs = fs;
     fresh->inum = inum;
     fresh->ref = 1;
+    fresh->log_tid = log_running_tid(&fs->log);
     sleeplock_init(&fresh->lock, "inode");
 
     /* Another thread may have added it while we allocated: look again. */
@@ -181,6 +182,7 @@ int inode_update(struct inode *ip)
         return -EIO;
     memcpy(b->data + (ip->inum % QFS_INODES_PER_BLOCK) * QFS_INODE_SIZE, &ip->d, sizeof(ip->d));
     log_write(&ip->fs->log, b);
+    WRITE_ONCE(ip->log_tid, log_op_tid(&ip->fs->log));
     bcache_release(b);
     return 0;
 }

@@ -74,12 +74,12 @@ int fs_mount(struct blockdev *dev, struct fs **out)
         goto out_free;
     if ((err = fs_check_mount(fs)) != 0) {
         printf("qfs: %s: refusing to mount a damaged file system (run fsck)\n", dev->name);
-        goto out_free;
+        goto out_log;
     }
     fs->block_hint = fs->sb.data_start;
     fs->inode_hint = QFS_ROOT_INUM;
     if ((err = reclaim_orphans(fs)) != 0)
-        goto out_free;
+        goto out_log;
     uint64_t fb, fi;
     fs_counts(fs, &fb, &fi);
     printf("qfs: mounted %s: %u blocks (%lu free), %u inodes (%lu free), log %u blocks\n",
@@ -87,7 +87,16 @@ int fs_mount(struct blockdev *dev, struct fs **out)
     fs->ready = true;
     *out = fs;
     return 0;
+out_log:
+    log_shutdown(&fs->log);
 out_free:
+    kfree(fs);
+    return err;
+}
+
+int fs_unmount(struct fs *fs)
+{
+    int err = log_shutdown(&fs->log);
     kfree(fs);
     return err;
 }

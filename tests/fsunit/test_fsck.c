@@ -396,7 +396,7 @@ static uint8_t *log_transaction(bool good_checksum)
     h.n = 1;
     h.seq = 7;
     h.home[0] = inode_of(&im, "/a")->direct[0];
-    h.checksum = qfs_checksum(qfs_log_checksum_start(&h), data, QFS_BLOCK_SIZE) + !good_checksum;
+    h.checksum = qfs_log_checksum_block(qfs_log_checksum_start(&h), data) + !good_checksum;
     ck_assert_int_eq(img_write(&im, im.sb.log_start + 1, data), 0);
     ck_assert_int_eq(img_write(&im, im.sb.log_start, &h), 0);
     fsu_close(&im);
