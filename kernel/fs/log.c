@@ -267,6 +267,14 @@ uint64_t log_running_tid(struct log *log)
     return READ_ONCE(log->tid);
 }
 
+uint64_t log_committed_tid(struct log *log)
+{
+    spin_lock(&log->lock);
+    uint64_t t = log->committed;
+    spin_unlock(&log->lock);
+    return t;
+}
+
 void log_write(struct log *log, struct buf *b)
 {
     spin_lock(&log->lock);

@@ -103,6 +103,8 @@ void log_begin_op(struct log *log);
 uint64_t log_op_tid(struct log *log);
 /* The id of the running transaction: no change made so far is in a later one. */
 uint64_t log_running_tid(struct log *log);
+/* The last transaction known durable (every one up to it is). */
+uint64_t log_committed_tid(struct log *log);
 /* Record that b (locked by the caller, inside an operation) was modified. */
 void log_write(struct log *log, struct buf *b);
 /* End an operation (writes nothing); 0, or -EIO once a commit has failed. */
