@@ -319,13 +319,21 @@ int mm_msync(struct mm *mm, uintptr_t addr, size_t len, int flags)
     len = ALIGN_UP(len, PAGE_SIZE);
     if (addr + len < addr || addr + len > USER_TOP)
         return -ENOMEM;
+    struct inode *sync_ip = NULL;
     sleeplock_acquire(&mm->lock);
     int err = fully_mapped_locked(mm, addr, addr + len) ? 0 : -ENOMEM;
     for (uintptr_t a = addr; !err && a < addr + len;) {
         struct vma *v = vma_find_locked(mm, a);
         mm_writeback_locked(mm, v, a, addr + len);
+        if ((flags & MS_SYNC) && v->ip && !sync_ip)
+            sync_ip = vm_file_get(v->ip);
         a = v->end;
     }
     sleeplock_release(&mm->lock);
+    if (sync_ip) { /* written back: commit it too (without mm->lock: a fault may need it) */
+        int e = vm_file_sync(sync_ip);
+        vm_file_put(sync_ip);
+        err = err ? err : e;
+    }
     return err;
 }

@@ -236,6 +236,8 @@ uintptr_t mm_brk(struct mm *mm, uintptr_t addr);
 long vm_file_read(struct inode *ip, uint64_t off, void *dst, size_t n);
 /* Write n bytes at off, never past the file's current end; may sleep. */
 long vm_file_write(struct inode *ip, uint64_t off, const void *src, size_t n);
+/* Commit everything written to ip's file system and wait (msync MS_SYNC). */
+int vm_file_sync(struct inode *ip);
 struct inode *vm_file_get(struct inode *ip); /* another reference */
 void vm_file_put(struct inode *ip);          /* drop a reference; may sleep */
 

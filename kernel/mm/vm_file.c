@@ -43,6 +43,11 @@ long vm_file_write(struct inode *ip, uint64_t off, const void *src, size_t n)
     return e ? e : r;
 }
 
+int vm_file_sync(struct inode *ip)
+{
+    return log_force(&ip->fs->log);
+}
+
 struct inode *vm_file_get(struct inode *ip)
 {
     return inode_dup(ip);
