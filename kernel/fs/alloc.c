@@ -12,29 +12,44 @@
 
 #define BPB QFS_BITS_PER_BLOCK
 
-/* Find a clear bit in [0, nbits) of the bitmap at `start`, set it; from hint on. */
+/* The first clear bit of bitmap block data at or after bit `from`, below
+ * `limit` bits; -1 if none.  Full 64-bit words are skipped whole. */
+static int first_clear(const uint8_t *data, uint32_t from, uint32_t limit)
+{
+    const uint64_t *w = (const uint64_t *)data;
+    for (uint32_t i = from / 64; i * 64 < limit; i++) {
+        if (w[i] == ~0ull)
+            continue;
+        for (uint32_t bit = (i == from / 64 ? from % 64 : 0); bit < 64; bit++) {
+            uint32_t n = i * 64 + bit;
+            if (n >= limit)
+                return -1;
+            if (!(data[n / 8] & (1 << (n % 8))))
+                return (int)n;
+        }
+    }
+    return -1;
+}
+
+/* Find a clear bit in [0, nbits) of the bitmap at `start`, set it; from hint on
+ * (then from the start: the hint's block is looked at again below the hint). */
 static int bitmap_take(struct fs *fs, uint32_t start, uint32_t nbits, uint32_t hint, uint32_t *out)
 {
     uint32_t nblocks = (nbits + BPB - 1) / BPB;
-    uint32_t first = (hint < nbits ? hint : 0) / BPB;
-    for (uint32_t k = 0; k < nblocks; k++) {
-        uint32_t blk = (first + k) % nblocks;
+    hint = hint < nbits ? hint : 0;
+    for (uint32_t k = 0; k <= nblocks; k++) {
+        uint32_t blk = (hint / BPB + k) % nblocks;
+        uint32_t from = k == 0 ? hint % BPB : 0;
         struct buf *b = bcache_read(fs->dev, start + blk);
         if (!b)
             return -EIO;
-        for (uint32_t byte = 0; byte < QFS_BLOCK_SIZE; byte++) {
-            if (b->data[byte] == 0xff)
-                continue;
-            for (int bit = 0; bit < 8; bit++) {
-                uint32_t n = blk * BPB + byte * 8 + bit;
-                if (n >= nbits || (b->data[byte] & (1 << bit)))
-                    continue;
-                b->data[byte] |= 1 << bit;
-                log_write(&fs->log, b);
-                bcache_release(b);
-                *out = n;
-                return 0;
-            }
+        int bit = first_clear(b->data, from, MIN((uint32_t)BPB, nbits - blk * BPB));
+        if (bit >= 0) {
+            b->data[bit / 8] |= 1 << (bit % 8);
+            log_write(&fs->log, b);
+            bcache_release(b);
+            *out = blk * BPB + (uint32_t)bit;
+            return 0;
         }
         bcache_release(b);
     }

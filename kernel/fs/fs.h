@@ -137,6 +137,9 @@ int64_t fs_now(void);                                /* nanoseconds since 1970 *
  * Return the byte count (short at EOF or when the disk fills) or -errno. */
 ssize_t inode_read(struct inode *ip, bool user, uintptr_t dst, uint64_t off, size_t n);
 ssize_t inode_write(struct inode *ip, bool user, uintptr_t src, uint64_t off, size_t n);
+/* File block bn of ip (locked): its buffer, locked, in *b, or NULL for a hole; 0 or -EIO. */
+struct buf;
+int inode_block_read_locked(struct inode *ip, uint64_t bn, struct buf **b);
 /* Bytes inode_write may write in one operation without overflowing the log. */
 #define FS_MAX_WRITE_PER_OP ((size_t)(LOG_OP_MAX - 8) / 2 * QFS_BLOCK_SIZE)
 

@@ -494,6 +494,18 @@ int inode_truncate(struct inode *ip, uint64_t size)
     return err;
 }
 
+int inode_block_read_locked(struct inode *ip, uint64_t bn, struct buf **b)
+{
+    ASSERT_INODE_LOCKED(ip);
+    uint32_t blk;
+    *b = NULL;
+    int err = bmap(ip, bn, false, &blk);
+    if (err || !blk)
+        return err;
+    *b = bcache_read(ip->fs->dev, blk);
+    return *b ? 0 : -EIO;
+}
+
 /* Copy n bytes where one side may be user memory (dst_user / src_user). */
 static int copy_chunk(bool user, bool to_user, void *dst, const void *src, size_t n)
 {
@@ -566,7 +578,9 @@ ssize_t inode_write(struct inode *ip, bool user, uintptr_t src, uint64_t off, si
             break;
         if ((err = bmap(ip, off / BS, true, &blk)) != 0)
             break;
-        struct buf *b = bcache_read(ip->fs->dev, blk);
+        /* A block written whole is not read first: every byte is replaced. */
+        struct buf *b =
+            m == BS ? bcache_get_nofill(ip->fs->dev, blk) : bcache_read(ip->fs->dev, blk);
         if (!b) {
             err = -EIO;
             break;

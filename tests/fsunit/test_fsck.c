@@ -383,6 +383,31 @@ END_TEST
 
 /* ---- the journal ------------------------------------------------------- */
 
+/* The journal's checksum: CRC32C's check value and the iSCSI test vectors
+ * (RFC 3720), and the same CRC whatever the alignment and the split. */
+START_TEST(test_crc32c_vectors)
+{
+    uint8_t buf[64 + 8];
+
+    ck_assert_uint_eq(crc32c(0, "123456789", 9), 0xe3069283u);
+    memset(buf, 0, 32);
+    ck_assert_uint_eq(crc32c(0, buf, 32), 0x8a9136aau);
+    memset(buf, 0xff, 32);
+    ck_assert_uint_eq(crc32c(0, buf, 32), 0x62a8ab43u);
+    for (int i = 0; i < 32; i++)
+        buf[i] = (uint8_t)i;
+    ck_assert_uint_eq(crc32c(0, buf, 32), 0x46dd794eu);
+    uint8_t *p = fsu_pattern(sizeof(buf), 9);
+    for (size_t at = 0; at < 8; at++) {
+        memcpy(buf + at, p, 64);
+        uint32_t whole = crc32c(0, buf + at, 64);
+        for (size_t cut = 0; cut <= 64; cut++)
+            ck_assert_uint_eq(crc32c(crc32c(0, buf + at, cut), buf + at + cut, 64 - cut), whole);
+    }
+    free(p);
+}
+END_TEST
+
 /* Log one block: new contents for /a's first block.  Returns what /a should read. */
 static uint8_t *log_transaction(bool good_checksum)
 {
@@ -488,6 +513,7 @@ Suite *fsck_suite(void)
     tcase_add_checked_fixture(tc, base_setup, fsu_teardown);
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_base_is_clean);
+    tcase_add_test(tc, test_crc32c_vectors);
     tcase_add_test(tc, test_bad_magic);
     tcase_add_test(tc, test_regions_overlap);
     tcase_add_test(tc, test_truncated_image);
