@@ -112,6 +112,9 @@ def test_crash_consistency(qemu, tmp_path):
 
         have, bad, log = recover_and_check(qemu, img)
         replays += "log: replayed" in log
+        # An F or L file is written under its final name: one the disk had no
+        # room for (never reported) may be short.  Every other file is whole.
+        bad = [n for n in bad if n in durable or n[0] not in "FL"]
         assert not bad, f"kill {run}: files with wrong contents after recovery: {bad}"
         # A file whose unlink had started may or may not have survived.
         durable -= deleting - have
