@@ -22,9 +22,12 @@
  *     their locks.  Then the next transaction opens (tid + 1, closing
  *     clear) and operations go on while the copy is written: the disk
  *     writes use only the commit area, never the live buffers.
- *   - One commit at a time (`committing`); it owns the commit area, `com`,
- *     home_dirty and header_full.  A checkpoint (flush + empty header) also
- *     takes `committing`.
+ *   - One commit at a time (`committing`, set from the take until the
+ *     home writes are done); it owns the commit area, `com`, home_dirty and
+ *     header_full.  A transaction taken by hand_off_locked is written by the
+ *     commit thread (`taken`); one taken by commit_through_locked (fsync) by
+ *     the caller.  A checkpoint (flush + empty header) also takes
+ *     `committing`.
  *   - After a failed write nothing is committed again (error is sticky):
  *     later transactions may depend on the lost one.
  *   - The running transaction never holds more than a quarter of the
@@ -154,6 +157,7 @@ static void take_running_locked(struct log *log)
     log->committing = true;
     while (log->outstanding > 0)
         waitq_sleep(&log->wq, &log->lock);
+    log->com_tid = log->tid;
     struct log_tx t = log->com; /* empty: its arrays become the next running ones */
     log->com = log->run;
     log->run = t;
@@ -226,6 +230,17 @@ static int commit_through_locked(struct log *log, uint64_t tid)
     return log->error;
 }
 
+/* Take the running transaction and leave its writing to the commit thread:
+ * the caller goes on at once, in the next transaction.  Caller holds
+ * log->lock; no commit or close is in progress. */
+static void hand_off_locked(struct log *log)
+{
+    ASSERT_HELD(&log->lock);
+    take_running_locked(log);
+    log->taken = true;
+    waitq_wake_all(&log->thread_wq);
+}
+
 /* ---- operations ---- */
 
 /* After a failure: let the running transaction go without writing it. */
@@ -246,8 +261,8 @@ void log_begin_op(struct log *log)
 {
     spin_lock(&log->lock);
     while (log->closing || !op_fits_locked(log)) {
-        if (!log->closing && !log->committing && log->outstanding == 0 && !log->error)
-            commit_through_locked(log, log->tid); /* nearly full: commit it ourselves */
+        if (!log->closing && !log->committing && !log->error && log->run.n > 0)
+            hand_off_locked(log); /* nearly full: the commit thread writes it */
         else if (!log->closing && log->error && log->outstanding == 0)
             drop_running_locked(log); /* nothing is committed after a failure */
         else
@@ -290,7 +305,7 @@ void log_write(struct log *log, struct buf *b)
         b->log_tid = log->tid;
         if (log->run.n == 1) {
             log->opened_ns = timer_now_ns();
-            waitq_wake_all(&log->thread_wq);
+            waitq_wake_all(&log->timer_wq);
         }
     }
     spin_unlock(&log->lock);
@@ -347,7 +362,7 @@ int log_force(struct log *log)
     return err;
 }
 
-/* ---- the commit thread ---- */
+/* ---- the commit threads ---- */
 
 /* Sleep until the running transaction `tid` is interval_ns old, or until
  * it is committed by someone else, or the log stops. */
@@ -363,21 +378,44 @@ static void wait_interval(struct log *log, uint64_t tid, uint64_t opened)
     }
 }
 
+/* "commit": writes each transaction handed to it (hand_off_locked). */
 static void commit_thread(void *arg)
+{
+    struct log *log = arg;
+    spin_lock(&log->lock);
+    while (!log->stop || log->taken) {
+        if (!log->taken) {
+            waitq_sleep(&log->thread_wq, &log->lock);
+            continue;
+        }
+        log->taken = false;
+        uint64_t tid = log->com_tid;
+        spin_unlock(&log->lock);
+        write_taken(log, tid);
+        spin_lock(&log->lock);
+    }
+    spin_unlock(&log->lock);
+}
+
+/* "commit timer": hands the running transaction to the commit thread once it
+ * has been open for the commit interval. */
+static void commit_timer(void *arg)
 {
     struct log *log = arg;
     spin_lock(&log->lock);
     while (!log->stop) {
         if (log->run.n == 0 || log->error) {
-            waitq_sleep(&log->thread_wq, &log->lock);
+            waitq_sleep(&log->timer_wq, &log->lock);
             continue;
         }
         uint64_t tid = log->tid, opened = log->opened_ns;
         spin_unlock(&log->lock);
         wait_interval(log, tid, opened);
         spin_lock(&log->lock);
-        if (!log->stop && log->tid == tid)
-            commit_through_locked(log, tid);
+        while (!log->stop && log->tid == tid && (log->closing || log->committing))
+            waitq_sleep(&log->wq, &log->lock); /* the previous commit is still being written */
+        if (!log->stop && log->tid == tid && log->run.n > 0 && !log->error)
+            hand_off_locked(log);
     }
     spin_unlock(&log->lock);
 }
@@ -524,12 +562,27 @@ static int alloc_arrays(struct log *log)
     return log->run.home && log->run.bufs && log->com.home && log->com.bufs ? 0 : -ENOMEM;
 }
 
+/* Stop the commit threads (the thread is written, a timer may not be yet). */
+static void stop_threads(struct log *log)
+{
+    spin_lock(&log->lock);
+    log->stop = true;
+    waitq_wake_all(&log->thread_wq);
+    waitq_wake_all(&log->timer_wq);
+    waitq_wake_all(&log->wq);
+    spin_unlock(&log->lock);
+    thread_join(log->thread);
+    if (log->timer)
+        thread_join(log->timer);
+}
+
 int log_init(struct log *log, struct blockdev *dev, const struct qfs_super *sb)
 {
     memset(log, 0, sizeof(*log));
     spin_init(&log->lock, "log");
     waitq_init(&log->wq, "log");
     waitq_init(&log->thread_wq, "log commit");
+    waitq_init(&log->timer_wq, "log commit timer");
     crc32c_init();
     log->dev = dev;
     log->start = sb->log_start;
@@ -547,6 +600,10 @@ int log_init(struct log *log, struct blockdev *dev, const struct qfs_super *sb)
         err = recover(log);
     if (!err && !(log->thread = thread_create("commit", commit_thread, log)))
         err = -ENOMEM;
+    if (!err && !(log->timer = thread_create("commit timer", commit_timer, log))) {
+        stop_threads(log);
+        err = -ENOMEM;
+    }
     if (err)
         free_arrays(log);
     return err;
@@ -555,11 +612,7 @@ int log_init(struct log *log, struct blockdev *dev, const struct qfs_super *sb)
 int log_shutdown(struct log *log)
 {
     int err = log_force(log);
-    spin_lock(&log->lock);
-    log->stop = true;
-    waitq_wake_all(&log->thread_wq);
-    spin_unlock(&log->lock);
-    thread_join(log->thread);
+    stop_threads(log);
     spin_lock(&log->lock);
     drop_running_locked(log); /* only after a failure: log_force committed the rest */
     spin_unlock(&log->lock);

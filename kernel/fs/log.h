@@ -7,11 +7,13 @@
  * running transaction; ending one writes nothing.  The running transaction
  * commits when
  *   - it is nearly full (the next operation's reservation would not fit):
- *     the operation that finds it so commits it, then begins in the next;
- *   - fsync, sync or an O_SYNC write asks (log_commit_through, log_force);
- *   - it has been open for the commit interval: the log's commit thread
- *     commits it.  The interval is the bootarg commit_ms (default
- *     LOG_COMMIT_MS_DEFAULT, 10..60000).
+ *     the operation that finds it so takes it and hands it to the log's
+ *     commit thread, then begins in the next transaction at once;
+ *   - fsync, sync or an O_SYNC write asks (log_commit_through, log_force):
+ *     the caller commits it itself and waits;
+ *   - it has been open for the commit interval: the log's commit timer
+ *     thread hands it to the commit thread.  The interval is the bootarg
+ *     commit_ms (default LOG_COMMIT_MS_DEFAULT, 10..60000).
  *
  * A commit: once the transaction's operations have ended, its blocks are
  * copied into the log's own memory (the commit area) and the next
@@ -63,6 +65,7 @@ struct log {
     struct spinlock lock;
     struct waitq wq;             /* operations waiting to begin; waiters for a commit */
     struct waitq thread_wq;      /* the commit thread waits here for a transaction */
+    struct waitq timer_wq;       /* the commit timer waits here for a first block */
     struct blockdev *dev;        /* (i) */
     uint32_t start;              /* (i) header block; data blocks follow */
     uint32_t cap;                /* (i) blocks one transaction may hold */
@@ -79,17 +82,19 @@ struct log {
 
     /* The commit in progress (at most one). */
     bool committing;     /* (lock) a committer owns area, com, home_dirty */
+    bool taken;          /* (lock) com awaits the commit thread (committing is set) */
+    uint64_t com_tid;    /* (lock) the id of com */
     struct log_tx com;   /* (committer) the transaction being written */
     uint8_t *area;       /* (committer) header + cap blocks, physically contiguous */
     unsigned area_order; /* (i) */
     bool home_dirty;     /* (committer) home writes not flushed yet */
     bool header_full;    /* (committer) the on-disk header holds a transaction */
 
-    uint64_t committed; /* (lock) every transaction <= this one is durable */
-    int error;          /* (lock) sticky -EIO once a write failed: no more commits */
-    bool stop;          /* (lock) the commit thread is to exit */
-    struct thread *thread;
-    uint64_t commits, flushes; /* (lock) statistics */
+    uint64_t committed;            /* (lock) every transaction <= this one is durable */
+    int error;                     /* (lock) sticky -EIO once a write failed: no more commits */
+    bool stop;                     /* (lock) the commit thread is to exit */
+    struct thread *thread, *timer; /* (i) "commit" writes, "commit timer" hands off */
+    uint64_t commits, flushes;     /* (lock) statistics */
 };
 
 /* Set up the log of a mounted file system, replay what was committed and
