@@ -19,6 +19,7 @@ static struct list_head hash[NHASH];
 static struct list_head lru = LIST_HEAD_INIT(lru); /* front: least recently used */
 static struct waitq free_wq = WAITQ_INIT(free_wq, "bcache free");
 static size_t nbuf, hits, misses;
+static int free_waiters; /* (bcache_lock) threads asleep in bget for a free buffer */
 
 void bcache_init(size_t n)
 {
@@ -103,7 +104,9 @@ static struct buf *bget(struct blockdev *dev, uint32_t blockno)
             sleeplock_acquire(&b->lock);
             return b;
         }
+        free_waiters++;
         waitq_sleep(&free_wq, &bcache_lock); /* every buffer is in use */
+        free_waiters--;
     }
 }
 
@@ -142,7 +145,8 @@ static void drop_ref(struct buf *b)
         panic("bcache_release: buffer %u has no references", b->blockno);
     if (--b->refcnt == 0) {
         list_push_back(&lru, &b->lru_link);
-        waitq_wake_one(&free_wq);
+        if (free_waiters)
+            waitq_wake_one(&free_wq);
     }
     spin_unlock(&bcache_lock);
 }

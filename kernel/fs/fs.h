@@ -51,6 +51,8 @@ struct fs {
     bool ready; /* (i once mounted) orphans are freed: an inode read with no links is damage */
 };
 
+#define INODE_MAP_WINDOW 16
+
 struct inode {
     struct fs *fs;
     uint32_t inum;
@@ -66,6 +68,13 @@ struct inode {
      * fsync reads it without: it only grows).  A newly cached inode gets the
      * running transaction's id: no older change of it can be in a later one. */
     uint64_t log_tid;
+    /* (lock) A window on the last pointer block bmap read: file blocks
+     * [map_first, map_first + map_n) live at map[], so a sequential read or
+     * write does not read the pointer block again for each block.  Cleared
+     * whenever a pointer changes (allocation, truncation). */
+    uint64_t map_first;
+    uint32_t map_n;
+    uint32_t map[INODE_MAP_WINDOW];
 };
 
 extern struct fs *root_fs;

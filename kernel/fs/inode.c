@@ -25,6 +25,7 @@
 #define ICACHE_HASH 127
 #define BS QFS_BLOCK_SIZE
 #define PPB QFS_PTRS_PER_BLOCK
+#define NOT_LEAF (~(uint64_t)0) /* walk_level: not the last level */
 
 static struct spinlock icache_lock = SPINLOCK_INIT("icache");
 static struct list_head icache[ICACHE_HASH];
@@ -316,6 +317,7 @@ static int ptr_block_slot(struct inode *ip, uint32_t *holder, bool holder_in_blo
         int err = block_alloc(ip->fs, holder);
         if (err)
             return err;
+        ip->map_n = 0; /* a pointer changed: the window may be stale */
         if (holder_in_block)
             log_write(&ip->fs->log, hb);
     }
@@ -323,8 +325,25 @@ static int ptr_block_slot(struct inode *ip, uint32_t *holder, bool holder_in_blo
     return 0;
 }
 
-/* Follow one level: entry idx of pointer block `blk`; allocate if asked. */
-static int walk_level(struct inode *ip, uint32_t blk, uint32_t idx, bool alloc, uint32_t *out)
+/* Remember the data pointers idx.. of leaf pointer block ptrs, which map
+ * file blocks bn.., in ip's window (only the ones that pass the check). */
+static void map_window_fill(struct inode *ip, const uint32_t *ptrs, uint32_t idx, uint64_t bn)
+{
+    uint32_t n = 0;
+    for (; n < INODE_MAP_WINDOW && idx + n < PPB; n++) {
+        uint32_t p = ptrs[idx + n];
+        if (p && !fs_data_block_ok(ip->fs, p))
+            break;
+        ip->map[n] = p;
+    }
+    ip->map_first = bn;
+    ip->map_n = n;
+}
+
+/* Follow one level: entry idx of pointer block `blk`; allocate if asked.
+ * leaf_bn: the file block a data pointer maps (the last level), else NOT_LEAF. */
+static int walk_level(struct inode *ip, uint32_t blk, uint32_t idx, bool alloc, uint64_t leaf_bn,
+                      uint32_t *out)
 {
     struct buf *b = bcache_read(ip->fs->dev, blk);
     if (!b)
@@ -333,6 +352,8 @@ static int walk_level(struct inode *ip, uint32_t blk, uint32_t idx, bool alloc, 
     int err = fs_check_pointer(ip->fs, ptrs[idx]);
     if (!err)
         err = ptr_block_slot(ip, &ptrs[idx], true, b, alloc, out);
+    if (!err && leaf_bn != NOT_LEAF)
+        map_window_fill(ip, ptrs, idx, leaf_bn);
     bcache_release(b);
     return err;
 }
@@ -346,14 +367,19 @@ static int bmap(struct inode *ip, uint64_t bn, bool alloc, uint32_t *out)
 {
     uint32_t ptr;
     int err;
+    uint64_t file_bn = bn;
     if (bn < QFS_NDIRECT)
         return ptr_block_slot(ip, &ip->d.direct[bn], false, NULL, alloc, out);
+    if (bn - ip->map_first < ip->map_n && (ip->map[bn - ip->map_first] || !alloc)) {
+        *out = ip->map[bn - ip->map_first]; /* no pointer block to read */
+        return 0;
+    }
     bn -= QFS_NDIRECT;
     if (bn < PPB) {
         err = ptr_block_slot(ip, &ip->d.indirect, false, NULL, alloc, &ptr);
         if (err || !ptr)
             return *out = 0, err;
-        return walk_level(ip, ptr, bn, alloc, out);
+        return walk_level(ip, ptr, bn, alloc, file_bn, out);
     }
     bn -= PPB;
     if (bn >= (uint64_t)PPB * PPB)
@@ -361,10 +387,10 @@ static int bmap(struct inode *ip, uint64_t bn, bool alloc, uint32_t *out)
     err = ptr_block_slot(ip, &ip->d.dindirect, false, NULL, alloc, &ptr);
     if (err || !ptr)
         return *out = 0, err;
-    err = walk_level(ip, ptr, bn / PPB, alloc, &ptr);
+    err = walk_level(ip, ptr, bn / PPB, alloc, NOT_LEAF, &ptr);
     if (err || !ptr)
         return *out = 0, err;
-    return walk_level(ip, ptr, bn % PPB, alloc, out);
+    return walk_level(ip, ptr, bn % PPB, alloc, file_bn, out);
 }
 
 /*
@@ -424,6 +450,7 @@ static int zero_tail(struct inode *ip, uint64_t size)
 /* Free every block of ip from file block `keep` on, pointer blocks included. */
 static void free_past(struct inode *ip, uint64_t keep)
 {
+    ip->map_n = 0; /* pointers are about to change */
     for (uint64_t i = keep; i < QFS_NDIRECT; i++) {
         if (ip->d.direct[i]) {
             block_free(ip->fs, ip->d.direct[i]);

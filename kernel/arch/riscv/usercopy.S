@@ -22,6 +22,20 @@ arch_user_copy:
     or t0, a0, a1
     andi t0, t0, 7
     bnez t0, 2f
+    li t1, 32
+4:  bltu a2, t1, 1f          /* aligned: 32 bytes per round while they last */
+14: ld t0, 0(a1)
+15: ld t2, 8(a1)
+16: ld t3, 16(a1)
+17: ld t4, 24(a1)
+18: sd t0, 0(a0)
+19: sd t2, 8(a0)
+20: sd t3, 16(a0)
+21: sd t4, 24(a0)
+    addi a0, a0, 32
+    addi a1, a1, 32
+    addi a2, a2, -32
+    j 4b
 1:  li t1, 8
     bltu a2, t1, 2f
 10: ld t0, 0(a1)
@@ -41,6 +55,14 @@ arch_user_copy:
     ret
     EXTABLE(10b, arch_user_fault)
     EXTABLE(11b, arch_user_fault)
+    EXTABLE(14b, arch_user_fault)
+    EXTABLE(15b, arch_user_fault)
+    EXTABLE(16b, arch_user_fault)
+    EXTABLE(17b, arch_user_fault)
+    EXTABLE(18b, arch_user_fault)
+    EXTABLE(19b, arch_user_fault)
+    EXTABLE(20b, arch_user_fault)
+    EXTABLE(21b, arch_user_fault)
     EXTABLE(12b, arch_user_fault)
     EXTABLE(13b, arch_user_fault)
 
