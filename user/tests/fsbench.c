@@ -41,17 +41,26 @@ static int fail(const char *what)
 
 static int small_files(int n)
 {
+    long long step[4] = {0}; /* open(O_CREAT), write, close, unlink */
     sync();
     long long t0 = now();
     for (int i = 0; i < n; i++) {
+        long long a = now();
         int fd = open(SMALL, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+        long long b = now();
         if (fd < 0 || write(fd, buf, 64) != 64)
             return fail("create+write");
+        long long c = now();
         close(fd);
+        long long d = now();
         if (unlink(SMALL) != 0)
             return fail("unlink");
+        long long e = now();
+        step[0] += b - a, step[1] += c - b, step[2] += d - c, step[3] += e - d;
     }
-    printf("fsbench create+write 64 B+close+unlink: %lld per op\n", (now() - t0) / n);
+    printf("fsbench create+write 64 B+close+unlink: %lld per op (create %lld, write %lld, close "
+           "%lld, unlink %lld)\n",
+           (now() - t0) / n, step[0] / n, step[1] / n, step[2] / n, step[3] / n);
     return 0;
 }
 
