@@ -9,7 +9,7 @@ import pytest
 
 from fsimg import blank_image, disk_args, fsck, make_image
 
-FS_TESTS = "fs-basic,fs-bigfile,fs-dirs,fs-links,fs-open,fs-rename,fs-concurrent,fs-full"
+FS_TESTS = "fs-basic,fs-bigfile,fs-dirs,fs-links,fs-open,fs-rename,fs-concurrent,fs-full,fs-log"
 TIMEOUT = 400
 
 

@@ -32,6 +32,7 @@ static const struct selftest tests[] = {
     {"fs-rename", fs_rename_selftest},
     {"fs-concurrent", fs_concurrent_selftest},
     {"fs-full", fs_full_selftest},
+    {"fs-log", fs_log_selftest},
     {"fs-corrupt", fs_corrupt_selftest},
 };
 

@@ -47,6 +47,7 @@ int fs_open_selftest(void);
 int fs_rename_selftest(void);
 int fs_concurrent_selftest(void);
 int fs_full_selftest(void);
+int fs_log_selftest(void);
 int fs_corrupt_selftest(void);
 
 /* Scheduler micro-benchmarks (sched_bench.c), run by bench.c's boot hook. */
