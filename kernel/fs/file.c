@@ -162,9 +162,8 @@ ssize_t file_pread(struct file *f, bool user, uintptr_t dst, size_t n, uint64_t 
 
 static ssize_t sync_if_asked(struct file *f, ssize_t r);
 
-static ssize_t sync_if_asked(struct file *f, ssize_t r);
-
-/* Write through the journal in chunks; returns bytes written or -errno. */
+/* Write through the journal in chunks; returns bytes written or -errno.  A
+ * caller being killed stops between chunks (each chunk is one operation). */
 static ssize_t write_chunks(struct file *f, bool user, uintptr_t src, size_t n, uint64_t *off,
                             bool append)
 {
