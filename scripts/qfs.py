@@ -24,7 +24,7 @@ import sys
 
 BLOCK = 4096
 QFS_MAGIC = 0x51465331
-LOG_MAGIC = 0x4C4F4731
+LOG_MAGIC = 0x4C4F4732  # "LOG2" (kernel/fs/format.h: CRC32C commit records)
 ROOT_INUM = 1
 NDIRECT = 12
 PTRS = BLOCK // 4
