@@ -72,7 +72,7 @@ def test_qfs_refuses_a_pending_journal(tmp_path):
         f.seek(4096)
         log_start = struct.unpack("<6I", f.read(24))[5]
         f.seek(log_start * 4096)
-        f.write(struct.pack("<II", 0x4C4F4731, 1))
+        f.write(struct.pack("<II", 0x4C4F4732, 1))
     r = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "qfs.py"), "ls", img],
                        capture_output=True, text=True)
     assert r.returncode != 0 and "journal" in r.stderr and "boot" in r.stderr, r.stderr
