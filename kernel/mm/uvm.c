@@ -21,7 +21,7 @@
 static struct kmem_cache *mm_cache;
 static struct spinlock asid_lock = SPINLOCK_INIT("asid");
 static unsigned asid_bits;
-static uint64_t asid_gen = 1;           /* (asid_lock) */
+static uint64_t asid_gen = 1;           /* (asid_lock) written; read without it (asid_update) */
 static uint32_t asid_next = 1;          /* (asid_lock) ASID 0 is the kernel's */
 static uint64_t cpu_asid_gen[NCPU_MAX]; /* generation each hart last flushed for */
 static struct mm *cpu_mm[NCPU_MAX];     /* user mm in each hart's satp (that hart) */
@@ -179,25 +179,43 @@ static void mm_destroy(struct mm *mm)
     kmem_cache_free(mm_cache, mm);
 }
 
-void mm_activate(struct mm *mm)
+/*
+ * Give mm an ASID of the current generation if its own is older; true if
+ * this hart must flush its whole TLB (its first ASID of a new generation).
+ * The lock is taken only when something changes: an mm whose ASID is of the
+ * current generation, on a hart that already flushed for it, costs two
+ * loads.  (A generation that starts just after that check is harmless: the
+ * mm keeps its old ASID until it is next activated, as a running one does,
+ * and every hart flushes before it uses an ASID of the new generation.)
+ */
+static bool asid_update(struct mm *mm, int cpu)
 {
-    intr_push(); /* stay on this hart while its state changes */
-    struct cpu *c = this_cpu();
-    bool flush_all = false, flush_asid = false;
+    bool flush_all = false;
+    uint64_t gen = __atomic_load_n(&asid_gen, __ATOMIC_ACQUIRE);
+    if (asid_bits && mm->asid_gen == gen && cpu_asid_gen[cpu] == gen)
+        return false;
     spin_lock(&asid_lock);
     if (asid_bits) {
         if (mm->asid_gen != asid_gen) {
             if (asid_next >> asid_bits) { /* out of ASIDs: new generation */
-                asid_gen++;
+                __atomic_store_n(&asid_gen, asid_gen + 1, __ATOMIC_RELEASE);
                 asid_next = 1;
             }
             mm->asid = asid_next++;
             mm->asid_gen = asid_gen;
         }
-        flush_all = cpu_asid_gen[c->id] != asid_gen;
-        cpu_asid_gen[c->id] = asid_gen;
+        flush_all = cpu_asid_gen[cpu] != asid_gen;
+        cpu_asid_gen[cpu] = asid_gen;
     }
     spin_unlock(&asid_lock);
+    return flush_all;
+}
+
+void mm_activate(struct mm *mm)
+{
+    intr_push(); /* stay on this hart while its state changes */
+    struct cpu *c = this_cpu();
+    bool flush_all = asid_update(mm, c->id), flush_asid;
     flush_asid = mm->last_cpu != c->id;
     mm->last_cpu = c->id;
     if (cpu_mm[c->id] && cpu_mm[c->id] != mm)

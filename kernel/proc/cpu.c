@@ -1,7 +1,8 @@
 /*
  * Per-hart state and interrupt-disable nesting.  intr_push() turns interrupts
  * off and counts; the matching outermost intr_pop() turns them back on only
- * if they were on before the first push.
+ * if they were on before the first push (both inline in cpu.h; their
+ * failures are reported from here).
  */
 #include "proc/cpu.h"
 #include "arch/riscv/hart.h"
@@ -13,6 +14,7 @@ STATIC_ASSERT(offsetof(struct cpu, emerg_sp) == CPU_EMERG_SP);
 STATIC_ASSERT(offsetof(struct cpu, boot_satp) == CPU_BOOT_SATP);
 STATIC_ASSERT(offsetof(struct cpu, boot_sp) == CPU_BOOT_SP);
 STATIC_ASSERT(offsetof(struct cpu, hartid) == CPU_HARTID);
+STATIC_ASSERT(offsetof(struct cpu, thread) == CPU_THREAD);
 STATIC_ASSERT(sizeof(struct cpu) == CPU_SIZE);
 
 #define EMERG_STACK_SIZE 8192
@@ -26,24 +28,7 @@ uintptr_t cpu_emergency_stack_top(int id)
     return (uintptr_t)&emerg_stacks[id][EMERG_STACK_SIZE];
 }
 
-void intr_push(void)
+void intr_pop_fail(const char *why)
 {
-    bool was_on = arch_intr_enabled();
-    arch_intr_off();
-    struct cpu *c = this_cpu();
-    if (c->noff == 0)
-        c->intena = was_on;
-    c->noff++;
-}
-
-void intr_pop(void)
-{
-    struct cpu *c = this_cpu();
-    if (arch_intr_enabled())
-        panic("intr_pop: interrupts are on");
-    if (c->noff < 1)
-        panic("intr_pop: unbalanced");
-    c->noff--;
-    if (c->noff == 0 && c->intena)
-        arch_intr_on();
+    panic("intr_pop: %s", why);
 }

@@ -15,6 +15,7 @@
 
 struct thread;
 struct spinlock;
+struct proc;
 
 /*
  * Fields: (b) set at boot before the hart runs kernel code, then read-only;
@@ -51,6 +52,8 @@ struct cpu {
 
     volatile bool probing;       /* (h) a probe of an optional instruction is running */
     volatile bool probe_trapped; /* (h) */
+
+    struct proc *fp_owner; /* (h) whose user FP state this hart's FP registers hold (trap.c) */
 };
 
 extern struct cpu cpus[NCPU_MAX];
@@ -64,8 +67,34 @@ static inline struct cpu *this_cpu(void)
 /* Top of cpu id's emergency trap stack (used on kernel stack overflow). */
 uintptr_t cpu_emergency_stack_top(int id);
 
-/* Disable interrupts, nesting; intr_pop() restores them at the outermost. */
-void intr_push(void);
-void intr_pop(void);
+/* The running thread (NULL in the scheduler loop): one load, no
+ * interrupts-off window (arch_hart_load_ptr says why that is enough). */
+static inline struct thread *cpu_thread(void)
+{
+    return arch_hart_load_ptr(CPU_THREAD);
+}
+
+void intr_pop_fail(const char *why) __attribute__((noreturn));
+
+/* Disable interrupts, nesting; intr_pop() restores them at the outermost.
+ * Inline: every spinlock does both. */
+static inline void intr_push(void)
+{
+    bool was_on = arch_intr_save_off();
+    struct cpu *c = this_cpu();
+    if (c->noff++ == 0)
+        c->intena = was_on;
+}
+
+static inline void intr_pop(void)
+{
+    struct cpu *c = this_cpu();
+    if (arch_intr_enabled())
+        intr_pop_fail("interrupts are on");
+    if (c->noff < 1)
+        intr_pop_fail("unbalanced");
+    if (--c->noff == 0 && c->intena)
+        arch_intr_on();
+}
 
 #endif

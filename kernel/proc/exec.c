@@ -233,6 +233,7 @@ static int exec_args(const char *path, struct args *a)
     struct trapframe *tf = proc_trapframe(p);
     memset(tf, 0, sizeof(*tf));
     memset(&p->fp, 0, sizeof(p->fp));
+    proc_fp_changed(p);
     tf->sepc = entry;
     tf->x[2] = sp;
     tf->x[10] = a->argc;

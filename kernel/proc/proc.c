@@ -41,12 +41,6 @@ void proc_init(void)
         panic("proc_init: no memory");
 }
 
-struct proc *proc_current(void)
-{
-    struct thread *t = thread_current();
-    return t ? t->proc : NULL;
-}
-
 struct trapframe *proc_trapframe(struct proc *p)
 {
     return (struct trapframe *)(p->thread->kstack_top - sizeof(struct trapframe));

@@ -27,6 +27,7 @@
 #include "sync/waitq.h"
 #include "arch/riscv/trap.h"
 #include "proc/signal.h"
+#include "proc/thread.h"
 
 #define PROC_NAME_MAX 16
 #define FD_MAX 1024 /* descriptors per process (tables grow up to this) */
@@ -50,6 +51,7 @@ struct proc {
     int nfds;                 /* (o) */
     struct inode *cwd;        /* (o) */
     struct fpstate fp;        /* (o) user FP registers while in the kernel */
+    int fp_cpu;               /* (o) 1 + id of the hart whose FP registers hold fp; 0: none */
 
     enum proc_state state;     /* (p) */
     int exit_status;           /* (p) wait status, W_EXITCODE(code, signal) */
@@ -77,7 +79,18 @@ extern char init_path[64]; /* bootargs init=<path>, default /bin/init */
 void proc_init(void);
 /* Start init_path as pid 1; false if it cannot be run. */
 bool proc_start_init(void);
-struct proc *proc_current(void); /* NULL in a kernel thread */
+/* The running process; NULL in a kernel thread. */
+static inline struct proc *proc_current(void)
+{
+    struct thread *t = thread_current();
+    return t ? t->proc : NULL;
+}
+
+/* The kernel wrote p->fp (exec, sigreturn): no hart's FP registers hold it now. */
+static inline void proc_fp_changed(struct proc *p)
+{
+    p->fp_cpu = 0;
+}
 struct trapframe *proc_trapframe(struct proc *p);
 
 int proc_fork(void);                                     /* child pid or -errno */

@@ -224,7 +224,7 @@ void sig_force_fault(int sig, int code, uintptr_t addr)
 
 bool sig_pending_proc(struct proc *p)
 {
-    return (READ_ONCE(p->sig.pending) & ~READ_ONCE(p->sig.blocked)) != 0;
+    return sigstate_has_pending(&p->sig);
 }
 
 bool sig_pending(void)
@@ -532,6 +532,7 @@ long sig_return(struct trapframe *tf)
     tf->sepc = uc.pc;
     memcpy(p->fp.f, uc.f, sizeof(p->fp.f));
     p->fp.fcsr = uc.fcsr & FCSR_MASK;
+    proc_fp_changed(p);
     spin_lock(&p->sig.lock);
     p->sig.blocked = uc.uc_sigmask & SIG_ALL_VALID & ~SIG_UNBLOCKABLE;
     spin_unlock(&p->sig.lock);

@@ -56,6 +56,13 @@ struct sigstate {
     uintptr_t restart_rem;
 };
 
+/* A signal is pending and not blocked: one load of each word, no lock (the
+ * return to user mode checks this on every trap). */
+static inline bool sigstate_has_pending(const struct sigstate *s)
+{
+    return (READ_ONCE(s->pending) & ~READ_ONCE(s->blocked)) != 0;
+}
+
 void sig_init_proc(struct proc *p);                     /* new process: defaults */
 void sig_fork(struct proc *parent, struct proc *child); /* handlers and mask, nothing pending */
 void sig_exec(struct proc *p); /* caught -> default; keep ignored and mask */

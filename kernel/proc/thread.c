@@ -26,15 +26,6 @@ void thread_init(void)
         panic("thread_init: no memory for the thread cache");
 }
 
-struct thread *thread_current(void)
-{
-    struct thread *t;
-    intr_push();
-    t = this_cpu()->thread;
-    intr_pop();
-    return t;
-}
-
 const char *thread_state_name(enum thread_state s)
 {
     static const char *const names[] = {"embryo",   "runnable", "running",

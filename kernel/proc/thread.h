@@ -16,6 +16,7 @@
 #include "lib/list.h"
 #include "arch/riscv/context.h"
 #include "sync/waitq.h"
+#include "proc/cpu.h"
 
 enum thread_state {
     T_EMBRYO,   /* being created */
@@ -114,7 +115,11 @@ char thread_state_letter(struct thread *t);
 /* Wait for t to exit, free it, and return its exit code.  May sleep. */
 int thread_join(struct thread *t);
 void thread_exit(int code) __attribute__((noreturn));
-struct thread *thread_current(void);
+/* The running thread, NULL in the scheduler loop (one load: proc/cpu.h). */
+static inline struct thread *thread_current(void)
+{
+    return cpu_thread();
+}
 /* Free a zombie's memory; caller must own it (joined, or reaped by the scheduler). */
 void thread_free(struct thread *t);
 void thread_init(void);

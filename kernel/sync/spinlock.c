@@ -50,11 +50,12 @@ static void check_order(struct spinlock *lk)
 
 bool spin_is_held(const struct spinlock *lk)
 {
-    bool held;
-    intr_push();
-    held = lk->locked && lk->cpu == this_cpu();
-    intr_pop();
-    return held;
+    /* A holder has interrupts off (spin_lock's intr_push): with them on,
+     * this hart holds no spinlock; with them off, it cannot move to another
+     * hart between reading tp and comparing. */
+    if (arch_intr_enabled())
+        return false;
+    return lk->locked && lk->cpu == this_cpu();
 }
 
 static void held_push(struct spinlock *lk)
@@ -68,7 +69,12 @@ static void held_push(struct spinlock *lk)
 static void held_pop(struct spinlock *lk)
 {
     struct cpu *c = this_cpu();
-    int n = MIN(c->nheld, NHELD_MAX);
+    int n = c->nheld;
+    if (n > 0 && n <= NHELD_MAX && c->held[n - 1] == lk) { /* the usual, LIFO order */
+        c->nheld = n - 1;
+        return;
+    }
+    n = MIN(n, NHELD_MAX);
     /* Locks need not be released in LIFO order: remove lk wherever it is. */
     for (int i = n - 1; i >= 0; i--) {
         if (c->held[i] == lk) {
@@ -80,9 +86,9 @@ static void held_pop(struct spinlock *lk)
     c->nheld--;
 }
 
+/* After the acquiring swap (its .aq orders everything below after it). */
 static void take(struct spinlock *lk, uintptr_t pc)
 {
-    __sync_synchronize();
     lk->cpu = this_cpu();
     lk->holder_pc = pc;
     held_push(lk);

@@ -11,6 +11,7 @@
 #include "arch/riscv/trap.h"
 #include "arch/riscv/riscv.h"
 #include "arch/riscv/hart.h"
+#include "arch/riscv/tlb.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/plic.h"
 #include "lib/printf.h"
@@ -236,25 +237,65 @@ static void user_fault(struct trapframe *tf)
     }
 }
 
-/* Back to user mode: signals first (they may stop or end the process, or
- * redirect it to a handler), then a reschedule if the slice is over. */
+/* Does sig_deliver have work: a signal, or a system call's restart code? */
+static bool needs_sig_deliver(struct proc *p, const struct trapframe *tf, bool from_syscall)
+{
+    long r = (long)tf->x[10];
+    return sigstate_has_pending(&p->sig) ||
+           (from_syscall && r >= -ERESTART_RESTARTBLOCK && r <= -ERESTARTSYS);
+}
+
+/* The fast path's invariants, checked on every return (a few instructions). */
+static void check_return_state(struct proc *p)
+{
+    if (arch_intr_enabled())
+        panic("user_trap_finish: interrupts on before user_return");
+    uint64_t want = arch_make_satp(kva_to_pa(p->mm->root), p->mm->asid);
+    if (csr_read(satp) != want)
+        panic("user_trap_finish: satp %lx is not pid %d's address space (%lx)", csr_read(satp),
+              p->pid, want);
+}
+
+/*
+ * Back to user mode: signals first (they may stop or end the process, or
+ * redirect it to a handler), then a reschedule if the slice is over.
+ *
+ * What the way out relies on (and check_return_state checks):
+ *   - satp already holds this process's page table and ASID: every switch to
+ *     a user thread loads it (sched_finish_switch -> mm_activate) and exec
+ *     loads the new one, so nothing is written here;
+ *   - interrupts are off from the last check of need_resched and of the
+ *     signals until sret (user_return), so neither can be missed.
+ * FP state is lazy: p->fp is saved on entry only if user mode dirtied the
+ * registers (sstatus.FS), the kernel never uses them, and they are loaded
+ * here only if this hart's registers do not hold p->fp already: fp_owner is
+ * p and p->fp_cpu names this hart (another process, or p on another hart,
+ * or a kernel write to p->fp through proc_fp_changed breaks that).
+ */
 static void __attribute__((noreturn))
 user_trap_finish(struct trapframe *tf, bool from_syscall, uint64_t orig_a0)
 {
     struct proc *p = proc_current();
     for (;;) {
-        arch_intr_on();
-        sig_deliver(tf, from_syscall, orig_a0);
-        from_syscall = false;
+        if (needs_sig_deliver(p, tf, from_syscall)) {
+            arch_intr_on();
+            sig_deliver(tf, from_syscall, orig_a0);
+            from_syscall = false;
+        }
         arch_intr_off();
         if (this_cpu()->need_resched)
             sched_preempt();
-        else if (!sig_pending_proc(p))
+        else if (!sigstate_has_pending(&p->sig))
             break;
     }
-    mm_activate(p->mm);
-    csr_set(sstatus, SSTATUS_FS); /* let the kernel touch the FP registers */
-    fp_restore(&p->fp);
+    check_return_state(p);
+    struct cpu *c = this_cpu();
+    if (c->fp_owner != p || p->fp_cpu != c->id + 1) {
+        csr_set(sstatus, SSTATUS_FS); /* let the kernel touch the FP registers */
+        fp_restore(&p->fp);
+        c->fp_owner = p;
+        p->fp_cpu = c->id + 1;
+    }
     tf->sstatus &= ~(SSTATUS_SPP | SSTATUS_SUM | SSTATUS_FS);
     tf->sstatus |= SSTATUS_SPIE | SSTATUS_FS_CLEAN;
     user_return(tf);
