@@ -24,6 +24,13 @@ static inline struct cpu *this_cpu(void)
     return host_cpu;
 }
 
+/* No thread runs "in the kernel" of a host test. */
+struct thread;
+static inline struct thread *cpu_thread(void)
+{
+    return (struct thread *)0;
+}
+
 void intr_push(void);
 void intr_pop(void);
 void host_set_cpu(int id);
