@@ -9,6 +9,17 @@ void *memset(void *dst, int c, size_t n)
         *d++ = (unsigned char)c;
         n--;
     }
+    for (; n >= 64; n -= 64, d += 64) { /* a page: 64 rounds of eight stores */
+        uint64_t *w = (uint64_t *)d;
+        w[0] = pattern;
+        w[1] = pattern;
+        w[2] = pattern;
+        w[3] = pattern;
+        w[4] = pattern;
+        w[5] = pattern;
+        w[6] = pattern;
+        w[7] = pattern;
+    }
     for (; n >= 8; n -= 8, d += 8)
         *(uint64_t *)d = pattern;
     while (n--)
@@ -24,6 +35,20 @@ void *memcpy(void *dst, const void *src, size_t n)
         while (n && ((uintptr_t)d & 7)) {
             *d++ = *s++;
             n--;
+        }
+        for (; n >= 64; n -= 64, d += 64, s += 64) { /* eight words a round */
+            uint64_t *w = (uint64_t *)d;
+            const uint64_t *r = (const uint64_t *)s;
+            uint64_t a = r[0], b = r[1], c = r[2], e = r[3];
+            w[0] = a;
+            w[1] = b;
+            w[2] = c;
+            w[3] = e;
+            a = r[4], b = r[5], c = r[6], e = r[7];
+            w[4] = a;
+            w[5] = b;
+            w[6] = c;
+            w[7] = e;
         }
         for (; n >= 8; n -= 8, d += 8, s += 8)
             *(uint64_t *)d = *(const uint64_t *)s;
