@@ -1,8 +1,16 @@
 /*
- * Pipe implementation.  `lock` guards the ring and the counts of open ends;
- * readers and writers sleep on one wait queue.  Data is copied to and from
+ * Pipe implementation.  `lock` guards the ring and the counts of open ends
+ * and of sleepers; readers sleep on readable_wq (for data, EOF, or their turn
+ * to copy) and writers on writable_wq (for room).  Data is copied to and from
  * user memory outside the lock (a copy may fault and sleep), through a small
  * kernel bounce buffer.
+ *
+ * Wake-ups cost a lock round trip on the wait queue and the run queue, so
+ * they happen only when someone sleeps: a sleeper counts itself in
+ * rsleepers/wsleepers under `lock` before it lets go of it (waitq_sleep takes
+ * the wait queue's lock first), so a waker that changed the state under
+ * `lock` and saw a count of zero has no one to wake, and one that saw a
+ * sleeper finds it on the wait queue even if it wakes after unlocking.
  *
  * A write with no reader left raises SIGPIPE in the writer and fails with
  * EPIPE (seen if SIGPIPE is caught or ignored).  A sleep is interrupted by
@@ -17,6 +25,7 @@
 #include "fs/pipe.h"
 #include "fs/file.h"
 #include "abi/errno.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/slab.h"
 #include "mm/usercopy.h"
@@ -30,11 +39,13 @@
 
 struct pipe {
     struct spinlock lock;
-    struct waitq wq;
-    uint64_t nread, nwrite; /* (lock) bytes ever read / written */
-    int readers, writers;   /* (lock) open ends */
-    bool copying;           /* (lock) a reader is copying out bytes it has not taken yet */
-    char buf[PIPE_SIZE];    /* (lock) */
+    struct waitq readable_wq; /* readers wait for data, EOF or the end of a copy */
+    struct waitq writable_wq; /* writers wait for room or for the last reader to go */
+    uint64_t nread, nwrite;   /* (lock) bytes ever read / written */
+    int readers, writers;     /* (lock) open ends */
+    int rsleepers, wsleepers; /* (lock) readers / writers in pipe_sleep_locked */
+    bool copying;             /* (lock) a reader is copying out bytes it has not taken yet */
+    char buf[PIPE_SIZE];      /* (lock) */
 };
 
 int pipe_create(struct file **rf, struct file **wf)
@@ -50,7 +61,8 @@ int pipe_create(struct file **rf, struct file **wf)
         return -ENOMEM;
     }
     spin_init(&p->lock, "pipe");
-    waitq_init(&p->wq, "pipe");
+    waitq_init(&p->readable_wq, "pipe read");
+    waitq_init(&p->writable_wq, "pipe write");
     p->readers = p->writers = 1;
     r->type = w->type = FILE_PIPE;
     r->pipe = w->pipe = p;
@@ -77,6 +89,33 @@ static int copy_in(bool user, void *dst, uintptr_t src, size_t n)
     return 0;
 }
 
+/* Sleep on wq, counted in *sleepers while away; returns with the lock held. */
+static void pipe_sleep_locked(struct pipe *p, struct waitq *wq, int *sleepers)
+{
+    ASSERT_HELD(&p->lock);
+    (*sleepers)++;
+    waitq_sleep(wq, &p->lock);
+    (*sleepers)--;
+}
+
+/* Copy n bytes at ring position pos out of / into the ring (both wrap). */
+static void ring_peek_locked(struct pipe *p, uint64_t pos, char *dst, size_t n)
+{
+    ASSERT_HELD(&p->lock);
+    size_t off = pos % PIPE_SIZE, first = MIN(n, PIPE_SIZE - off);
+    memcpy(dst, p->buf + off, first);
+    memcpy(dst + first, p->buf, n - first);
+}
+
+static void ring_put_locked(struct pipe *p, const char *src, size_t n)
+{
+    ASSERT_HELD(&p->lock);
+    size_t off = p->nwrite % PIPE_SIZE, first = MIN(n, PIPE_SIZE - off);
+    memcpy(p->buf + off, src, first);
+    memcpy(p->buf, src + first, n - first);
+    p->nwrite += n;
+}
+
 ssize_t pipe_read(struct pipe *p, bool user, uintptr_t dst, size_t n)
 {
     char tmp[CHUNK];
@@ -88,14 +127,13 @@ ssize_t pipe_read(struct pipe *p, bool user, uintptr_t dst, size_t n)
             spin_unlock(&p->lock);
             return -ERESTARTSYS;
         }
-        waitq_sleep(&p->wq, &p->lock);
+        pipe_sleep_locked(p, &p->readable_wq, &p->rsleepers);
     }
     p->copying = true;
     /* Take what is there (at least one byte, or EOF), CHUNK bytes at a time. */
     while (done < n && p->nread != p->nwrite) {
-        size_t m = 0;
-        while (m < CHUNK && done + m < n && p->nread + m != p->nwrite)
-            tmp[m] = p->buf[(p->nread + m) % PIPE_SIZE], m++;
+        size_t m = MIN(MIN((size_t)CHUNK, n - done), (size_t)(p->nwrite - p->nread));
+        ring_peek_locked(p, p->nread, tmp, m);
         spin_unlock(&p->lock);
         int err = copy_out(user, dst + done, tmp, m);
         spin_lock(&p->lock);
@@ -105,12 +143,46 @@ ssize_t pipe_read(struct pipe *p, bool user, uintptr_t dst, size_t n)
         }
         p->nread += m;
         done += m;
-        waitq_wake_all(&p->wq);
+        if (p->wsleepers)
+            waitq_wake_all(&p->writable_wq); /* room: a writer may refill while we copy */
     }
     p->copying = false;
-    waitq_wake_all(&p->wq);
+    /* Another reader waits for this copy to end: it has bytes (or EOF) to take. */
+    bool wake_readers = p->rsleepers && (p->nread != p->nwrite || p->writers == 0);
     spin_unlock(&p->lock);
+    if (wake_readers)
+        waitq_wake_all(&p->readable_wq);
     return done ? (ssize_t)done : ret;
+}
+
+/* Put m bytes of tmp into the ring, sleeping while it is full; 0 or -errno. */
+static int pipe_put(struct pipe *p, const char *tmp, size_t m, size_t *moved)
+{
+    size_t i = 0;
+    int err = 0;
+    spin_lock(&p->lock);
+    while (i < m) {
+        if (p->readers == 0 || sig_pending()) {
+            err = p->readers == 0 ? -EPIPE : -ERESTARTSYS;
+            break;
+        }
+        size_t room = PIPE_SIZE - (size_t)(p->nwrite - p->nread);
+        if (room == 0) {
+            if (p->rsleepers)
+                waitq_wake_all(&p->readable_wq);
+            pipe_sleep_locked(p, &p->writable_wq, &p->wsleepers);
+            continue;
+        }
+        size_t k = MIN(room, m - i);
+        ring_put_locked(p, tmp + i, k);
+        i += k;
+    }
+    bool wake_readers = i && p->rsleepers;
+    spin_unlock(&p->lock);
+    if (wake_readers)
+        waitq_wake_all(&p->readable_wq);
+    *moved = i;
+    return err;
 }
 
 ssize_t pipe_write(struct pipe *p, bool user, uintptr_t src, size_t n)
@@ -118,28 +190,16 @@ ssize_t pipe_write(struct pipe *p, bool user, uintptr_t src, size_t n)
     char tmp[CHUNK];
     size_t done = 0;
     while (done < n) {
-        size_t m = MIN((size_t)CHUNK, n - done);
+        size_t m = MIN((size_t)CHUNK, n - done), moved;
         if (copy_in(user, tmp, src + done, m))
             return done ? (ssize_t)done : -EFAULT;
-        spin_lock(&p->lock);
-        for (size_t i = 0; i < m;) {
-            if (p->readers == 0 || sig_pending()) {
-                int err = p->readers == 0 ? -EPIPE : -ERESTARTSYS;
-                spin_unlock(&p->lock);
-                if (err == -EPIPE && user)
-                    sig_send_kernel(proc_current(), SIGPIPE);
-                return done + i ? (ssize_t)(done + i) : err;
-            }
-            if (p->nwrite - p->nread == PIPE_SIZE) {
-                waitq_wake_all(&p->wq);
-                waitq_sleep(&p->wq, &p->lock);
-                continue;
-            }
-            p->buf[p->nwrite++ % PIPE_SIZE] = tmp[i++];
+        int err = pipe_put(p, tmp, m, &moved);
+        done += moved;
+        if (err) {
+            if (err == -EPIPE && user)
+                sig_send_kernel(proc_current(), SIGPIPE);
+            return done ? (ssize_t)done : err;
         }
-        waitq_wake_all(&p->wq);
-        spin_unlock(&p->lock);
-        done += m;
     }
     return (ssize_t)done;
 }
@@ -152,7 +212,11 @@ void pipe_close(struct pipe *p, bool writable)
     else
         p->readers--;
     bool last = p->readers == 0 && p->writers == 0;
-    waitq_wake_all(&p->wq);
+    /* Under the lock: once it is released the other end may free the pipe. */
+    if (p->rsleepers)
+        waitq_wake_all(&p->readable_wq); /* EOF */
+    if (p->wsleepers)
+        waitq_wake_all(&p->writable_wq); /* EPIPE */
     spin_unlock(&p->lock);
     if (last)
         kfree(p);
