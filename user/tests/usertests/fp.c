@@ -21,14 +21,12 @@ enum {
 #undef SYSCALL
 };
 
-#define F_ALL(OP)                                                                                  \
-    OP(0)                                                                                          \
-    OP(1)                                                                                          \
-    OP(2)                                                                                          \
-    OP(3)                                                                                          \
-    OP(4) OP(5) OP(6) OP(7) OP(8) OP(9) OP(10) OP(11) OP(12) OP(13) OP(14) OP(15) OP(16) OP(17)    \
-        OP(18) OP(19) OP(20) OP(21) OP(22) OP(23) OP(24) OP(25) OP(26) OP(27) OP(28) OP(29) OP(30) \
-            OP(31)
+/* clang-format off */
+#define F_ALL(OP) \
+    OP(0) OP(1) OP(2) OP(3) OP(4) OP(5) OP(6) OP(7) OP(8) OP(9) OP(10) OP(11) OP(12) OP(13) \
+    OP(14) OP(15) OP(16) OP(17) OP(18) OP(19) OP(20) OP(21) OP(22) OP(23) OP(24) OP(25) \
+    OP(26) OP(27) OP(28) OP(29) OP(30) OP(31)
+/* clang-format on */
 #define F_LOAD(n) "fld f" #n ", " #n "*8(%[in])\n"
 #define F_STORE(n) "fsd f" #n ", " #n "*8(%[out])\n"
 
