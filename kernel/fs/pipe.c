@@ -11,6 +11,9 @@
  * the wait queue's lock first), so a waker that changed the state under
  * `lock` and saw a count of zero has no one to wake, and one that saw a
  * sleeper finds it on the wait queue even if it wakes after unlocking.
+ * Those wake-ups are "sync" (waitq_wake_all_sync): the waker goes on to
+ * wait for the other end, so the sleeper is queued on the waker's hart when
+ * that hart has nothing else to run, and a ping-pong stays on one hart.
  *
  * A write with no reader left raises SIGPIPE in the writer and fails with
  * EPIPE (seen if SIGPIPE is caught or ignored).  A sleep is interrupted by
@@ -143,8 +146,8 @@ ssize_t pipe_read(struct pipe *p, bool user, uintptr_t dst, size_t n)
         }
         p->nread += m;
         done += m;
-        if (p->wsleepers)
-            waitq_wake_all(&p->writable_wq); /* room: a writer may refill while we copy */
+        if (p->wsleepers) /* room: a writer may refill while we copy */
+            waitq_wake_all_sync(&p->writable_wq);
     }
     p->copying = false;
     /* Another reader waits for this copy to end: it has bytes (or EOF) to take. */
@@ -169,7 +172,7 @@ static int pipe_put(struct pipe *p, const char *tmp, size_t m, size_t *moved)
         size_t room = PIPE_SIZE - (size_t)(p->nwrite - p->nread);
         if (room == 0) {
             if (p->rsleepers)
-                waitq_wake_all(&p->readable_wq);
+                waitq_wake_all_sync(&p->readable_wq); /* and this writer sleeps */
             pipe_sleep_locked(p, &p->writable_wq, &p->wsleepers);
             continue;
         }
@@ -180,7 +183,7 @@ static int pipe_put(struct pipe *p, const char *tmp, size_t m, size_t *moved)
     bool wake_readers = i && p->rsleepers;
     spin_unlock(&p->lock);
     if (wake_readers)
-        waitq_wake_all(&p->readable_wq);
+        waitq_wake_all_sync(&p->readable_wq);
     *moved = i;
     return err;
 }

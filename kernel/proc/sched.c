@@ -331,7 +331,7 @@ void sched_block(struct spinlock *held)
     sched_switch(rq);
 }
 
-bool sched_wake(struct thread *t)
+static bool wake(struct thread *t, bool sync)
 {
     enum thread_state expect = T_SLEEPING;
     if (!__atomic_compare_exchange_n(&t->state, &expect, T_WAKING, false, __ATOMIC_ACQ_REL,
@@ -340,13 +340,23 @@ bool sched_wake(struct thread *t)
     while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
         barrier(); /* its hart is still saving its registers */
     uint64_t slept = ticks - t->sleep_start;
-    struct runq *rq = runq_place(t, false);
+    struct runq *rq = sync ? runq_place_sync(t) : runq_place(t, false);
     spin_lock(&rq->lock);
     set_state(t, T_RUNNABLE);
     runq_wake_locked(rq, t, slept);
     spin_unlock(&rq->lock);
     runq_notify(rq);
     return true;
+}
+
+bool sched_wake(struct thread *t)
+{
+    return wake(t, false);
+}
+
+bool sched_wake_sync(struct thread *t)
+{
+    return wake(t, true);
 }
 
 void sched_kick(struct thread *t)

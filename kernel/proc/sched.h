@@ -52,6 +52,11 @@ int sched_sleep_ns(uint64_t ns);
 void sched_block(struct spinlock *held);
 /* Make t runnable if it is SLEEPING; false if it was not (already woken). */
 bool sched_wake(struct thread *t);
+/* The same from a waker about to block for t's answer (a pipe's writer that
+ * reads the reply next): t is queued on this hart if nothing else waits
+ * here, to run as soon as the waker sleeps, instead of waking another hart
+ * (runq_place_sync). */
+bool sched_wake_sync(struct thread *t);
 /* If t sleeps, wake it (its wait loop rechecks; used by kill). */
 void sched_kick(struct thread *t);
 

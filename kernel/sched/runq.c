@@ -255,6 +255,14 @@ struct runq *runq_place(struct thread *t, bool is_new)
     return &runqs[is_new ? least_loaded_cpu(last) : last];
 }
 
+struct runq *runq_place_sync(struct thread *t)
+{
+    struct cpu *c = this_cpu();
+    if (!global_queue && c->thread && READ_ONCE(runqs[c->id].nr_queued) == 0)
+        return &runqs[c->id];
+    return runq_place(t, false);
+}
+
 void runq_notify(struct runq *rq)
 {
     int self = this_cpu()->id;

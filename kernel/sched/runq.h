@@ -141,6 +141,10 @@ void runq_wake_locked(struct runq *rq, struct thread *t, uint64_t slept);
 struct thread *runq_pick_locked(struct runq *rq);
 /* Where a new (is_new) or woken thread t should be queued. */
 struct runq *runq_place(struct thread *t, bool is_new);
+/* Where a thread woken by one about to block should go: this hart's queue
+ * if it is empty (the wakee runs when the waker sleeps: no other hart is
+ * woken, its cache is warm), else where runq_place puts it. */
+struct runq *runq_place_sync(struct thread *t);
 /* After queueing on rq: wake its hart if it idles. */
 void runq_notify(struct runq *rq);
 /* An idle hart's search: a thread taken from another queue, or NULL.

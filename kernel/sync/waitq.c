@@ -47,7 +47,7 @@ void waitq_sleep(struct waitq *wq, struct spinlock *lk)
     }
 }
 
-static int wake_locked(struct waitq *wq, bool all)
+static int wake_locked(struct waitq *wq, bool all, bool sync)
 {
     ASSERT_HELD(&wq->lock);
     struct list_head *e, *tmp;
@@ -55,7 +55,7 @@ static int wake_locked(struct waitq *wq, bool all)
     list_for_each_safe (e, tmp, &wq->sleepers) {
         struct thread *t = list_entry(e, struct thread, wq_link);
         list_remove(e);
-        if (sched_wake(t) && (++n, !all))
+        if ((sync ? sched_wake_sync(t) : sched_wake(t)) && (++n, !all))
             break;
     }
     return n;
@@ -64,23 +64,28 @@ static int wake_locked(struct waitq *wq, bool all)
 int waitq_wake_all_locked(struct waitq *wq)
 {
     ASSERT_HELD(&wq->lock);
-    return wake_locked(wq, true);
+    return wake_locked(wq, true, false);
 }
 
-static int wake(struct waitq *wq, bool all)
+static int wake(struct waitq *wq, bool all, bool sync)
 {
     spin_lock(&wq->lock);
-    int n = wake_locked(wq, all);
+    int n = wake_locked(wq, all, sync);
     spin_unlock(&wq->lock);
     return n;
 }
 
 int waitq_wake_all(struct waitq *wq)
 {
-    return wake(wq, true);
+    return wake(wq, true, false);
+}
+
+int waitq_wake_all_sync(struct waitq *wq)
+{
+    return wake(wq, true, true);
 }
 
 int waitq_wake_one(struct waitq *wq)
 {
-    return wake(wq, false);
+    return wake(wq, false, false);
 }

@@ -48,6 +48,10 @@ void waitq_init(struct waitq *wq, const char *name);
 void waitq_sleep(struct waitq *wq, struct spinlock *lk);
 /* Wake every sleeper / the first sleeper; returns how many were woken. */
 int waitq_wake_all(struct waitq *wq);
+/* waitq_wake_all from a waker about to block for the sleepers' answer:
+ * they are queued on this hart if it has nothing else to run
+ * (sched_wake_sync). */
+int waitq_wake_all_sync(struct waitq *wq);
 int waitq_wake_one(struct waitq *wq);
 /* The same with wq->lock already held by the caller. */
 int waitq_wake_all_locked(struct waitq *wq);
