@@ -51,7 +51,7 @@ KSRCS := $(shell find kernel -name '*.c' | sort)
 KASMS := $(shell find kernel -name '*.S' | sort)
 KOBJS := $(KSRCS:%.c=$(B)/%.o) $(KASMS:%.S=$(B)/%.o)
 
-.PHONY: FORCE update-fs all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench bench-kernel plot fuzz format format-check clean help deps
+.PHONY: FORCE update-fs all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench bench-kernel bench-profile plot fuzz format format-check clean help deps
 
 all: kernel $(B)/fs.img $(B)/mkfs/fsck
 kernel: $(B)/kernel.elf
@@ -189,6 +189,12 @@ bench: kernel $(B)/fs.img
 bench-kernel: kernel $(B)/fs.img
 	$(PYTHON) tests/bench.py --kernel
 
+# `make bench-profile ROW=pipe`: one row's instructions per operation, per
+# kernel function, from QEMU's instruction log (scripts/bench-profile.py).
+ROW ?= getpid
+bench-profile: kernel $(B)/fs.img
+	$(PYTHON) scripts/bench-profile.py $(ROW)
+
 # A Gantt chart of a workload: PLOT_CMD under PLOT_BOOTARGS on PLOT_CPUS harts
 # -> build/plot.trace, build/plot.png and a metrics table (scripts/gantt.py).
 PLOT_CPUS ?= 1
@@ -242,6 +248,7 @@ help:
 	@echo '  make labs          list the labs and check their markers in the sources'
 	@echo '  make bench         user-level benchmarks, 1 and 4 harts (ICOUNT=1: exact counts, 1 hart)'
 	@echo '  make bench-kernel  the in-kernel micro-benchmarks and vmbench (docs/performance.md)'
+	@echo '  make bench-profile ROW=pipe  instructions per operation of one bench row, per function'
 	@echo '  make deps          install the Debian packages the build and tests need'
 	@echo '  make format        clang-format the C sources (kernel, mkfs, user, unit tests)'
 	@echo '  make format-check  list the C files that differ from clang-format (fails if any)'
