@@ -41,7 +41,10 @@ def check_group(summary, results, log, names):
     assert set(names) <= set(results), f"missing: {set(names) - set(results)}"
     assert summary == "ALL TESTS PASSED"
     m = re.search(r"free frames: (\d+) before the tests, (\d+) after", log)
-    assert m and m.group(1) == m.group(2), "frames leaked"
+    # More free frames after is no leak: reclaim may have dropped clean text
+    # pages of the processes that stay (init, sh, usertests); they read them
+    # again when they touch them.
+    assert m and int(m.group(2)) >= int(m.group(1)), f"frames leaked: {m.group(0)}"
 
 
 @pytest.mark.parametrize("cpus", [1, 4])
