@@ -24,6 +24,7 @@ VM_TESTS = ["cow", "cowcount", "sbrk", "sbrklazy", "brkrefused", "stack", "stack
             "munmappart", "mprotect", "mmapfile"]
 SWAP_TESTS = ["belady", "swapwork", "cowcount", "mmapshared", "oom"]
 SWAP_MAGIC = b"QUILLSWAP1"  # kernel/mm/swap.h
+PRESSURE_TESTS = ["swaptwice", "cowswap", "forkstorm", "oomvictim"]
 
 
 def swap_image(tmp_path, mb=32):
@@ -65,6 +66,29 @@ def test_swap_group(qemu, tmp_path, cpus):
                                              disks=[swap])
     assert re.search(r"swap: vdb, \d+ KiB", log), "the swap disk was not found"
     check_group(summary, results, log, SWAP_TESTS)
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_pressure_swap(qemu, tmp_path, cpus):
+    """Global pressure on 64 MiB with a 192 MiB swap disk: twice RAM runs with
+    its data intact, shared copy-on-write pages are evicted from both
+    processes and read back, a fork storm past RAM finishes, nobody is
+    killed."""
+    swap = swap_image(tmp_path, mb=192)
+    summary, results, log, _ = run_usertests(qemu, tmp_path, cpus, " ".join(PRESSURE_TESTS), 900,
+                                             disks=[swap], mem="64M")
+    check_group(summary, results, log, PRESSURE_TESTS)
+    assert "out of memory" not in log, "a process was OOM-killed although swap had room"
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_pressure_noswap(qemu, tmp_path, cpus):
+    """The same tests without swap: the OOM killer ends the process that frees
+    the most (not the one that faults), says so, and the system goes on with
+    every frame back."""
+    summary, results, log, _ = run_usertests(qemu, tmp_path, cpus, " ".join(PRESSURE_TESTS), 600)
+    check_group(summary, results, log, PRESSURE_TESTS)
+    assert re.search(r"out of memory: killed pid \d+ \(usertests\), \d+ KiB resident", log)
 
 
 def shell_run(vm, line, timeout=60):
