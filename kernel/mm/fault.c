@@ -176,7 +176,9 @@ enum vm_fault_result vm_fault_locked(struct mm *mm, uintptr_t addr, bool write, 
     pte_t *pte = pt_walk(mm->root, page, true);
     if (!pte) {
         mm_reclaim_caches(); /* for the page-table pages */
-        if (!(pte = pt_walk(mm->root, page, true)))
+        if (!(pte = pt_walk(mm->root, page, true)) && mm_reclaim_direct(4) > 0)
+            pte = pt_walk(mm->root, page, true);
+        if (!pte)
             return VM_FAULT_OOM;
     }
     if (pte_is_swap(*pte)) {

@@ -32,6 +32,9 @@
  *     lock is free; it never writes to a file (the faulting thread may hold
  *     an inode lock or be inside a file-system operation).
  *
+ * User allocations leave low/4 frames to the kernel's own allocations (page
+ * tables, rmap items, slabs), which do not reclaim.
+ *
  * Watermarks default from RAM (low = 1/64 of the frames, high = 1/32, at
  * least 32 and 64), bootargs vm_low= and vm_high= (frames), and vm_tune()
  * at run time.  Locks: gset_lock (a spinlock) guards the set, the policy and
@@ -64,6 +67,8 @@ static struct reclaim_stats rstats; /* atomic counters */
 /* Evictions that may fail in a row before a reclaimer gives up for now
  * (frames that are locked, pinned, shared anonymous, dirty without swap). */
 #define RECLAIM_MAX_FAILS 64
+/* The clock looks at this many user frames for a clean one past a dirty one. */
+#define CLOCK_SCAN_MAX 64
 
 static struct spinlock kswapd_lock = SPINLOCK_INIT("kswapd");
 static struct waitq kswapd_wq = WAITQ_INIT(kswapd_wq, "kswapd");
@@ -225,6 +230,7 @@ void mm_reclaim_start(void)
     size_t high = bootarg_frames("vm_high", MAX(n / 32, (size_t)64));
     spin_lock(&gset_lock);
     repl_set_init(&gset, ops, &g_hooks, NULL, slots, (int)n);
+    gset.scan_max = CLOCK_SCAN_MAX;
     wm_low = low;
     wm_high = MAX(high, low + 1);
     gslots = slots;
@@ -241,6 +247,7 @@ int mm_reclaim_set_policy(const char *name)
     spin_lock(&gset_lock);
     if (gslots)
         repl_set_init(&gset, ops, &g_hooks, NULL, gslots, gset.nslots);
+    gset.scan_max = CLOCK_SCAN_MAX;
     spin_unlock(&gset_lock);
     return gslots ? 0 : -ENODEV;
 }
@@ -284,4 +291,9 @@ void mm_reclaim_get_stats(struct reclaim_stats *out)
 void mm_reclaim_count_oom(void)
 {
     STAT_ADD(oom_kills, 1);
+}
+
+size_t mm_reclaim_reserve(void)
+{
+    return READ_ONCE(wm_low) / 4;
 }

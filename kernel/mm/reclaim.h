@@ -52,5 +52,7 @@ int mm_reclaim_tune(const char *key, unsigned long value); /* "low", "high": 0 o
 void mm_reclaim_describe(char *buf, size_t size);          /* "clock low=N high=N" */
 void mm_reclaim_get_stats(struct reclaim_stats *out);
 void mm_reclaim_count_oom(void);
+/* Frames user allocations leave to the kernel (0 before reclaim starts). */
+size_t mm_reclaim_reserve(void);
 
 #endif

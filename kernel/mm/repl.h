@@ -59,6 +59,7 @@ struct repl_set {
     int nslots;
     int hand;     /* clock */
     uint64_t seq; /* loads so far */
+    int scan_max; /* clock: usable slots it looks at for a clean page (0: all) */
 };
 
 extern const struct repl_ops repl_fifo, repl_clock, repl_aging;

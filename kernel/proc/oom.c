@@ -123,6 +123,12 @@ bool oom_kill_and_wait(void)
     return false;
 }
 
+bool oom_self_killed(void)
+{
+    struct proc *self = proc_current();
+    return self && sig_pending_proc_kill(self);
+}
+
 void proc_oom_kill_self(uintptr_t addr)
 {
     struct proc *p = proc_current();

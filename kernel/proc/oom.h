@@ -9,5 +9,7 @@
  * be gone.  true: retry the allocation; false: the caller itself was chosen
  * (or is dying already) and its allocation fails.  May sleep. */
 bool oom_kill_and_wait(void);
+/* Has the calling process been sent SIGKILL (by the killer or anyone)? */
+bool oom_self_killed(void);
 
 #endif
