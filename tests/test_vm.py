@@ -123,3 +123,16 @@ def test_vm_tools(qemu, tmp_path, cpus):
     assert "11 references, 7 faults" in out, out
     out = shell_run(vm, "memlimit -p lru 3 refstring 1")
     assert "bad frame count or policy" in out, out
+    out = shell_run(vm, "vmctl")
+    assert re.search(r"^clock low=\d+ high=\d+", out, re.M), out
+    out = shell_run(vm, "vmctl fifo low=100 high=300")
+    assert "fifo low=100 high=300" in out, out
+    out = shell_run(vm, "vmctl lru")
+    assert "vmctl: lru:" in out, out
+    out = shell_run(vm, "vmctl high=50")
+    assert "vmctl: high=50:" in out, out  # not above low
+    out = shell_run(vm, "vmctl clock")
+    assert "clock low=100 high=300" in out, out
+    out = shell_run(vm, "vmstat")
+    assert re.search(r"evicted\s+kswapd\s+kfreed\s+direct\s+wback\s+oom", out), out
+    assert re.search(r"watermarks: low 100, high 300 frames", out), out

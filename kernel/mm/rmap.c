@@ -137,7 +137,7 @@ bool rmap_test_clear_ref(struct page *pg)
     for (struct rmap_item *it = (pg->flags & PG_USER) ? pg->rmap : NULL; it; it = it->next) {
         if (pte_clear_young(it->pte, pa)) {
             ref = true;
-            mm_shootdown_page(it->mm, it->va);
+            mm_flush_page_if_here(it->mm, it->va);
         }
     }
     spin_unlock(lk);

@@ -66,8 +66,11 @@ int rmap_snapshot(struct page *pg, struct rmap_ref *out, int max);
 /* Chain length of pg now (-1: not a user frame). */
 int rmap_count(struct page *pg);
 /* Was pg referenced through any of its PTEs since the last call?  Clears
- * every A bit it finds (and shoots the entry down so the next access sets
- * it again). */
+ * every A bit it finds.  The entry is flushed only where that is cheap (the
+ * mm is active on this hart): another hart that holds the entry in its TLB
+ * does not set A again until the entry goes (the process moves, or the TLB
+ * drops it), so the page looks unreferenced a little early.  A is a hint;
+ * eviction itself always shoots every entry down (evict.c). */
 bool rmap_test_clear_ref(struct page *pg);
 /* Does any PTE of pg have D set? */
 bool rmap_is_dirty(struct page *pg);

@@ -151,6 +151,14 @@ void mm_shootdown_page(struct mm *mm, uintptr_t va)
     intr_pop();
 }
 
+void mm_flush_page_if_here(struct mm *mm, uintptr_t va)
+{
+    intr_push();
+    if (__atomic_load_n(&mm->active_cpu, __ATOMIC_RELAXED) == this_cpu()->id)
+        sfence_vma_page_asid(va, mm->asid);
+    intr_pop();
+}
+
 /* Drop what one user PTE holds (a frame or a swap slot) and clear it. */
 static void unmap_pte_locked(struct mm *mm, uintptr_t va, pte_t *pte)
 {

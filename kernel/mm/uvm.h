@@ -42,13 +42,14 @@
  *     process last ran there; they flush the whole ASID when it next runs on
  *     them (mm_activate: last_cpu != this hart), so they never use them.
  *   - A change made by another thread (the reclaimer evicting a page of a
- *     process that may run elsewhere, or clearing its A bit) goes through
+ *     process that may run elsewhere) goes through
  *     mm_shootdown_page: it flushes the entry on the hart where mm is
  *     active (mm->active_cpu) and on the hart that ran it last
  *     (mm->last_cpu, which keeps its entries while it runs others), by SBI
  *     remote sfence.vma, before the old frame is reused.  A fence in
  *     mm_activate pairs with it: a hart loading mm either is seen by the
- *     shootdown or flushes after the change.
+ *     shootdown or flushes after the change.  (Clearing an A bit is only a
+ *     hint and is flushed on this hart alone: mm_flush_page_if_here.)
  *   - ASIDs are reused only in a new generation, after which every hart
  *     flushes its whole TLB before loading any user table.
  * A user thread loads its own mm as soon as it is switched in (system calls
@@ -177,6 +178,8 @@ void mm_page_put(paddr_t pa);
 void mm_flush_page(struct mm *mm, uintptr_t va);
 /* The same for a change made from another thread (reclaim). */
 void mm_shootdown_page(struct mm *mm, uintptr_t va);
+/* Flush va of mm only if mm is active on this hart (clearing an A bit). */
+void mm_flush_page_if_here(struct mm *mm, uintptr_t va);
 /* Fill a struct vminfo (abi/vminfo.h) from mm->st without mm->lock: a
  * snapshot of word-sized counters (the caller keeps mm alive). */
 struct vminfo;
