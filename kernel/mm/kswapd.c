@@ -37,7 +37,9 @@
  *
  * Watermarks default from RAM (low = 1/64 of the frames, high = 1/32, at
  * least 32 and 64), bootargs vm_low= and vm_high= (frames), and vm_tune()
- * at run time.  Locks: gset_lock (a spinlock) guards the set, the policy and
+ * at run time.  Locks: gset_lock (a sleep lock, so that a sweep runs with
+ * interrupts on and a preempted sweeper makes nobody spin; it exists once
+ * gslots is set, which is never undone) guards the set, the policy and
  * the watermarks; it is taken under no other mm lock but mm->lock, and
  * rmap locks are taken under it.  kswapd_lock guards kswapd_wanted.
  */
@@ -55,13 +57,14 @@
 #include "lib/string.h"
 #include "proc/sched.h"
 #include "proc/thread.h"
+#include "sync/sleeplock.h"
 #include "sync/spinlock.h"
 #include "sync/waitq.h"
 
-static struct spinlock gset_lock = SPINLOCK_INIT("reclaim");
-static struct repl_set gset;      /* (gset_lock) */
-static struct repl_slot *gslots;  /* (gset_lock) one per frame; NULL before boot's end */
-static size_t wm_low, wm_high;    /* (gset_lock for writers) frames */
+static struct sleeplock gset_lock;  /* initialised by mm_reclaim_start */
+static struct repl_set gset;        /* (gset_lock) */
+static struct repl_slot *gslots;    /* (gset_lock) one per frame; NULL before boot's end */
+static size_t wm_low, wm_high;      /* (gset_lock for writers) frames */
 static struct reclaim_stats rstats; /* atomic counters */
 
 /* Evictions that may fail in a row before a reclaimer gives up for now
@@ -98,25 +101,28 @@ static const struct repl_hooks g_hooks = {
 
 void mm_reclaim_loaded(struct page *pg)
 {
-    spin_lock(&gset_lock);
-    if (gslots)
-        gset.ops->loaded(&gset, (int)page_index(pg));
-    spin_unlock(&gset_lock);
+    if (!READ_ONCE(gslots))
+        return;
+    sleeplock_acquire(&gset_lock);
+    gset.ops->loaded(&gset, (int)page_index(pg));
+    sleeplock_release(&gset_lock);
 }
 
 /* Pick a frame and try to give it up; -ENOENT: no user frame at all. */
 static int reclaim_one(struct evict_wb *wb)
 {
-    spin_lock(&gset_lock);
-    int slot = gslots ? gset.ops->victim(&gset) : -1;
-    spin_unlock(&gset_lock);
+    if (!READ_ONCE(gslots))
+        return -ENOENT;
+    sleeplock_acquire(&gset_lock);
+    int slot = gset.ops->victim(&gset);
+    sleeplock_release(&gset_lock);
     if (slot < 0)
         return -ENOENT;
     int err = mm_evict_frame(page_nth(slot), wb);
     if (err && err != -EAGAIN) {
-        spin_lock(&gset_lock);
+        sleeplock_acquire(&gset_lock);
         repl_requeue(&gset, slot);
-        spin_unlock(&gset_lock);
+        sleeplock_release(&gset_lock);
     }
     if (!err)
         STAT_ADD(evictions, 1);
@@ -155,9 +161,9 @@ void mm_reclaim_kick(void)
 /* One wake-up's work: evict until `high` frames are free. */
 static void kswapd_run(void *buf)
 {
-    spin_lock(&gset_lock);
+    sleeplock_acquire(&gset_lock);
     gset.ops->tick(&gset);
-    spin_unlock(&gset_lock);
+    sleeplock_release(&gset_lock);
     size_t freed = 0;
     for (size_t fails = 0; page_free_count() < READ_ONCE(wm_high) && fails < RECLAIM_MAX_FAILS;) {
         struct evict_wb wb = {.buf = buf};
@@ -228,13 +234,12 @@ void mm_reclaim_start(void)
     }
     size_t low = bootarg_frames("vm_low", MAX(n / 64, (size_t)32));
     size_t high = bootarg_frames("vm_high", MAX(n / 32, (size_t)64));
-    spin_lock(&gset_lock);
+    sleeplock_init(&gset_lock, "reclaim");
     repl_set_init(&gset, ops, &g_hooks, NULL, slots, (int)n);
     gset.scan_max = CLOCK_SCAN_MAX;
     wm_low = low;
     wm_high = MAX(high, low + 1);
-    gslots = slots;
-    spin_unlock(&gset_lock);
+    __atomic_store_n(&gslots, slots, __ATOMIC_RELEASE);
     if (!thread_spawn_detached("kswapd", kswapd_main, buf))
         printf("reclaim: no memory for the swap daemon\n");
 }
@@ -244,25 +249,28 @@ int mm_reclaim_set_policy(const char *name)
     const struct repl_ops *ops = repl_find(name);
     if (!ops)
         return -EINVAL;
-    spin_lock(&gset_lock);
-    if (gslots)
-        repl_set_init(&gset, ops, &g_hooks, NULL, gslots, gset.nslots);
+    if (!READ_ONCE(gslots))
+        return -ENODEV;
+    sleeplock_acquire(&gset_lock);
+    repl_set_init(&gset, ops, &g_hooks, NULL, gslots, gset.nslots);
     gset.scan_max = CLOCK_SCAN_MAX;
-    spin_unlock(&gset_lock);
-    return gslots ? 0 : -ENODEV;
+    sleeplock_release(&gset_lock);
+    return 0;
 }
 
 int mm_reclaim_tune(const char *key, unsigned long value)
 {
     int err = 0;
-    spin_lock(&gset_lock);
+    if (!READ_ONCE(gslots))
+        return -ENODEV;
+    sleeplock_acquire(&gset_lock);
     if (strcmp(key, "low") == 0 && value > 0 && value < wm_high)
         wm_low = value;
     else if (strcmp(key, "high") == 0 && value > wm_low && value < page_nr_frames())
         wm_high = value;
     else
         err = -EINVAL;
-    spin_unlock(&gset_lock);
+    sleeplock_release(&gset_lock);
     if (!err)
         mm_reclaim_kick();
     return err;
@@ -270,9 +278,13 @@ int mm_reclaim_tune(const char *key, unsigned long value)
 
 void mm_reclaim_describe(char *buf, size_t size)
 {
-    spin_lock(&gset_lock);
-    snprintf(buf, size, "%s low=%lu high=%lu", gslots ? gset.ops->name : "none", wm_low, wm_high);
-    spin_unlock(&gset_lock);
+    if (!READ_ONCE(gslots)) {
+        snprintf(buf, size, "none low=0 high=0");
+        return;
+    }
+    sleeplock_acquire(&gset_lock);
+    snprintf(buf, size, "%s low=%lu high=%lu", gset.ops->name, wm_low, wm_high);
+    sleeplock_release(&gset_lock);
 }
 
 void mm_reclaim_get_stats(struct reclaim_stats *out)

@@ -42,8 +42,8 @@ struct page {
     struct list_head list; /* buddy free list / pcp / slab lists */
     void *owner;           /* PG_SLAB: the struct kmem_cache */
     union {
-        void *freelist;            /* slab head: first free object */
-        struct rmap_item *rmap;    /* PG_USER: every PTE that maps it (mm/rmap.h) */
+        void *freelist;         /* slab head: first free object */
+        struct rmap_item *rmap; /* PG_USER: every PTE that maps it (mm/rmap.h) */
     };
 };
 

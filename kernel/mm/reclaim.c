@@ -23,7 +23,7 @@ void mm_reclaim_caches(void)
     kstack_reclaim();
 }
 
-#define RECLAIM_IDLE_TICKS 20  /* no eviction anywhere for this long: memory is full */
+#define RECLAIM_IDLE_TICKS 20   /* no eviction anywhere for this long: memory is full */
 #define RECLAIM_MAX_ROUNDS 1000 /* and never wait longer than this in all */
 
 /* A frame for user memory, unless that would dig into the reserve that the

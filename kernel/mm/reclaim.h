@@ -43,10 +43,10 @@ struct reclaim_stats {
     size_t low, high; /* watermarks, frames */
 };
 
-void mm_reclaim_start(void);             /* boot, once the disks are up: the daemon */
-void mm_reclaim_loaded(struct page *pg); /* pg just became a user frame (rmap.c) */
-void mm_reclaim_kick(void);              /* wake the daemon if below the low watermark */
-size_t mm_reclaim_direct(size_t want);   /* evict up to want frames now; how many */
+void mm_reclaim_start(void);                 /* boot, once the disks are up: the daemon */
+void mm_reclaim_loaded(struct page *pg);     /* pg just became a user frame (rmap.c) */
+void mm_reclaim_kick(void);                  /* wake the daemon if below the low watermark */
+size_t mm_reclaim_direct(size_t want);       /* evict up to want frames now; how many */
 int mm_reclaim_set_policy(const char *name); /* 0, -EINVAL, -ENODEV (not started) */
 int mm_reclaim_tune(const char *key, unsigned long value); /* "low", "high": 0 or -EINVAL */
 void mm_reclaim_describe(char *buf, size_t size);          /* "clock low=N high=N" */

@@ -22,9 +22,9 @@
  *     the chain frozen (fork adds the child's items holding both locks).
  *
  * Locks: a chain and PG_USER are guarded by one of RMAP_LOCKS spinlocks,
- * picked by the frame's number.  Order: mm->lock -> rmap lock -> the
- * global replacement set's lock is never taken under an rmap lock (rmap.c
- * tells the set about a new frame after letting go).  The reclaimer takes
+ * picked by the frame's number.  Order: mm->lock -> rmap lock; the global
+ * replacement set's lock (a sleep lock) is never taken under an rmap lock
+ * (rmap.c tells the set about a new frame after letting go).  The reclaimer takes
  * the set's lock, then rmap locks (reading A and D bits).  While holding an
  * rmap lock the reclaimer reads and atomically updates (CAS) other mms'
  * PTEs without their locks: only the A bit, and only while the PTE still

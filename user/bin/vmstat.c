@@ -29,11 +29,10 @@ int main(int argc, char **argv)
             return 1;
         }
         printf("%8lu %8lu %8lu %8lu %8lu %8lu %8lu %6lu %7lu %7lu %6lu %4lu\n", v.frames, v.free,
-               v.swap_used, v.swap_total, v.swap_outs - prev.swap_outs,
-               v.swap_ins - prev.swap_ins, v.evictions - prev.evictions,
-               v.kswapd_runs - prev.kswapd_runs, v.kswapd_freed - prev.kswapd_freed,
-               v.direct_freed - prev.direct_freed, v.writebacks - prev.writebacks,
-               v.oom_kills - prev.oom_kills);
+               v.swap_used, v.swap_total, v.swap_outs - prev.swap_outs, v.swap_ins - prev.swap_ins,
+               v.evictions - prev.evictions, v.kswapd_runs - prev.kswapd_runs,
+               v.kswapd_freed - prev.kswapd_freed, v.direct_freed - prev.direct_freed,
+               v.writebacks - prev.writebacks, v.oom_kills - prev.oom_kills);
         fflush(stdout);
         if (interval)
             prev = v;

@@ -177,8 +177,8 @@ static void test_cowswap(void)
         CHECK(wait_signal(h) == SIGKILL, "hog without swap: not ended by the OOM killer");
     if (room) {
         long ps = region_swapped(0, p), cs = region_swapped(child, p);
-        CHECK(ps > 0 && cs > 0, "shared pages not evicted: %ld in the parent, %ld in the child",
-              ps, cs);
+        CHECK(ps > 0 && cs > 0, "shared pages not evicted: %ld in the parent, %ld in the child", ps,
+              cs);
     }
     xwrite(go[1], "g", 1);
     char c;
