@@ -155,7 +155,7 @@ void mm_flush_page_if_here(struct mm *mm, uintptr_t va)
 {
     intr_push();
     if (__atomic_load_n(&mm->active_cpu, __ATOMIC_RELAXED) == this_cpu()->id)
-        sfence_vma_page_asid(va, mm->asid);
+        arch_flush_page(va, mm->asid);
     intr_pop();
 }
 
