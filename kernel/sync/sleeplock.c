@@ -123,18 +123,6 @@ bool sleeplock_try_acquire(struct sleeplock *sl)
     return got;
 }
 
-bool sleeplock_try_acquire(struct sleeplock *sl)
-{
-    spin_lock(&sl->lk);
-    bool took = !sl->locked;
-    if (took) {
-        sl->locked = true;
-        sl->holder = thread_current();
-    }
-    spin_unlock(&sl->lk);
-    return took;
-}
-
 void sleeplock_release(struct sleeplock *sl)
 {
     struct thread *self = thread_current();

@@ -49,8 +49,6 @@ void sleeplock_acquire_owner(struct sleeplock *sl); /* may sleep; see above */
 void sleeplock_acquire_leaf(struct sleeplock *sl);  /* may sleep; see above */
 bool sleeplock_try_acquire(struct sleeplock *sl);   /* never sleeps */
 void sleeplock_release(struct sleeplock *sl);
-/* Take it if it is free right now (never sleeps); true if taken. */
-bool sleeplock_try_acquire(struct sleeplock *sl);
 bool sleeplock_is_held(struct sleeplock *sl); /* by the calling thread */
 
 /* Panics unless the calling thread holds sl: the first line of a *_locked
