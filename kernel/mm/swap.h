@@ -37,10 +37,8 @@ struct swap_stats {
     size_t outs, ins; /* pages written, read */
 };
 
-/* A thread, after the disks are registered; also starts reclaim (kswapd.c). */
-void swap_init(void);
+void swap_init(void); /* a thread, after the disks are registered */
 bool swap_enabled(void);
-bool swap_has_room(void);   /* a free slot now (racy: a hint for reclaim) */
 long swap_slot_alloc(void); /* a slot with one reference, or -ENOSPC */
 void swap_slot_dup(long slot);
 void swap_slot_put(long slot);
