@@ -20,6 +20,10 @@
  * simply makes it writable again).  Pages of read-only regions (text) stay
  * shared and are never copied.
  *
+ * Lock notes on struct mm and struct vma: (m) mm->lock, (a) asid_lock in
+ * uvm.c, (i) set when the mm is created and never changed, (t) atomic, (h)
+ * written by the hart that activates or leaves the mm.
+ *
  * Locking: mm->lock (a sleep lock) guards the VMA list, brk, the statistics
  * and the page table's user half.  It may be held across disk reads (file
  * read-in) but never across a user copy (which may fault and take it).
@@ -87,21 +91,21 @@ static inline bool pte_has_frame(pte_t pte)
     return (pte & PTE_V) || (pte & PTE_PROTNONE);
 }
 
-struct vma {
-    uintptr_t start, end; /* [start, end), page aligned */
-    uint64_t prot;        /* PTE_R | PTE_W | PTE_X */
-    enum vma_kind kind;
-    unsigned flags; /* VMA_SHARED */
+struct vma {              /* every field (m), in mm->vmas */
+    uintptr_t start, end; /* (m) [start, end), page aligned */
+    uint64_t prot;        /* (m) PTE_R | PTE_W | PTE_X */
+    enum vma_kind kind;   /* (m) */
+    unsigned flags;       /* (m) VMA_SHARED */
     /* VMA_FILE: user bytes [file_va, file_va + file_len) hold the file's bytes
      * from file_off on; the rest of the region is zero (a segment's bss). */
-    struct inode *ip; /* referenced while the region exists */
-    uint64_t file_off;
-    uintptr_t file_va;
-    uint64_t file_len;
-    struct list_head link; /* in mm->vmas, sorted by start */
+    struct inode *ip;      /* (m) referenced while the region exists */
+    uint64_t file_off;     /* (m) */
+    uintptr_t file_va;     /* (m) */
+    uint64_t file_len;     /* (m) */
+    struct list_head link; /* (m) in mm->vmas, sorted by start */
 };
 
-/* Per-address-space counters (mm->lock); read by vminfo. */
+/* Per-address-space counters, all (m); read by vminfo. */
 struct mm_stats {
     size_t resident;   /* user pages mapped */
     size_t swapped;    /* PTEs that hold a swap slot */
@@ -116,18 +120,18 @@ struct mm_stats {
 struct mm_rset; /* resident-set limit (rset.c) */
 
 struct mm {
-    pagetable_t root;
-    struct sleeplock lock;
-    struct list_head vmas;   /* (lock) */
-    uintptr_t brk_base;      /* (lock) start of the heap */
-    uintptr_t brk;           /* (lock) current break */
-    struct mm_stats st;      /* (lock) */
-    struct mm_rset *rs;      /* (lock) resident-set limit, NULL: none */
-    uint16_t asid;           /* (asid lock) */
-    uint64_t asid_gen;       /* (asid lock) */
-    int users;               /* atomic: its process, plus tools looking at it (mm_get) */
-    int last_cpu;            /* hart that last ran it, -1: none (its thread) */
-    volatile int active_cpu; /* hart whose satp holds it now, -1: none (that hart) */
+    pagetable_t root;        /* (i) the page table's root page */
+    struct sleeplock lock;   /* the (m) lock */
+    struct list_head vmas;   /* (m) regions, sorted by start */
+    uintptr_t brk_base;      /* (m) start of the heap */
+    uintptr_t brk;           /* (m) current break */
+    struct mm_stats st;      /* (m) */
+    struct mm_rset *rs;      /* (m) resident-set limit, NULL: none */
+    uint16_t asid;           /* (a) written; read without it by the hart running the mm */
+    uint64_t asid_gen;       /* (a) written; read without it in mm_activate's fast check */
+    int users;               /* (t) its process, plus tools looking at it (mm_get) */
+    int last_cpu;            /* (h) hart that last ran it, -1: none; read racily for shootdowns */
+    volatile int active_cpu; /* (h) hart whose satp holds it now, -1: none; read racily */
 };
 
 /* How a fault ended; trap.c turns it into a retry or a signal. */
