@@ -54,7 +54,20 @@ static void kill_one_locked(struct proc *p, int sig, const struct ksiginfo *info
         sig_send(p, sig, info);
 }
 
-/* Signal every alive process selected by pid (see the top); how many matched. */
+static bool kill_selects(struct proc *p, struct proc *self, int pid, int pgid)
+{
+    if (p->state != P_ALIVE)
+        return false;
+    return pid == -1 ? (p != self && p->pid != 1) : p->pgid == pgid;
+}
+
+/*
+ * Signal every alive process selected by pid (see the top); how many matched.
+ * In two passes: the signal is made pending in every member before any of
+ * them is woken, so no member can act on another's death first (in
+ * `sleep 100 | cat`, ^C must not let cat see end of file and exit 0 before
+ * its own SIGINT is pending).
+ */
 static int kill_matching_locked(int pid, int sig, const struct ksiginfo *info)
 {
     ASSERT_HELD(&proc_lock);
@@ -63,12 +76,16 @@ static int kill_matching_locked(int pid, int sig, const struct ksiginfo *info)
     struct list_head *e;
     list_for_each (e, &all_procs) {
         struct proc *p = list_entry(e, struct proc, all);
-        if (p->state != P_ALIVE)
-            continue;
-        if (pid == -1 ? (p == self || p->pid == 1) : p->pgid != pgid)
+        if (!kill_selects(p, self, pid, pgid))
             continue;
         n++;
-        kill_one_locked(p, sig, info);
+        p->kill_wake = sig && !init_refuses(p, sig) && sig_post(p, sig, info);
+    }
+    list_for_each (e, &all_procs) {
+        struct proc *p = list_entry(e, struct proc, all);
+        if (kill_selects(p, self, pid, pgid) && p->kill_wake)
+            sig_kick(p);
+        p->kill_wake = false;
     }
     return n;
 }

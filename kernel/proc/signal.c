@@ -170,10 +170,10 @@ bool sig_ignored_or_blocked(struct proc *p, int sig)
 
 /* ---- generation ---- */
 
-void sig_send(struct proc *p, int sig, const struct ksiginfo *info)
+bool sig_post(struct proc *p, int sig, const struct ksiginfo *info)
 {
     if (!valid_sig(sig))
-        return;
+        return false;
     struct sigstate *s = &p->sig;
     spin_lock(&s->lock);
     if (sig == SIGKILL || sig == SIGCONT) {
@@ -187,7 +187,7 @@ void sig_send(struct proc *p, int sig, const struct ksiginfo *info)
     }
     if (sig_discarded_locked(p, sig)) {
         spin_unlock(&s->lock);
-        return;
+        return false;
     }
     s->pending |= SIG_BIT(sig);
     if (info)
@@ -197,9 +197,20 @@ void sig_send(struct proc *p, int sig, const struct ksiginfo *info)
     s->info[sig].si_signo = sig;
     bool wake = !(s->blocked & SIG_BIT(sig));
     spin_unlock(&s->lock);
+    return wake;
+}
+
+void sig_kick(struct proc *p)
+{
     struct thread *t = READ_ONCE(p->thread);
-    if (wake && t)
+    if (t)
         sched_kick(t);
+}
+
+void sig_send(struct proc *p, int sig, const struct ksiginfo *info)
+{
+    if (sig_post(p, sig, info))
+        sig_kick(p);
 }
 
 void sig_send_kernel(struct proc *p, int sig)

@@ -70,6 +70,10 @@ void sig_exec(struct proc *p); /* caught -> default; keep ignored and mask */
 /* Send sig with info (NULL: SI_KERNEL); sig 0 only checks.  Caller may hold
  * proc_lock.  Ignored signals are discarded here, stop/continue act here. */
 void sig_send(struct proc *p, int sig, const struct ksiginfo *info);
+/* sig_send in two halves: make sig pending (true: p should be woken for it),
+ * then wake p's thread.  A group kill posts to every member first. */
+bool sig_post(struct proc *p, int sig, const struct ksiginfo *info);
+void sig_kick(struct proc *p);
 void sig_send_kernel(struct proc *p, int sig); /* si_code SI_KERNEL */
 /* A fault in user mode: delivered even if blocked or ignored (then fatal). */
 void sig_force_fault(int sig, int code, uintptr_t addr);
