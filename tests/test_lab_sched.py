@@ -8,14 +8,12 @@ in kernel/sched/stride.c.
   arrives late starts at the current pass and gets a third, not everything.
 - In Quill on one hart (where the textbook's numbers are exact up to the
   tick in progress at each end): the kernel's stride self-test, and
-  `schedtrace stride-abc 3`, whose switch trace must show the order
+  `stride-abc 3`, whose order read from the switch trace must be
   A B C C C A C C and whose CPU times must be 2:1:5.
 """
 
-import re
-
 import hostunit
-from test_policies import RESULT, WORKLOAD_TIMEOUT, boot, job_table
+from test_policies import RESULT, WORKLOAD_TIMEOUT, boot, job_table, stride_order
 
 
 def test_stride_unit_order():
@@ -41,14 +39,12 @@ def test_stride_selftest(qemu):
 
 def test_stride_abc_in_quill(qemu, tmp_path):
     sh = boot(qemu, tmp_path, 1, "sched=stride")
-    out = sh.run("schedtrace stride-abc 3", timeout=WORKLOAD_TIMEOUT)
+    out = sh.run("stride-abc 3", timeout=WORKLOAD_TIMEOUT)
     rows = job_table(out)
     assert all(k in rows for k in "ABC"), f"stride-abc did not report A, B and C:\n{out}"
-    pids = {rows[k][0][0]: k for k in "ABC"}
-    order = [pids[int(m.group(1))] for m in re.finditer(r"^\d+ \d+ \d+ -?\d+ (-?\d+) ", out, re.M)
-             if int(m.group(1)) in pids]
-    assert "".join(order[:8]) == "ABCCCACC", (
-        f"the switch trace shows {''.join(order[:16])}..., stride runs A B C C C A C C")
+    order = stride_order(out)
+    assert order[:8] == "ABCCCACC", (
+        f"the switch trace shows {order}..., stride runs A B C C C A C C")
     cpu = {k: rows[k][0][1] for k in "ABC"}
     total = sum(cpu.values())
     # CPU time is sampled by the tick, and a loaded host starves the emulated
