@@ -63,10 +63,17 @@ static bool kill_selects(struct proc *p, struct proc *self, int pid, int pgid)
 
 /*
  * Signal every alive process selected by pid (see the top); how many matched.
- * In two passes: the signal is made pending in every member before any of
- * them is woken, so no member can act on another's death first (in
+ *
+ * In two passes over the list, both under proc_lock: the signal is made
+ * pending in every member (sig_post) before any of them is woken
+ * (sig_kick), so no member can act on another's death first (in
  * `sleep 100 | cat`, ^C must not let cat see end of file and exit 0 before
- * its own SIGINT is pending).
+ * its own SIGINT is pending).  The second pass keeps no list of whom to
+ * wake: it asks each member again whether sig is pending and unblocked
+ * (sig_wants_kick), which is what sig_post's answer was, or has since
+ * become needless (the member took the signal, or blocked it, on another
+ * hart).  proc_lock keeps the set of members the same for both passes
+ * (pgid and state change only under it) and keeps every member allocated.
  */
 static int kill_matching_locked(int pid, int sig, const struct ksiginfo *info)
 {
@@ -79,13 +86,15 @@ static int kill_matching_locked(int pid, int sig, const struct ksiginfo *info)
         if (!kill_selects(p, self, pid, pgid))
             continue;
         n++;
-        p->kill_wake = sig && !init_refuses(p, sig) && sig_post(p, sig, info);
+        if (sig && !init_refuses(p, sig))
+            sig_post(p, sig, info);
     }
+    if (!sig)
+        return n;
     list_for_each (e, &all_procs) {
         struct proc *p = list_entry(e, struct proc, all);
-        if (kill_selects(p, self, pid, pgid) && p->kill_wake)
+        if (kill_selects(p, self, pid, pgid) && sig_wants_kick(p, sig))
             sig_kick(p);
-        p->kill_wake = false;
     }
     return n;
 }

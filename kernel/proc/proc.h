@@ -54,7 +54,6 @@ struct proc {
     int fp_cpu;               /* (o) 1 + id of the hart whose FP registers hold fp; 0: none */
 
     enum proc_state state;     /* (p) */
-    bool kill_wake;            /* (p) a group kill's second pass wakes it */
     int exit_status;           /* (p) wait status, W_EXITCODE(code, signal) */
     struct proc *parent;       /* (p) */
     struct list_head children; /* (p) */

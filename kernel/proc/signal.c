@@ -207,6 +207,16 @@ void sig_kick(struct proc *p)
         sched_kick(t);
 }
 
+bool sig_wants_kick(struct proc *p, int sig)
+{
+    if (!valid_sig(sig))
+        return false;
+    spin_lock(&p->sig.lock);
+    bool want = p->sig.pending & ~p->sig.blocked & SIG_BIT(sig);
+    spin_unlock(&p->sig.lock);
+    return want;
+}
+
 void sig_send(struct proc *p, int sig, const struct ksiginfo *info)
 {
     if (sig_post(p, sig, info))

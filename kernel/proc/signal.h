@@ -74,6 +74,8 @@ void sig_send(struct proc *p, int sig, const struct ksiginfo *info);
  * then wake p's thread.  A group kill posts to every member first. */
 bool sig_post(struct proc *p, int sig, const struct ksiginfo *info);
 void sig_kick(struct proc *p);
+/* Is sig pending in p and not blocked (so a sig_post of it asked for a kick)? */
+bool sig_wants_kick(struct proc *p, int sig);
 void sig_send_kernel(struct proc *p, int sig); /* si_code SI_KERNEL */
 /* A fault in user mode: delivered even if blocked or ignored (then fatal). */
 void sig_force_fault(int sig, int code, uintptr_t addr);
