@@ -300,7 +300,10 @@ static bool wait_matches(struct proc *c, int pid, int pgid)
 /*
  * A child matching pid with something to report: a zombie (taken off the
  * tree, *zombie set), or with WUNTRACED/WCONTINUED a stop or a continue
- * (report cleared).  NULL if none; *have_match says whether any child matched.
+ * (report cleared).  A stop report of a child that SIGCONT (or SIGKILL) has
+ * already woken is stale and not given (the continued child's thread
+ * replaces it with W_CONTINUED as soon as it runs).  NULL if none;
+ * *have_match says whether any child matched.
  */
 static struct proc *wait_find_locked(struct proc *p, int pid, int options, int *status,
                                      bool *have_match, bool *zombie)
@@ -321,6 +324,8 @@ static struct proc *wait_find_locked(struct proc *p, int pid, int options, int *
             return c;
         }
         int r = c->wait_report;
+        if (r && r != W_CONTINUED && !sig_is_stopped(c))
+            continue; /* continued already: its own report of that comes next */
         if ((r == W_CONTINUED && (options & WCONTINUED)) ||
             (r && r != W_CONTINUED && (options & WUNTRACED))) {
             c->wait_report = 0;

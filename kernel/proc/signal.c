@@ -33,7 +33,10 @@
  *   trampoline, which calls rt_sigreturn with sp back at the frame).
  *
  * sigreturn reads the frame back from sp and checks it: the magic must
- * match, the pc must be a user address, fcsr keeps only its defined bits,
+ * match, the pc must be a user address on an instruction boundary (even:
+ * the hart has compressed instructions, and sepc cannot hold an odd
+ * address, so an odd pc would silently resume elsewhere), fcsr keeps only
+ * its defined bits,
  * and the mask can never block SIGKILL or SIGSTOP.  sstatus (and with it the
  * privilege mode the sret goes to) is never taken from the frame: the kernel
  * sets it on every return to user mode, so a forged frame can at worst make
@@ -543,7 +546,7 @@ long sig_return(struct trapframe *tf)
     struct kucontext uc;
     uintptr_t ucp = tf->x[2] + offsetof(struct sigframe, uc);
     if (copy_from_user(&uc, ucp, sizeof(uc)) || uc.uc_flags != SIGFRAME_MAGIC ||
-        uc.pc >= USER_TOP) {
+        uc.pc >= USER_TOP || (uc.pc & 1)) {
         printf("pid %d (%s): bad signal frame at sp %p: killed\n", p->pid, p->name,
                (void *)tf->x[2]);
         proc_exit(W_EXITCODE(0, SIGSEGV));

@@ -101,8 +101,11 @@ unsigned sleep(unsigned seconds)
 {
     struct timespec req = {seconds, 0}, rem = {0, 0};
 
-    if (nanosleep(&req, &rem) < 0)
-        return (unsigned)rem.tv_sec + (rem.tv_nsec > 0);
+    if (nanosleep(&req, &rem) < 0) {
+        /* interrupted: the seconds left, to the nearest, but not 0 if time was left */
+        unsigned left = (unsigned)rem.tv_sec + (rem.tv_nsec >= 500000000L);
+        return left ? left : rem.tv_nsec > 0;
+    }
     return 0;
 }
 

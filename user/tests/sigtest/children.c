@@ -1,6 +1,7 @@
 /*
  * Children: SIGCHLD reaped in a handler with WNOHANG, ignored SIGCHLD
- * leaving no zombies, stop and continue seen by waitpid and ps, a sleep
+ * leaving no zombies, stop and continue seen by waitpid (WUNTRACED,
+ * WCONTINUED), SIGCHLD (CLD_STOPPED, CLD_CONTINUED) and ps, a sleep
  * that goes on after a stop, and SIGHUP+SIGCONT for an orphaned group
  * with a stopped member.
  */
@@ -62,6 +63,19 @@ static void test_stop_continue(void)
     CHECK(waitpid(pid, &st, WNOHANG | WUNTRACED) == 0, "stop reported twice");
     kill(pid, SIGCONT);
     CHECK(waitpid(pid, &st, WCONTINUED) == pid && WIFCONTINUED(st), "continue: status 0x%x", st);
+    for (int i = 0; i < 100 && last_info.si_code != CLD_CONTINUED; i++)
+        msleep(10);
+    CHECK(last_info.si_code == CLD_CONTINUED && last_info.si_pid == pid,
+          "SIGCHLD for the continue: code %d pid %d", last_info.si_code, last_info.si_pid);
+    CHECK(waitpid(pid, &st, WNOHANG | WCONTINUED) == 0, "continue reported twice");
+    /* without WUNTRACED a stop is not reported, without WCONTINUED no continue */
+    kill(pid, SIGSTOP);
+    for (int i = 0; i < 100 && last_info.si_code != CLD_STOPPED; i++)
+        msleep(10);
+    CHECK(waitpid(pid, &st, WNOHANG) == 0, "a stop reported without WUNTRACED");
+    kill(pid, SIGCONT);
+    CHECK(waitpid(pid, &st, WUNTRACED | WCONTINUED) == pid && WIFCONTINUED(st),
+          "the continue after an unreported stop: 0x%x", st);
     kill(pid, SIGTSTP);
     CHECK(waitpid(pid, &st, WUNTRACED) == pid && WSTOPSIG(st) == SIGTSTP, "SIGTSTP: 0x%x", st);
     kill(pid, SIGKILL); /* kills a stopped process too */

@@ -1,8 +1,11 @@
 /*
  * Signals and blocking calls: a handler interrupts a pipe read or write,
  * wait, nanosleep/sleep and a console read with EINTR, or SA_RESTART goes
- * on with the call; pause, sigsuspend, alarm and an interval timer; an
- * uncaught fatal signal ends a process blocked in any call at once.
+ * on with the call (never nanosleep, pause or sigsuspend, which return
+ * EINTR, nanosleep with the time left); a call goes on when no handler runs
+ * (ignored, blocked, stop and continue); pause, sigsuspend, alarm and an
+ * interval timer; an uncaught fatal signal ends a process blocked in any
+ * call at once.
  */
 #include "sigtest.h"
 
@@ -97,27 +100,120 @@ static void test_eintr_wait(void)
 
 static void test_eintr_nanosleep(void)
 {
-    /* nanosleep is never restarted after a handler; it reports what is left */
-    on(SIGALRM, count, SA_RESTART);
-    set_timer_ms(200);
-    struct timespec req = {2, 0}, rem = {0, 0};
-    double t0 = now_s();
-    int r = nanosleep(&req, &rem);
-    double slept = now_s() - t0, left = rem.tv_sec + rem.tv_nsec / 1e9;
-    CHECK(r < 0 && errno == EINTR && got == 1, "nanosleep: %d errno %d", r, errno);
-    CHECK(slept < 1.0 && left > 1.0 && left < 1.95, "slept %.2f s, %.2f s left", slept, left);
+    /* nanosleep is never restarted after a handler (SA_RESTART or not); it
+     * reports what is left */
+    for (int restart = 0; restart < 2; restart++) {
+        got = 0;
+        on(SIGALRM, count, restart ? SA_RESTART : 0);
+        set_timer_ms(200);
+        struct timespec req = {2, 0}, rem = {0, 0};
+        double t0 = now_s();
+        int r = nanosleep(&req, &rem);
+        double slept = now_s() - t0, left = rem.tv_sec + rem.tv_nsec / 1e9;
+        CHECK(r < 0 && errno == EINTR && got == 1, "nanosleep (SA_RESTART %d): %d errno %d",
+              restart, r, errno);
+        CHECK(slept < 1.0 && left > 1.0 && left < 1.95, "slept %.2f s, %.2f s left", slept, left);
+    }
+    /* sleep() returns the seconds left, rounded to the nearest */
     got = 0;
     alarm(1);
-    CHECK(sleep(5) >= 3 && got == 1, "sleep did not return the seconds left");
+    unsigned left = sleep(5);
+    CHECK(left == 4 && got == 1, "sleep(5) interrupted after 1 s returned %u", left);
 }
 
+static volatile sig_atomic_t got_usr1;
+static void count_usr1(int sig)
+{
+    (void)sig;
+    got_usr1++;
+}
+
+/*
+ * A console read: EINTR after a handler without SA_RESTART; restarted after
+ * one with SA_RESTART (SIGALRM at 100 ms), so it goes on until a second
+ * signal whose handler has no SA_RESTART (SIGUSR1 at 400 ms) ends it.
+ */
 static void test_eintr_console_read(void)
 {
     char c;
+    CHECK(isatty(0), "stdin is not the console");
     on(SIGALRM, count, 0);
     set_timer_ms(100);
     long r = read(0, &c, 1);
     CHECK(r < 0 && errno == EINTR && got == 1, "console read: %ld errno %d", r, errno);
+    got = 0;
+    on(SIGALRM, count, SA_RESTART);
+    on(SIGUSR1, count_usr1, 0);
+    pid_t pid = signal_parent_later(400, SIGUSR1);
+    set_timer_ms(100);
+    double t0 = now_s();
+    r = read(0, &c, 1);
+    double t = now_s() - t0;
+    CHECK(r < 0 && errno == EINTR, "console read: %ld errno %d", r, errno);
+    CHECK(got == 1 && got_usr1 == 1 && t > 0.3,
+          "SA_RESTART console read ended after %.2f s (%d SIGALRM, %d SIGUSR1)", t, got, got_usr1);
+    xwait(pid);
+}
+
+/*
+ * No handler runs (the signal is ignored, or blocked, or the process is
+ * stopped and continued): a blocked pipe read, wait4 and console read go on
+ * as if nothing happened.
+ */
+static void test_restart_without_handler(void)
+{
+    int p[2];
+    CHECK(pipe(p) == 0, "pipe");
+    pid_t kids[3];
+    for (int i = 0; i < 3; i++) {
+        kids[i] = xfork();
+        if (kids[i] == 0) {
+            signal(SIGUSR1, SIG_IGN);
+            sigset_t b;
+            sigemptyset(&b);
+            sigaddset(&b, SIGUSR2);
+            sigprocmask(SIG_BLOCK, &b, NULL);
+            char c;
+            int st;
+            if (i == 0)
+                _exit(read(p[0], &c, 1) == 1 ? 0 : 1);
+            if (i == 1) {
+                pid_t g = xfork();
+                if (g == 0) {
+                    read(p[0], &c, 1);
+                    _exit(7);
+                }
+                _exit(waitpid(g, &st, 0) == g && WEXITSTATUS(st) == 7 ? 0 : 1);
+            }
+            /* the console: ended by SIGTERM (no handler), never by EINTR */
+            long r = read(0, &c, 1);
+            _exit(r < 0 && errno == EINTR ? 1 : 2);
+        }
+    }
+    msleep(100);
+    for (int i = 0; i < 3; i++) {
+        int st;
+        kill(kids[i], SIGUSR1); /* ignored */
+        kill(kids[i], SIGURG);  /* ignored by default */
+        kill(kids[i], SIGUSR2); /* blocked */
+        kill(kids[i], SIGSTOP);
+        CHECK(waitpid(kids[i], &st, WUNTRACED) == kids[i] && WIFSTOPPED(st), "child %d: 0x%x", i,
+              st);
+        kill(kids[i], SIGCONT);
+    }
+    msleep(100);
+    for (int i = 0; i < 3; i++) {
+        int st;
+        CHECK(waitpid(kids[i], &st, WNOHANG) == 0, "child %d: its call ended (0x%x)", i, st);
+    }
+    write(p[1], "ab", 2);
+    kill(kids[2], SIGTERM);
+    for (int i = 0; i < 2; i++) {
+        int st = xwait(kids[i]);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child %d: status 0x%x", i, st);
+    }
+    int st = xwait(kids[2]);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "console reader: status 0x%x", st);
 }
 
 static void test_pause_sigsuspend_alarm(void)
@@ -141,6 +237,12 @@ static void test_pause_sigsuspend_alarm(void)
     CHECK(sigsuspend(&wait_mask) < 0 && errno == EINTR && got == 1, "sigsuspend");
     sigprocmask(SIG_BLOCK, NULL, &cur);
     CHECK(sigismember(&cur, SIGUSR1), "sigsuspend did not restore the mask");
+    xwait(pid);
+    /* sigsuspend is never restarted, even after an SA_RESTART handler */
+    got = 0;
+    on(SIGUSR1, count, SA_RESTART);
+    pid = signal_parent_later(100, SIGUSR1);
+    CHECK(sigsuspend(&wait_mask) < 0 && errno == EINTR && got == 1, "SA_RESTART sigsuspend");
     xwait(pid);
     /* setitimer with an interval fires again and again */
     got = 0;
@@ -188,6 +290,7 @@ static const struct sigtest eintr_tests[] = {
     {"eintr-nanosleep", test_eintr_nanosleep},
     {"eintr-console-read", test_eintr_console_read},
     {"pause-sigsuspend-alarm", test_pause_sigsuspend_alarm},
+    {"restart-without-handler", test_restart_without_handler},
     {"fatal-while-blocked", test_fatal_while_blocked},
 };
 SIGTEST_REGISTER(eintr_tests);

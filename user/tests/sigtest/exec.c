@@ -1,8 +1,9 @@
 /*
  * Signals across fork and exec: the child inherits handlers and the mask
  * but not pending signals; after exec, caught signals are back to the
- * default, ignored ones stay ignored and the mask is kept (checked by the
- * program itself, run again as `sigtest --exec-child`).
+ * default, ignored ones stay ignored, the mask is kept and so are pending
+ * signals (checked by the program itself, run again as
+ * `sigtest --exec-child`).
  */
 #include "sigtest.h"
 
@@ -26,6 +27,7 @@ static void test_fork_exec_rules(void)
         sigaction(SIGUSR1, NULL, &sa);
         if (sigismember(&pend, SIGHUP) || !sigismember(&cur, SIGHUP) || sa.sa_handler != count)
             _exit(1);
+        raise(SIGHUP); /* blocked: pending across the exec */
         char *argv[] = {self_path, "--exec-child", NULL};
         execv(self_path, argv);
         _exit(2);
@@ -49,6 +51,11 @@ int sigtest_exec_child(void)
         return 4;
     if (!sigismember(&cur, SIGHUP))
         return 5;
+    sigset_t pend;
+    sigpending(&pend);
+    if (!sigismember(&pend, SIGHUP))
+        return 6;
+    signal(SIGHUP, SIG_IGN); /* drop it */
     return 0;
 }
 

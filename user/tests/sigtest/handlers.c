@@ -2,7 +2,7 @@
  * Handlers, masks and actions: a handler runs and the interrupted code goes
  * on unharmed; siginfo for kill; blocking, pending and unblocking; sa_mask,
  * SA_NODEFER and SA_RESETHAND; handlers nested in handlers; a storm of
- * signals against a loop of system calls.
+ * signals against a loop of system calls; the library's signal names.
  */
 #include "sigtest.h"
 
@@ -35,6 +35,7 @@ static void test_mask_and_pending(void)
     sigemptyset(&s);
     sigaddset(&s, SIGUSR1);
     sigaddset(&s, SIGKILL); /* silently not blocked */
+    sigaddset(&s, SIGSTOP);
     sigprocmask(SIG_BLOCK, &s, &old);
     raise(SIGUSR1);
     raise(SIGUSR1); /* one pending instance only */
@@ -42,7 +43,7 @@ static void test_mask_and_pending(void)
     sigpending(&pend);
     CHECK(sigismember(&pend, SIGUSR1), "SIGUSR1 not pending");
     sigprocmask(SIG_BLOCK, NULL, &s);
-    CHECK(!sigismember(&s, SIGKILL), "SIGKILL was blocked");
+    CHECK(!sigismember(&s, SIGKILL) && !sigismember(&s, SIGSTOP), "SIGKILL or SIGSTOP blocked");
     sigprocmask(SIG_SETMASK, &old, NULL);
     CHECK(got == 1, "after unblocking: delivered %d times", got);
     struct sigaction sa = {0};
@@ -51,6 +52,7 @@ static void test_mask_and_pending(void)
     CHECK(sigaction(SIGSTOP, &sa, NULL) < 0 && errno == EINVAL, "SIGSTOP catchable");
     sa.sa_handler = SIG_IGN;
     CHECK(sigaction(SIGKILL, &sa, NULL) < 0, "SIGKILL ignorable");
+    CHECK(sigaction(SIGSTOP, &sa, NULL) < 0 && errno == EINVAL, "SIGSTOP ignorable");
     CHECK(kill(getpid(), 0) == 0 && kill(99999, 0) < 0 && errno == ESRCH, "kill sig 0 probe");
     CHECK(kill(getpid(), 99) < 0 && errno == EINVAL, "kill with a bad signal");
 }
@@ -139,6 +141,32 @@ static void test_storm(void)
     CHECK(after >= before - 4, "memfree %ld before, %ld after %d handlers", before, after, got);
 }
 
+/* The library's names and messages: strsignal, psignal, sig2str/str2sig. */
+static void test_names(void)
+{
+    CHECK(!strcmp(strsignal(SIGSEGV), "Segmentation fault"), "strsignal(SIGSEGV): %s",
+          strsignal(SIGSEGV));
+    CHECK(!strcmp(strsignal(SIGINT), "Interrupt"), "strsignal(SIGINT): %s", strsignal(SIGINT));
+    int p[2];
+    CHECK(pipe(p) == 0, "pipe");
+    int saved = dup(2);
+    dup2(p[1], 2);
+    psignal(SIGTERM, "sigtest");
+    fflush(stderr);
+    dup2(saved, 2);
+    close(p[1]);
+    char buf[64] = {0};
+    long n = read(p[0], buf, sizeof(buf) - 1);
+    CHECK(n > 0 && !strcmp(buf, "sigtest: Terminated\n"), "psignal wrote \"%s\"", buf);
+    char name[SIG2STR_MAX];
+    int sig = 0;
+    CHECK(sig2str(SIGTSTP, name) == 0 && !strcmp(name, "TSTP"), "sig2str(SIGTSTP): %s", name);
+    CHECK(str2sig("SIGUSR2", &sig) == 0 && sig == SIGUSR2, "str2sig(SIGUSR2): %d", sig);
+    CHECK(str2sig("cont", &sig) == 0 && sig == SIGCONT, "str2sig(cont): %d", sig);
+    CHECK(str2sig("15", &sig) == 0 && sig == SIGTERM, "str2sig(15): %d", sig);
+    CHECK(str2sig("NOSUCH", &sig) < 0, "str2sig(NOSUCH) succeeded");
+}
+
 static const struct sigtest handler_tests[] = {
     {"handler-runs", test_handler_runs},
     {"siginfo-kill", test_siginfo_kill},
@@ -146,5 +174,6 @@ static const struct sigtest handler_tests[] = {
     {"action-flags", test_action_flags},
     {"nested", test_nested},
     {"storm", test_storm},
+    {"signal-names", test_names},
 };
 SIGTEST_REGISTER(handler_tests);

@@ -1,6 +1,6 @@
 /*
  * Whom a signal reaches: SIGPIPE for a write to a pipe without readers;
- * kill to a process group (killpg, setpgid, setsid), to every process
+ * kill to a process group (killpg, kill(0), setpgid, setsid), to every process
  * (-1), and to a process spinning in user mode on another hart.
  */
 #include "sigtest.h"
@@ -57,6 +57,32 @@ static void test_kill_group(void)
         CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "member %d: 0x%x", i, st);
     }
     CHECK(kill(-leader, SIGTERM) < 0 && errno == ESRCH, "empty group still found");
+    /* kill(0, sig): the caller's own group, the caller included */
+    pid_t lead2 = xfork();
+    if (lead2 == 0) {
+        setpgid(0, 0);
+        on(SIGTERM, count, 0);
+        pid_t m[2];
+        for (int i = 0; i < 2; i++) {
+            m[i] = xfork();
+            if (m[i] == 0) {
+                signal(SIGTERM, SIG_DFL);
+                for (;;)
+                    pause();
+            }
+        }
+        msleep(50);
+        if (kill(0, SIGTERM) < 0 || got != 1)
+            _exit(1);
+        for (int i = 0; i < 2; i++) {
+            int s2 = xwait(m[i]);
+            if (!WIFSIGNALED(s2) || WTERMSIG(s2) != SIGTERM)
+                _exit(2);
+        }
+        _exit(0);
+    }
+    st = xwait(lead2);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "kill(0): status 0x%x", st);
     /* setsid: a new session; not allowed for a group leader */
     pid_t pid = xfork();
     if (pid == 0)
