@@ -7,7 +7,9 @@ Signals, process groups and job control (docs/signals.md), at CPUS=1 and 4.
 - The terminal and the shell's job control, typed at the prompt: ^C of a
   sleeping and of a spinning program ($? 130), ^\\ ($? 131), ^Z, jobs, bg,
   fg, a background reader stopped by SIGTTIN, kill %N, kill -l, fault
-  messages; the shell survives all of it.
+  messages; the terminal's modes (stty), ^D, and the shell putting its
+  modes back after a job a signal ended or stopped; the shell survives all
+  of it.
 """
 
 import re
@@ -87,7 +89,7 @@ def test_ctrl_z_jobs_bg_fg(qemu, tmp_path, cpus):
     assert re.match(r"\[1\]\+ +Stopped +sleep 100", out[0]), out
     pid = re.search(r"^\s*(\d+)\s+\d+\s+T\s.*sleep", sh.run("ps"), re.M)
     assert pid, "a stopped process shows T in ps"
-    assert re.search(r"\[1\]\+ sleep 100 &", sh.run("bg"))
+    assert re.search(r"\[1\]\+ sleep 100 &", sh.run("bg %1"))
     assert re.match(r"\[1\]\+ +Running +sleep 100", sh.lines("jobs")[0])
     sh.vm.sendline("fg %1")
     sh.vm.expect(r"fg %1\r\n")
@@ -128,8 +130,16 @@ def test_background_reader_stopped(qemu, tmp_path, cpus):
     assert sh.lines("echo $?") == ["0"]
 
 
-def test_kill_list_and_fault_messages(qemu, tmp_path):
-    sh = boot_shell(qemu, tmp_path)
+def ps_state(sh, pid):
+    m = re.search(rf"^\s*{pid}\s+\d+\s+(\S)\s", sh.run("ps"), re.M)
+    return m.group(1) if m else None
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_kill_list_and_fault_messages(qemu, tmp_path, cpus):
+    """kill -l, -s NAME, -NAME, -NUM, %JOB; the shell names a fault that killed a job
+    ("Segmentation fault") and $? is 128+N."""
+    sh = boot_shell(qemu, tmp_path, cpus)
     out = sh.run("kill -l")
     assert re.search(r"\b2\) SIGINT\b", out) and re.search(r"\b9\) SIGKILL\b", out), out
     assert re.search(r"\b19\) SIGCONT\b", out) and re.search(r"\b18\) SIGTSTP\b", out), out
@@ -141,9 +151,14 @@ def test_kill_list_and_fault_messages(qemu, tmp_path):
         assert msg in out and rc == 128 + sig, (how, out, rc)
     m = re.search(r"\[(\d+)\] (\d+)", sh.run("sleep 100 &"))
     job, pid = m.group(1), m.group(2)
-    for form in (f"kill -s STOP {pid}", f"kill -CONT {pid}", f"kill -19 {pid}"):
+    for form, state in ((f"kill -s STOP {pid}", "T"), (f"kill -CONT {pid}", "S"),
+                        (f"kill -sigstop {pid}", "T"), (f"kill -19 {pid}", "S")):
         out, rc = sh.status(form)
         assert rc == 0, (form, out)
+        for _ in range(20):
+            if ps_state(sh, pid) == state:
+                break
+        assert ps_state(sh, pid) == state, form
     out, rc = sh.status(f"kill -NOSUCH {pid}")
     assert rc == 1 and "unknown signal" in out
     sh.run(f"kill -KILL %{job}")
@@ -170,4 +185,69 @@ def test_console_control_keys(qemu, tmp_path):
     sh.vm.send("\x15echo fine\r")
     sh.vm.expect(r"\r\nfine\r\n")
     sh.vm.expect(PROMPT)
+    assert sh.lines("echo ok") == ["ok"]
+
+
+def interrupt_quiet(sh, key="\x03"):
+    """Like interrupt(), for a job that turned echo off (no ^C is echoed)."""
+    sh.vm.drain(0.3)
+    for attempt in range(3):
+        sh.vm.send(key)
+        i = sh.vm.proc.expect([PROMPT, pexpect.TIMEOUT], timeout=8)
+        if i == 0:
+            return
+    raise AssertionError("the key did not end the foreground job")
+
+
+def stty_flags(sh):
+    return sh.lines("stty")[0].split()
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_terminal_modes(qemu, tmp_path, cpus):
+    """stty shows and sets the modes; without ICANON, ISIG and ECHO a program gets ^C
+    and ^Z as bytes at once; ^D hands a line over early and is end of file at a line's
+    start; the shell keeps the modes a job leaves when it exits, puts its own back after
+    a job that a signal ended or stopped, and gives a stopped job its own back at fg."""
+    sh = boot_shell(qemu, tmp_path, cpus)
+    assert stty_flags(sh)[:3] == ["icanon", "echo", "isig"]
+    sh.vm.sendline("sh -c 'stty -icanon -isig -echo; echo ready; hexdump -n 3'")
+    sh.vm.expect(r"ready\r\n")
+    sh.vm.send("a\x03\x1a")
+    sh.vm.expect(r"00000000  61 03 1a")
+    sh.vm.expect(PROMPT)
+    assert stty_flags(sh)[:3] == ["-icanon", "-echo", "-isig"]  # it exited: kept
+    sh.run("stty sane")
+    assert stty_flags(sh)[:3] == ["icanon", "echo", "isig"]
+    # ^D: the line so far, then end of file
+    sh.vm.sendline("cat")
+    sh.vm.expect(r"cat\r\n")
+    sh.vm.drain(0.5)
+    sh.vm.send("abc\x04")
+    sh.vm.expect("abcabc")
+    sh.vm.send("\x04")
+    sh.vm.expect(PROMPT)
+    assert sh.lines("echo $?") == ["0"]
+    # killed by ^C with echo off: the shell's modes come back
+    job = "sh -c 'stty -echo; echo ready; sleep 100'"
+    sh.vm.sendline(job)
+    sh.vm.expect(r"ready\r\n")
+    interrupt_quiet(sh)
+    assert sh.lines("echo $?") == ["130"]
+    assert stty_flags(sh)[1] == "echo"
+    # stopped with echo off: the shell's modes at the prompt, the job's again at fg
+    sh.vm.sendline(job)
+    sh.vm.expect(r"ready\r\n")
+    sh.vm.drain(0.3)
+    sh.vm.send("\x1a")
+    sh.vm.expect(r"Stopped +sh -c")
+    sh.vm.expect(PROMPT)
+    assert stty_flags(sh)[1] == "echo"
+    sh.vm.sendline("fg")
+    sh.vm.expect(r"fg\r\nsh -c .*sleep 100\r\n")
+    sh.vm.drain(0.5)
+    sh.vm.send("zzz")
+    assert sh.vm.proc.expect(["zzz", pexpect.TIMEOUT], timeout=2) == 1, "echo is on at fg"
+    interrupt_quiet(sh)
+    assert stty_flags(sh)[1] == "echo"
     assert sh.lines("echo ok") == ["ok"]

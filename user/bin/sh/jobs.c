@@ -19,6 +19,12 @@
  *
  * `+` marks the current job (the default of fg, bg and %+), `-` the previous.
  * Job numbers are reused once a job is gone.
+ *
+ * The terminal's modes: a foreground job that exits normally may have
+ * changed them on purpose (stty -echo), so the shell keeps what it leaves.
+ * One that a signal ended or stopped may have left them in any state (an
+ * editor in raw mode, a password prompt without echo), so the shell puts
+ * its own back; a stopped job's modes are saved and given back to it by fg.
  */
 #include <errno.h>
 #include <signal.h>
@@ -26,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "sh.h"
@@ -42,12 +49,16 @@ struct job {
     enum pstate state[MAXCMDS];
     char text[128]; /* the command line, for listings */
     bool background;
-    bool notified; /* its stop was reported */
-    unsigned seq;  /* when it last became current (largest: +) */
+    bool notified;        /* its stop was reported */
+    unsigned seq;         /* when it last became current (largest: +) */
+    bool has_modes;       /* it stopped in the foreground: modes holds ... */
+    struct termios modes; /* ... the terminal's modes it had then */
 };
 
 static struct job *jobs;
 static unsigned seq;
+static bool have_shell_modes;      /* the terminal's modes could be read */
+static struct termios shell_modes; /* the modes the shell gives every job */
 
 /* ---- the table ---- */
 
@@ -324,6 +335,39 @@ void job_gate_release(pid_t pgid, bool foreground)
     gate_close();
 }
 
+/* ---- the terminal's modes ---- */
+
+void job_tty_init(void)
+{
+    have_shell_modes = tcgetattr(0, &shell_modes) == 0;
+}
+
+/* The foreground job j has ended or stopped: see the top. */
+static void tty_after_job(struct job *j)
+{
+    if (!interactive || !have_shell_modes)
+        return;
+    bool signalled = false;
+    for (int i = 0; i < j->n; i++)
+        signalled |= j->state[i] == P_DONE && WIFSIGNALED(j->wstatus[i]);
+    if (job_stopped(j)) {
+        j->has_modes = tcgetattr(0, &j->modes) == 0;
+        tcsetattr(0, TCSADRAIN, &shell_modes);
+    } else if (signalled) {
+        tcsetattr(0, TCSADRAIN, &shell_modes);
+    } else {
+        tcgetattr(0, &shell_modes);
+    }
+}
+
+/* fg: the modes the job had when it stopped. */
+static void tty_before_fg(struct job *j)
+{
+    if (interactive && j->has_modes)
+        tcsetattr(0, TCSADRAIN, &j->modes);
+    j->has_modes = false;
+}
+
 int job_wait_fg(struct job *j)
 {
     j->background = false;
@@ -333,6 +377,7 @@ int job_wait_fg(struct job *j)
         ;
     if (interactive)
         tcsetpgrp(0, shell_pgid);
+    tty_after_job(j);
     if (job_stopped(j)) {
         j->seq = ++seq;
         j->notified = true;
@@ -428,6 +473,7 @@ int job_fg(struct job *j)
     fflush(stdout);
     if (interactive)
         tcsetpgrp(0, j->pgid); /* before SIGCONT: a reader must find itself in front */
+    tty_before_fg(j);
     job_continue(j);
     return job_wait_fg(j);
 }

@@ -44,6 +44,7 @@ static void job_control_init(void)
     shell_pgid = getpgrp();
     if (tcsetpgrp(0, shell_pgid) < 0)
         perror("sh: no job control: tcsetpgrp");
+    job_tty_init();
     lineedit_init();
 }
 

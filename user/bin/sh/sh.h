@@ -125,6 +125,7 @@ void job_child_setup(pid_t pgid);
 void job_parent_setup(pid_t pid, pid_t pgid);
 /* Every child forked: give a foreground job the terminal, then open the gate. */
 void job_gate_release(pid_t pgid, bool foreground);
+void job_tty_init(void); /* interactive: remember the terminal's modes */
 /* Give the job the terminal, wait until it ends or stops; its shell status. */
 int job_wait_fg(struct job *j);
 void job_print_started(struct job *j); /* "[N] pid" */
