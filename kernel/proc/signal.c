@@ -16,17 +16,17 @@
  *                           |  (whatever was on the stack) |
  *                           +------------------------------+
  *                           |  padding to 16 bytes         |
- *   a2 = &frame->uc ----->  +------------------------------+
+ *                           +------------------------------+  frame + 584
  *                           |  struct kucontext uc         |
- *                           |    uc_flags  (SIGFRAME_MAGIC)|
- *                           |    uc_sigmask (mask to put   |
- *                           |                back)         |
- *                           |    pc        (where to go on)|
- *                           |    x[1..31]  (every integer  |
- *                           |               register)      |
- *                           |    f[0..31], fcsr (FP state) |
- *   a1 = &frame->info --->  +------------------------------+
+ *                           |    fcsr                      |
+ *                           |    f[0..31]   FP registers   |
+ *                           |    x[0..31]   integer regs   |
+ *                           |    pc         resume here    |
+ *                           |    uc_sigmask mask to restore|
+ *                           |    uc_flags   SIGFRAME_MAGIC |
+ *   a2 = &frame->uc ----->  +------------------------------+  frame + 40
  *                           |  struct ksiginfo info        |
+ *   a1 = &frame->info,      |                              |
  *   handler's sp -------->  +------------------------------+  = frame
  *
  *   pc = handler, a0 = signal number, ra = sa_restorer (the library's
@@ -36,12 +36,11 @@
  * match, the pc must be a user address on an instruction boundary (even:
  * the hart has compressed instructions, and sepc cannot hold an odd
  * address, so an odd pc would silently resume elsewhere), fcsr keeps only
- * its defined bits,
- * and the mask can never block SIGKILL or SIGSTOP.  sstatus (and with it the
- * privilege mode the sret goes to) is never taken from the frame: the kernel
- * sets it on every return to user mode, so a forged frame can at worst make
- * its own process fault.  A handler may change uc (e.g. skip an instruction)
- * or leave with longjmp, abandoning the frame.
+ * its defined bits, and the mask can never block SIGKILL or SIGSTOP.
+ * sstatus (and with it the privilege mode the sret goes to) is never taken
+ * from the frame: the kernel sets it on every return to user mode, so a
+ * forged frame can at worst make its own process fault.  A handler may change uc (e.g. skip an
+ * instruction) or leave with longjmp, abandoning the frame.
  */
 #include "proc/signal.h"
 #include "proc/proc.h"
