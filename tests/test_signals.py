@@ -159,6 +159,9 @@ def test_kill_list_and_fault_messages(qemu, tmp_path, cpus):
             if ps_state(sh, pid) == state:
                 break
         assert ps_state(sh, pid) == state, form
+    # the shell saw the stops and the continues (WUNTRACED, WCONTINUED)
+    assert re.search(rf"\[{job}\][+-]? +Stopped \(signal\) +sleep 100", sh.vm.log)
+    assert re.match(rf"\[{job}\][+-]? +Running +sleep 100", sh.lines("jobs")[0])
     out, rc = sh.status(f"kill -NOSUCH {pid}")
     assert rc == 1 and "unknown signal" in out
     sh.run(f"kill -KILL %{job}")

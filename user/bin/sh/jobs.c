@@ -9,7 +9,8 @@
  * shell, which ignores SIGINT, SIGQUIT, SIGTSTP, SIGTTIN and SIGTTOU.
  *
  * The shell learns about its children only through waitpid (WUNTRACED for
- * stops): while it waits for a foreground job, and before each prompt
+ * stops, WCONTINUED for a `kill -CONT` from elsewhere): while it waits for a
+ * foreground job, and before each prompt
  * (WNOHANG), when it reports jobs that finished or stopped in the
  * background:
  *
@@ -167,7 +168,7 @@ static void record(pid_t pid, int st)
 static bool wait_one(int options)
 {
     int st;
-    pid_t pid = waitpid(-1, &st, options | (interactive ? WUNTRACED : 0));
+    pid_t pid = waitpid(-1, &st, options | (interactive ? WUNTRACED | WCONTINUED : 0));
     if (pid < 0 && errno == EINTR)
         return true;
     if (pid <= 0)

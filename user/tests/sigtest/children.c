@@ -1,7 +1,8 @@
 /*
  * Children: SIGCHLD reaped in a handler with WNOHANG, ignored SIGCHLD
  * leaving no zombies, stop and continue seen by waitpid (WUNTRACED,
- * WCONTINUED), SIGCHLD (CLD_STOPPED, CLD_CONTINUED) and ps, a sleep
+ * WCONTINUED), SIGCHLD (CLD_STOPPED, CLD_CONTINUED, CLD_KILLED, CLD_EXITED)
+ * and ps, a sleep
  * that goes on after a stop, and SIGHUP+SIGCONT for an orphaned group
  * with a stopped member.
  */
@@ -81,6 +82,17 @@ static void test_stop_continue(void)
     kill(pid, SIGKILL); /* kills a stopped process too */
     CHECK(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
           "kill stopped: 0x%x", st);
+    CHECK(last_info.si_code == CLD_KILLED && last_info.si_pid == pid &&
+              last_info.si_status == SIGKILL,
+          "SIGCHLD for the kill: code %d pid %d status %d", last_info.si_code, last_info.si_pid,
+          last_info.si_status);
+    pid = xfork();
+    if (pid == 0)
+        _exit(3);
+    CHECK(WEXITSTATUS(xwait(pid)) == 3, "exit status");
+    CHECK(last_info.si_code == CLD_EXITED && last_info.si_pid == pid && last_info.si_status == 3,
+          "SIGCHLD for the exit: code %d pid %d status %d", last_info.si_code, last_info.si_pid,
+          last_info.si_status);
 }
 
 /* A sleep that is stopped and continued goes on for the time that was left. */

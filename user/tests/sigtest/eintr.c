@@ -253,30 +253,48 @@ static void test_pause_sigsuspend_alarm(void)
     setitimer(ITIMER_REAL, &off, NULL);
 }
 
-/* An uncaught fatal signal ends a process blocked in any call at once. */
+/* An uncaught fatal signal ends a process blocked in any call at once: a
+ * pipe read, sleep, pause, wait4, a console read, a pipe write. */
 static void test_fatal_while_blocked(void)
 {
-    int p[2];
+    int p[2], q[2];
     pipe(p);
-    pid_t kids[3];
-    for (int i = 0; i < 3; i++) {
+    pipe(q);
+    enum { NKIDS = 6 };
+    pid_t kids[NKIDS];
+    for (int i = 0; i < NKIDS; i++) {
         kids[i] = xfork();
         if (kids[i] == 0) {
             char c;
-            if (i == 0)
+            if (i == 0) {
                 read(p[0], &c, 1);
-            else if (i == 1)
+            } else if (i == 1) {
                 sleep(100);
-            else
+            } else if (i == 2) {
                 pause();
+            } else if (i == 3) {
+                if (xfork() == 0) { /* a child that outlives the wait */
+                    close(p[1]);
+                    read(p[0], &c, 1); /* end of file once the test is over */
+                    _exit(0);
+                }
+                wait(NULL);
+            } else if (i == 4) {
+                read(0, &c, 1); /* the console */
+            } else {
+                char buf[4096];
+                memset(buf, 'w', sizeof(buf));
+                for (;;) /* fills the pipe, then blocks */
+                    write(q[1], buf, sizeof(buf));
+            }
             _exit(0);
         }
     }
-    msleep(100);
+    msleep(200);
     double t0 = now_s();
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < NKIDS; i++)
         kill(kids[i], SIGTERM);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < NKIDS; i++) {
         int st = xwait(kids[i]);
         CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "child %d: status 0x%x", i, st);
     }

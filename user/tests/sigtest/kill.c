@@ -4,6 +4,7 @@
  * (-1), and to a process spinning in user mode on another hart.
  */
 #include "sigtest.h"
+#include <quill/sysinfo.h>
 
 static void test_sigpipe(void)
 {
@@ -120,7 +121,23 @@ static void test_kill_all(void)
     CHECK(kill(1, SIGKILL) < 0 && errno == EPERM, "SIGKILL to init allowed");
 }
 
-/* The target spins in user mode (no system calls), on another hart if there is one. */
+/* Is pid running (R) on a hart other than the caller's, just now? */
+static int running_elsewhere(pid_t pid)
+{
+    struct procinfo pi[64];
+    int n = getprocs(pi, 64), mine = -1, its = -1;
+    for (int i = 0; i < n; i++) {
+        if (pi[i].pid == getpid())
+            mine = pi[i].cpu;
+        if (pi[i].pid == pid && pi[i].state == 'R')
+            its = pi[i].cpu;
+    }
+    return its >= 0 && its != mine;
+}
+
+/* The target spins in user mode (no system calls), on another hart if there
+ * is one: there it is signalled while it runs (checked in the process list),
+ * and sees each signal at its next trap (a timer tick at the latest). */
 static void test_cross_hart(void)
 {
     int p[2];
@@ -136,8 +153,9 @@ static void test_cross_hart(void)
     char c;
     read(p[0], &c, 1);
     double t0 = now_s();
-    int st = 0;
+    int st = 0, elsewhere = 0;
     for (int i = 0; i < 200 && waitpid(pid, &st, WNOHANG) == 0; i++) {
+        elsewhere += running_elsewhere(pid);
         kill(pid, SIGUSR1);
         msleep(20);
     }
@@ -147,6 +165,9 @@ static void test_cross_hart(void)
         fail("spinning child did not see 20 signals in %.1f s", now_s() - t0);
     }
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+    struct ksysinfo si;
+    CHECK(sysinfo(&si) == 0, "sysinfo: errno %d", errno);
+    CHECK(si.ncpu < 2 || elsewhere > 0, "the target never ran on another hart while signalled");
 }
 
 static const struct sigtest kill_tests[] = {
