@@ -11,7 +11,7 @@
 #include "arch/riscv/hart.h"
 
 #include "arch/riscv/asm-offsets.h" /* NCPU_MAX, shared with entry.S */
-#define NHELD_MAX 8                 /* spinlocks one hart may hold at once (diagnostics) */
+#define NHELD_MAX 16                /* spinlocks one hart may hold at once (more: panic) */
 
 struct thread;
 struct spinlock;

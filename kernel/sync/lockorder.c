@@ -1,6 +1,7 @@
 /*
- * The lock-order table (sync/lockorder.h) as data: names, nesting flags, and
- * the lookup from a lock's name to its rank.  The lookup runs once per lock
+ * The lock-order table (sync/lockorder.h) as data: the names, and the
+ * lookup from a lock's name to its rank (the nesting flags are a mask in
+ * the header).  The lookup runs once per lock
  * (at init, or at the first acquire of a statically initialised one); the
  * check on every acquisition only compares ranks.
  */
@@ -10,9 +11,8 @@
 
 static const struct {
     const char *name;
-    int flags;
-} ranks[LOCK_RANK_COUNT] = {[LOCK_RANK_UNSET] = {"(no rank)", 0},
-#define LOCK_RANK_ENTRY(rank, lname, lflags) [LOCK_RANK_##rank] = {lname, lflags},
+} ranks[LOCK_RANK_COUNT] = {[LOCK_RANK_UNSET] = {"(no rank)"},
+#define LOCK_RANK_ENTRY(rank, lname, lflags) [LOCK_RANK_##rank] = {lname},
                             LOCK_ORDER(LOCK_RANK_ENTRY)
 #undef LOCK_RANK_ENTRY
 };
@@ -28,9 +28,4 @@ enum lock_rank lock_rank_of(const char *name)
 const char *lock_rank_name(enum lock_rank rank)
 {
     return rank < LOCK_RANK_COUNT ? ranks[rank].name : "(bad rank)";
-}
-
-bool lock_rank_nests(enum lock_rank rank)
-{
-    return rank < LOCK_RANK_COUNT && (ranks[rank].flags & LOCK_NEST);
 }

@@ -95,8 +95,17 @@ enum lock_rank {
 enum lock_rank lock_rank_of(const char *name);
 /* Its name in the table. */
 const char *lock_rank_name(enum lock_rank rank);
+
+/* The classes marked LOCK_NEST, one bit per rank. */
+#define LOCK_RANK_NEST_BIT(rank, name, flags) | ((flags)&LOCK_NEST ? 1ULL << LOCK_RANK_##rank : 0)
+#define LOCK_RANK_NEST_MASK (0ULL LOCK_ORDER(LOCK_RANK_NEST_BIT))
+STATIC_ASSERT(LOCK_RANK_COUNT <= 64);
+
 /* Whether locks of this rank's class may be held several at once. */
-bool lock_rank_nests(enum lock_rank rank);
+static inline bool lock_rank_nests(enum lock_rank rank)
+{
+    return rank < LOCK_RANK_COUNT && ((LOCK_RANK_NEST_MASK >> rank) & 1);
+}
 
 /* May a lock of rank `want` be taken while one of rank `held` is held?  The
  * test on every acquisition: one compare unless the two ranks are equal. */

@@ -8,6 +8,7 @@
  *   - acquiring a lock while holding one the order puts inside it
  *   - releasing a lock this hart does not hold
  *   - sleeping (sched) with a spinlock held
+ *   - holding more than NHELD_MAX (proc/cpu.h) at once
  *
  * Fields: (a) atomic, written by the holder's acquire and release;
  * (h) written by the holder, read by anyone for diagnostics;
@@ -22,11 +23,13 @@
 struct cpu;
 
 #ifndef HOST_TEST
+#include "arch/riscv/hart.h"
+
 struct spinlock {
     volatile uint32_t locked; /* (a) */
     const char *name;         /* (r) */
     struct cpu *cpu;          /* (h) holder, for diagnostics and spin_is_held() */
-    uintptr_t holder_pc;      /* (h) where it was taken */
+    uintptr_t holder_pc;      /* (h) where it was taken (stale while cpu is NULL) */
     uint8_t rank;             /* (r) enum lock_rank; LOCK_RANK_UNSET until looked up */
 };
 
@@ -60,7 +63,21 @@ void spin_init_ranked(struct spinlock *lk, const char *name, enum lock_rank rank
 void spin_lock(struct spinlock *lk);
 void spin_unlock(struct spinlock *lk);
 bool spin_trylock(struct spinlock *lk);
+
+#ifndef HOST_TEST
+/* Does this hart hold lk?  Inline: every _locked function asks.  A holder
+ * has interrupts off (spin_lock's intr_push): with them on, this hart holds
+ * no spinlock; with them off, it cannot move to another hart between
+ * reading tp and comparing. */
+static inline bool spin_is_held(const struct spinlock *lk)
+{
+    if (arch_intr_enabled())
+        return false;
+    return lk->locked && lk->cpu == arch_hart_ptr();
+}
+#else
 bool spin_is_held(const struct spinlock *lk);
+#endif
 
 /* Panics unless this hart holds lk: the first line of a *_locked function. */
 #define ASSERT_HELD(lk)                                                                            \
