@@ -18,7 +18,8 @@ void sleeplock_init(struct sleeplock *sl, const char *name)
 {
     spin_init_ranked(&sl->lk, name, LOCK_RANK_SLEEPLOCK_INNER);
     waitq_init(&sl->wq, name);
-    sl->locked = false;
+    sl->locked = 0;
+    sl->nwaiters = 0;
     sl->holder = NULL;
     sl->name = name;
     sl->rank = lock_rank_of(name);
@@ -77,18 +78,35 @@ static void held_remove(struct thread *self, struct sleeplock *sl)
     self->nsleep_held--;
 }
 
+/* One try at taking sl: true if this thread now holds it. */
+static bool take(struct sleeplock *sl)
+{
+    uint32_t expect = 0;
+    return __atomic_compare_exchange_n(&sl->locked, &expect, 1, false, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
+}
+
+/* The lock was taken: wait for it, counted in nwaiters (see the top). */
+static void __attribute__((noinline)) acquire_slow(struct sleeplock *sl)
+{
+    spin_lock(&sl->lk);
+    sl->nwaiters++;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* nwaiters before locked (sleeplock_release) */
+    while (!take(sl))
+        waitq_sleep(&sl->wq, &sl->lk);
+    sl->nwaiters--;
+    spin_unlock(&sl->lk);
+}
+
 static void acquire(struct sleeplock *sl, enum sleeplock_how how)
 {
     struct thread *self = thread_current();
     spin_assert_none_held(NULL, "sleeplock_acquire");
     if (self)
         check_order(self, sl, how != SL_OWNER);
-    spin_lock(&sl->lk);
-    while (sl->locked)
-        waitq_sleep(&sl->wq, &sl->lk);
-    sl->locked = true;
+    if (!take(sl))
+        acquire_slow(sl);
     sl->holder = self;
-    spin_unlock(&sl->lk);
     if (self)
         held_add(self, sl, how);
 }
@@ -111,30 +129,35 @@ void sleeplock_acquire_leaf(struct sleeplock *sl)
 bool sleeplock_try_acquire(struct sleeplock *sl)
 {
     struct thread *self = thread_current();
-    spin_lock(&sl->lk);
-    bool got = !sl->locked;
-    if (got) {
-        sl->locked = true;
-        sl->holder = self;
-    }
-    spin_unlock(&sl->lk);
-    if (got && self)
+    if (!take(sl))
+        return false;
+    sl->holder = self;
+    if (self)
         held_add(self, sl, SL_ORDERED);
-    return got;
+    return true;
+}
+
+/* A release that saw a waiter counted: wake one (see the top). */
+static void __attribute__((noinline)) release_wake(struct sleeplock *sl)
+{
+    spin_lock(&sl->lk);
+    if (sl->nwaiters)
+        waitq_wake_one(&sl->wq);
+    spin_unlock(&sl->lk);
 }
 
 void sleeplock_release(struct sleeplock *sl)
 {
     struct thread *self = thread_current();
-    spin_lock(&sl->lk);
-    if (!sl->locked || sl->holder != self)
+    if (!READ_ONCE(sl->locked) || sl->holder != self)
         panic("sleeplock_release: '%s' released by a thread that does not hold it", sl->name);
     if (self)
         held_remove(self, sl);
-    sl->locked = false;
     sl->holder = NULL;
-    waitq_wake_one(&sl->wq);
-    spin_unlock(&sl->lk);
+    __atomic_store_n(&sl->locked, 0, __ATOMIC_RELEASE);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* locked before nwaiters (acquire_slow) */
+    if (READ_ONCE(sl->nwaiters))
+        release_wake(sl);
 }
 
 /* No lock needed: only the calling thread can make the answer true or end it. */

@@ -18,8 +18,11 @@
  *   - sleeplock_try_acquire: never waits, so it is not ordered; false if
  *     the lock is taken.
  *
- * Fields: (l) sl->lk; (i) set by sleeplock_init; (o) written by the holder
- * only, while it holds the lock.
+ * Fields: (a) atomic (compare-and-swap to take, store to release); (l)
+ * sl->lk; (i) set by sleeplock_init; (o) written by the holder only, while
+ * it holds the lock.  Taking a free lock and releasing one no one waits for
+ * touch neither sl->lk nor the wait queue (sleeplock.c says why no wake-up
+ * is lost).
  */
 #ifndef SYNC_SLEEPLOCK_H
 #define SYNC_SLEEPLOCK_H
@@ -33,9 +36,10 @@ struct thread;
 enum sleeplock_how { SL_ORDERED, SL_OWNER, SL_LEAF };
 
 struct sleeplock {
-    bool locked;           /* (l) */
-    struct thread *holder; /* (l) */
-    struct spinlock lk;    /* guards locked and holder; rank "sleeplock inner" */
+    uint32_t locked;       /* (a) 1 while held */
+    uint32_t nwaiters;     /* (l) threads waiting to take it (read unlocked by a release) */
+    struct thread *holder; /* (o) NULL while free */
+    struct spinlock lk;    /* guards nwaiters and the sleep on wq; rank "sleeplock inner" */
     struct waitq wq;       /* threads waiting for it */
     const char *name;      /* (i) */
     uint8_t rank;          /* (i) enum lock_rank */
