@@ -12,6 +12,7 @@
 #define SSTATUS_SPP (1UL << 8)
 #define SSTATUS_FS (3UL << 13)
 #define SSTATUS_FS_CLEAN (2UL << 13)
+#define SSTATUS_FS_OFF 0UL /* an FP instruction is an illegal-instruction trap */
 #define SSTATUS_SUM (1UL << 18)
 
 #define SIE_SSIE (1UL << 1)

@@ -148,11 +148,13 @@ void kernel_trap(struct trapframe *tf)
     const struct extable_entry *fix = extable_find(tf->sepc);
     if (fix) {
         /* A user copy faulted: a user page not present yet is mapped as a
-         * user access would map it; anything else is -EFAULT at the fixup. */
+         * user access would map it; anything else is -EFAULT at the fixup.
+         * A copy made with a spinlock held (noff > 0: interrupts pushed off)
+         * must not sleep, so it fails at the fixup too (mm/usercopy.h). */
         struct proc *p = c->thread ? c->thread->proc : NULL;
         bool write = code == EXC_STORE_PAGE_FAULT;
         bool page_fault = code == EXC_LOAD_PAGE_FAULT || write;
-        if (p && page_fault && tf->stval < USER_TOP) {
+        if (p && page_fault && tf->stval < USER_TOP && c->noff == 0) {
             if (tf->sstatus & SSTATUS_SPIE)
                 arch_intr_on();
             enum vm_fault_result r = vm_fault(p->mm, tf->stval, write, false);
@@ -266,11 +268,14 @@ static void check_return_state(struct proc *p)
  *     loads the new one, so nothing is written here;
  *   - interrupts are off from the last check of need_resched and of the
  *     signals until sret (user_return), so neither can be missed.
- * FP state is lazy: p->fp is saved on entry only if user mode dirtied the
- * registers (sstatus.FS), the kernel never uses them, and they are loaded
- * here only if this hart's registers do not hold p->fp already: fp_owner is
- * p and p->fp_cpu names this hart (another process, or p on another hart,
- * or a kernel write to p->fp through proc_fp_changed breaks that).
+ * FP state is lazy both ways.  p->fp is saved on entry only if user mode
+ * dirtied the registers (sstatus.FS Dirty); the kernel never uses them.  They
+ * hold p->fp when fp_owner is p and p->fp_cpu names this hart (another
+ * process, or p on another hart, or a kernel write to p->fp through
+ * proc_fp_changed breaks that): then p returns with FS Clean.  Otherwise it
+ * returns with FS Off, and only its first FP instruction, an
+ * illegal-instruction trap, loads them (fp_load), so a process that does
+ * not use FP never pays for it, however often it switches.
  */
 static void __attribute__((noreturn))
 user_trap_finish(struct trapframe *tf, bool from_syscall, uint64_t orig_a0)
@@ -290,15 +295,24 @@ user_trap_finish(struct trapframe *tf, bool from_syscall, uint64_t orig_a0)
     }
     check_return_state(p);
     struct cpu *c = this_cpu();
-    if (c->fp_owner != p || p->fp_cpu != c->id + 1) {
-        csr_set(sstatus, SSTATUS_FS); /* let the kernel touch the FP registers */
-        fp_restore(&p->fp);
-        c->fp_owner = p;
-        p->fp_cpu = c->id + 1;
-    }
+    bool fp_loaded = c->fp_owner == p && p->fp_cpu == c->id + 1;
     tf->sstatus &= ~(SSTATUS_SPP | SSTATUS_SUM | SSTATUS_FS);
-    tf->sstatus |= SSTATUS_SPIE | SSTATUS_FS_CLEAN;
+    tf->sstatus |= SSTATUS_SPIE | (fp_loaded ? SSTATUS_FS_CLEAN : SSTATUS_FS_OFF);
     user_return(tf);
+}
+
+/* An FP instruction with FS Off: load p's FP registers on this hart; the
+ * instruction runs again on the way out (with FS Clean). */
+static void fp_load(struct proc *p)
+{
+    intr_push(); /* this hart's registers and fp_owner */
+    struct cpu *c = this_cpu();
+    csr_set(sstatus, SSTATUS_FS); /* let the kernel touch the FP registers */
+    fp_restore(&p->fp);
+    csr_clear(sstatus, SSTATUS_FS);
+    c->fp_owner = p;
+    p->fp_cpu = c->id + 1;
+    intr_pop();
 }
 
 void user_trap(struct trapframe *tf)
@@ -306,7 +320,8 @@ void user_trap(struct trapframe *tf)
     struct proc *p = proc_current();
     bool from_syscall = false;
     uint64_t orig_a0 = 0;
-    if ((tf->sstatus & SSTATUS_FS) == SSTATUS_FS) { /* FS dirty: save the user's FP state */
+    uint64_t fs = tf->sstatus & SSTATUS_FS;
+    if (fs == SSTATUS_FS) { /* FS dirty: save the user's FP state */
         fp_save(&p->fp);
         tf->sstatus &= ~SSTATUS_FS;
     }
@@ -319,6 +334,8 @@ void user_trap(struct trapframe *tf)
         from_syscall = tf->x[17] != SYSCALL_NR_SIGRETURN;
         arch_intr_on();
         tf->x[10] = syscall_dispatch(tf);
+    } else if (tf->scause == EXC_ILLEGAL_INST && fs == SSTATUS_FS_OFF) {
+        fp_load(p); /* not FP after all: it traps again, with FS Clean, and is a SIGILL */
     } else {
         arch_intr_on();
         user_fault(tf);

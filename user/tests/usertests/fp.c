@@ -1,10 +1,11 @@
 /*
  * The floating-point registers survive the kernel: system calls, switches to
  * other processes that use them too, moves between harts, and signal
- * handlers that change them.  The kernel restores a process's FP state only
- * when its hart's registers do not hold it already (lazy restore, see
+ * handlers that change them.  The kernel loads a process's FP state only
+ * when its hart's registers do not hold it already, at the first FP
+ * instruction after it returns to user mode (sstatus.FS Off until then, see
  * kernel/arch/riscv/trap.c), so these tests are what catches a skipped
- * restore.  The registers are loaded, kept across system calls and read back
+ * load.  The registers are loaded, kept across system calls and read back
  * inside one asm block, so the compiler never touches them in between.
  */
 #include "ut.h"
