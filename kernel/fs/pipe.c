@@ -1,29 +1,36 @@
 /*
  * Pipe implementation.  `lock` guards the ring and the counts of open ends
  * and of sleepers; readers sleep on readable_wq (for data, EOF, or their turn
- * to copy) and writers on writable_wq (for room).  Data is copied to and from
- * user memory outside the lock (a copy may fault and sleep), through a small
- * kernel bounce buffer.
+ * to copy) and writers on writable_wq (for room).  Data is copied between
+ * user memory and the ring with the lock held, CHUNK bytes at a time; such a
+ * copy never sleeps, so one that would have to fault a page in fails, and
+ * that chunk goes through a small kernel bounce buffer with the lock
+ * dropped (where the copy may fault and sleep).
  *
- * Wake-ups cost a lock round trip on the wait queue and the run queue, so
- * they happen only when someone sleeps: a sleeper counts itself in
- * rsleepers/wsleepers under `lock` before it lets go of it (waitq_sleep takes
- * the wait queue's lock first), so a waker that changed the state under
- * `lock` and saw a count of zero has no one to wake, and one that saw a
- * sleeper finds it on the wait queue even if it wakes after unlocking.
- * Those wake-ups are "sync" (waitq_wake_all_sync): the waker goes on to
- * wait for the other end, so the sleeper is queued on the waker's hart when
- * that hart has nothing else to run, and a ping-pong stays on one hart.
+ * The wait queues are guarded by `lock` itself (waitq_init_guarded): a
+ * sleeper goes from its check to its sleep under the one lock, and a waker
+ * wakes under it, so neither takes a wait queue's lock.  A wake-up still
+ * costs a run-queue lock round trip, so it happens only when someone
+ * sleeps: a sleeper counts itself in rsleepers/wsleepers under `lock`
+ * before it sleeps.  Those wake-ups are "sync" (waitq_wake_all_sync_locked):
+ * the waker goes on to wait for the other end, so the sleeper is queued on
+ * the waker's hart when that hart has nothing else to run, and the waker's
+ * own sleep then hands the hart straight to it (proc/sched.c): a ping-pong
+ * stays on one hart and never goes through the scheduler loop.
  *
  * A write with no reader left raises SIGPIPE in the writer and fails with
  * EPIPE (seen if SIGPIPE is caught or ignored).  A sleep is interrupted by
  * a signal: -ERESTARTSYS, which becomes EINTR or a restart (proc/signal.h).
  *
- * A reader takes bytes out of the ring only after they reached its buffer:
- * it copies them (still in the ring) to the bounce buffer, copies that out,
- * and only then advances nread.  `copying` keeps a second reader from taking
- * the same bytes meanwhile.  So a read into a bad buffer fails with EFAULT
- * and leaves the bytes in the pipe for the next read.
+ * A reader takes bytes out of the ring only after they reached its buffer.
+ * It copies them straight from the ring with the lock held, which succeeds
+ * unless a page of its buffer would have to be faulted in (a copy under a
+ * spinlock never sleeps); if that fails it copies them (still in the ring)
+ * to the bounce buffer, drops the lock, copies that out, and retakes the
+ * lock.  Only then does it advance nread.  `copying` keeps a second reader
+ * from taking the same bytes while the lock is dropped.  So a read into a
+ * bad buffer fails with EFAULT and leaves the bytes in the pipe for the
+ * next read.
  */
 #include "fs/pipe.h"
 #include "fs/file.h"
@@ -38,10 +45,10 @@
 #include "sync/waitq.h"
 
 #define PIPE_SIZE 4096
-#define CHUNK 256
+#define CHUNK 256 /* bytes copied per round (the bounce buffers' size) */
 
 struct pipe {
-    struct spinlock lock;
+    struct spinlock lock;     /* guards the fields below and both wait queues' sleepers */
     struct waitq readable_wq; /* readers wait for data, EOF or the end of a copy */
     struct waitq writable_wq; /* writers wait for room or for the last reader to go */
     uint64_t nread, nwrite;   /* (lock) bytes ever read / written */
@@ -64,8 +71,8 @@ int pipe_create(struct file **rf, struct file **wf)
         return -ENOMEM;
     }
     spin_init(&p->lock, "pipe");
-    waitq_init(&p->readable_wq, "pipe read");
-    waitq_init(&p->writable_wq, "pipe write");
+    waitq_init_guarded(&p->readable_wq, "pipe read", &p->lock);
+    waitq_init_guarded(&p->writable_wq, "pipe write", &p->lock);
     p->readers = p->writers = 1;
     r->type = w->type = FILE_PIPE;
     r->pipe = w->pipe = p;
@@ -119,9 +126,36 @@ static void ring_put_locked(struct pipe *p, const char *src, size_t n)
     p->nwrite += n;
 }
 
-ssize_t pipe_read(struct pipe *p, bool user, uintptr_t dst, size_t n)
+/* Copy m bytes at the ring's read position straight to dst, under the lock:
+ * 0, or -EFAULT if a user page would have to be faulted in first (a copy
+ * under a spinlock never sleeps: mm/usercopy.h). */
+static int ring_copy_out_locked(struct pipe *p, bool user, uintptr_t dst, size_t m)
+{
+    ASSERT_HELD(&p->lock);
+    size_t off = p->nread % PIPE_SIZE, first = MIN(m, PIPE_SIZE - off);
+    int err = copy_out(user, dst, p->buf + off, first);
+    if (!err && m > first)
+        err = copy_out(user, dst + first, p->buf, m - first);
+    return err;
+}
+
+/* Copy m bytes out through the bounce buffer with the lock dropped (the
+ * copy may fault and sleep); `copying` keeps other readers off them. */
+static int ring_copy_out_slow_locked(struct pipe *p, bool user, uintptr_t dst, size_t m)
 {
     char tmp[CHUNK];
+    ASSERT_HELD(&p->lock);
+    ring_peek_locked(p, p->nread, tmp, m);
+    p->copying = true;
+    spin_unlock(&p->lock);
+    int err = copy_out(user, dst, tmp, m);
+    spin_lock(&p->lock);
+    p->copying = false;
+    return err;
+}
+
+ssize_t pipe_read(struct pipe *p, bool user, uintptr_t dst, size_t n)
+{
     size_t done = 0;
     ssize_t ret = 0;
     spin_lock(&p->lock);
@@ -132,34 +166,62 @@ ssize_t pipe_read(struct pipe *p, bool user, uintptr_t dst, size_t n)
         }
         pipe_sleep_locked(p, &p->readable_wq, &p->rsleepers);
     }
-    p->copying = true;
     /* Take what is there (at least one byte, or EOF), CHUNK bytes at a time. */
     while (done < n && p->nread != p->nwrite) {
         size_t m = MIN(MIN((size_t)CHUNK, n - done), (size_t)(p->nwrite - p->nread));
-        ring_peek_locked(p, p->nread, tmp, m);
-        spin_unlock(&p->lock);
-        int err = copy_out(user, dst + done, tmp, m);
-        spin_lock(&p->lock);
-        if (err) {
+        if (ring_copy_out_locked(p, user, dst + done, m) != 0 &&
+            ring_copy_out_slow_locked(p, user, dst + done, m) != 0) {
             ret = -EFAULT; /* the bytes stay in the pipe */
             break;
         }
         p->nread += m;
         done += m;
         if (p->wsleepers) /* room: a writer may refill while we copy */
-            waitq_wake_all_sync(&p->writable_wq);
+            waitq_wake_all_sync_locked(&p->writable_wq);
     }
-    p->copying = false;
-    /* Another reader waits for this copy to end: it has bytes (or EOF) to take. */
-    bool wake_readers = p->rsleepers && (p->nread != p->nwrite || p->writers == 0);
+    /* Another reader waits for a copy to end: it has bytes (or EOF) to take. */
+    if (p->rsleepers && (p->nread != p->nwrite || p->writers == 0))
+        waitq_wake_all_locked(&p->readable_wq);
     spin_unlock(&p->lock);
-    if (wake_readers)
-        waitq_wake_all(&p->readable_wq);
     return done ? (ssize_t)done : ret;
 }
 
-/* Put m bytes of tmp into the ring, sleeping while it is full; 0 or -errno. */
-static int pipe_put(struct pipe *p, const char *tmp, size_t m, size_t *moved)
+/* Copy k bytes from src straight into the ring, under the lock: 0, or
+ * -EFAULT if a user page would have to be faulted in first. */
+static int ring_copy_in_locked(struct pipe *p, bool user, uintptr_t src, size_t k)
+{
+    ASSERT_HELD(&p->lock);
+    size_t off = p->nwrite % PIPE_SIZE, first = MIN(k, PIPE_SIZE - off);
+    int err = copy_in(user, p->buf + off, src, first);
+    if (!err && k > first)
+        err = copy_in(user, p->buf, src + first, k - first);
+    if (!err)
+        p->nwrite += k;
+    return err;
+}
+
+/* The same through the bounce buffer with the lock dropped (the copy may
+ * fault and sleep); puts what still fits once the lock is back.  The number
+ * of bytes put, or -EFAULT / -EPIPE. */
+static long ring_copy_in_slow_locked(struct pipe *p, bool user, uintptr_t src, size_t k)
+{
+    char tmp[CHUNK];
+    ASSERT_HELD(&p->lock);
+    spin_unlock(&p->lock);
+    int err = copy_in(user, tmp, src, k);
+    spin_lock(&p->lock);
+    if (err)
+        return err;
+    if (p->readers == 0)
+        return -EPIPE;
+    size_t fit = MIN(k, PIPE_SIZE - (size_t)(p->nwrite - p->nread));
+    ring_put_locked(p, tmp, fit);
+    return (long)fit;
+}
+
+/* Put up to m bytes from src into the ring, sleeping while it is full;
+ * *moved says how many went in; 0 or -errno. */
+static int pipe_put(struct pipe *p, bool user, uintptr_t src, size_t m, size_t *moved)
 {
     size_t i = 0;
     int err = 0;
@@ -172,31 +234,35 @@ static int pipe_put(struct pipe *p, const char *tmp, size_t m, size_t *moved)
         size_t room = PIPE_SIZE - (size_t)(p->nwrite - p->nread);
         if (room == 0) {
             if (p->rsleepers)
-                waitq_wake_all_sync(&p->readable_wq); /* and this writer sleeps */
+                waitq_wake_all_sync_locked(&p->readable_wq); /* and this writer sleeps */
             pipe_sleep_locked(p, &p->writable_wq, &p->wsleepers);
             continue;
         }
-        size_t k = MIN(room, m - i);
-        ring_put_locked(p, tmp + i, k);
-        i += k;
+        size_t k = MIN(MIN(room, m - i), (size_t)CHUNK);
+        if (ring_copy_in_locked(p, user, src + i, k) == 0) {
+            i += k;
+            continue;
+        }
+        long put = ring_copy_in_slow_locked(p, user, src + i, k);
+        if (put < 0) {
+            err = (int)put;
+            break;
+        }
+        i += (size_t)put;
     }
-    bool wake_readers = i && p->rsleepers;
+    if (i && p->rsleepers)
+        waitq_wake_all_sync_locked(&p->readable_wq);
     spin_unlock(&p->lock);
-    if (wake_readers)
-        waitq_wake_all_sync(&p->readable_wq);
     *moved = i;
     return err;
 }
 
 ssize_t pipe_write(struct pipe *p, bool user, uintptr_t src, size_t n)
 {
-    char tmp[CHUNK];
     size_t done = 0;
     while (done < n) {
-        size_t m = MIN((size_t)CHUNK, n - done), moved;
-        if (copy_in(user, tmp, src + done, m))
-            return done ? (ssize_t)done : -EFAULT;
-        int err = pipe_put(p, tmp, m, &moved);
+        size_t m = MIN((size_t)PIPE_SIZE, n - done), moved;
+        int err = pipe_put(p, user, src + done, m, &moved);
         done += moved;
         if (err) {
             if (err == -EPIPE && user)
@@ -217,9 +283,9 @@ void pipe_close(struct pipe *p, bool writable)
     bool last = p->readers == 0 && p->writers == 0;
     /* Under the lock: once it is released the other end may free the pipe. */
     if (p->rsleepers)
-        waitq_wake_all(&p->readable_wq); /* EOF */
+        waitq_wake_all_locked(&p->readable_wq); /* EOF */
     if (p->wsleepers)
-        waitq_wake_all(&p->writable_wq); /* EPIPE */
+        waitq_wake_all_locked(&p->writable_wq); /* EPIPE */
     spin_unlock(&p->lock);
     if (last)
         kfree(p);

@@ -4,7 +4,10 @@
  * an unmapped address, a kernel address, or a range that wraps around or
  * runs past the end of user space is -EFAULT.  A user page that is simply
  * not present yet (stack) is faulted in as a user access would be.
- * They may sleep; call them without spinlocks held.
+ * They may sleep; call them without spinlocks held.  Called with a spinlock
+ * held (a pipe copying straight out of its ring), they never sleep: a page
+ * that would have to be faulted in (not present yet, copy-on-write) makes
+ * the copy fail with -EFAULT, and the caller tries again without the lock.
  */
 #ifndef MM_USERCOPY_H
 #define MM_USERCOPY_H

@@ -38,6 +38,8 @@ struct cpu {
 
     struct thread *thread;    /* (r) running thread, NULL in the scheduler loop */
     struct context sched_ctx; /* (h) swtch() here to enter the scheduler loop */
+    struct thread *handoff;   /* (h) switched out by a direct hand-off; the next thread
+                                 completes its switch-out (proc/sched.c) */
     uintptr_t sched_stack_lo; /* (b) bounds of the scheduler loop's stack */
     bool need_resched;        /* (h) set by tick/wake: yield at the next chance */
 

@@ -161,48 +161,52 @@ void sched_start(struct thread *t, struct thread *parent)
     runq_notify(rq);
 }
 
+/* t's run starts at `now`: it is on this hart (sched_cpu_ns counts from here). */
+static void run_begin(struct thread *t, uint64_t now)
+{
+    WRITE_ONCE(t->run_start_ns, now);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* run_start_ns before on_cpu (sched_cpu_ns) */
+    t->on_cpu = 1;
+}
+
+/* t's run ended at `now` and its registers are saved: it is off the hart. */
+static void run_end(struct thread *t, uint64_t now)
+{
+    WRITE_ONCE(t->cpu_ns, t->cpu_ns + (now - t->run_start_ns));
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* cpu_ns before on_cpu (sched_cpu_ns) */
+    __atomic_store_n(&t->on_cpu, 0, __ATOMIC_RELEASE);
+}
+
 void sched_finish_switch(void)
 {
     struct cpu *c = this_cpu();
-    struct thread *t = c->thread;
+    struct thread *t = c->thread, *prev = c->handoff;
     intr_push(); /* stay on this hart while loading the address space */
+    c->handoff = NULL;
     spin_unlock(&runq_of_cpu(c->id)->lock);
     if (t->proc && t->proc->mm)
         mm_activate(t->proc->mm); /* its system calls touch user memory */
+    else if (prev && prev->proc)
+        mm_deactivate(); /* off prev's page table before prev is off the hart */
+    if (prev) {
+        /* The end of a hand-off (handoff() below): prev is off the hart
+         * only now that this hart no longer uses its page table (prev may
+         * run elsewhere and exit as soon as on_cpu is 0); t's run starts
+         * where prev's ends. */
+        uint64_t now = timer_now_ns();
+        run_end(prev, now);
+        run_begin(t, now);
+    }
     intr_pop();
 }
 
-/*
- * Switch from the current thread to this hart's scheduler loop.  The caller
- * holds rq's lock (and nothing else) and has already changed the thread's
- * state.  Returns when the thread is next picked, maybe on another hart,
- * with no lock held.
- */
-static void sched_switch(struct runq *rq)
-{
-    struct cpu *c = this_cpu();
-    struct thread *t = c->thread;
-    ASSERT_HELD(&rq->lock);
-    spin_assert_none_held(&rq->lock, "sleep");
-    if (c->noff != 1)
-        panic("sched_switch: interrupt-disable depth %d", c->noff);
-    if (t->state == T_RUNNING)
-        panic("sched_switch: thread '%s' still RUNNING", t->name);
-    bool intena = c->intena;
-    swtch(&t->ctx, &c->sched_ctx);
-    this_cpu()->intena = intena; /* this_cpu() may be another hart now */
-    sched_finish_switch();
-}
-
-static void run_thread(struct cpu *c, struct runq *rq, struct thread *t)
+/* Make t this hart's running thread; the caller starts its run (run_begin). */
+static void switch_in_locked(struct cpu *c, struct runq *rq, struct thread *t)
 {
     ASSERT_HELD(&rq->lock);
     if (t->on_cpu || t->state != T_RUNNABLE)
         panic("sched: thread '%s' picked while on a hart or not runnable", t->name);
-    WRITE_ONCE(t->run_start_ns, timer_now_ns());
-    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* run_start_ns before on_cpu (sched_cpu_ns) */
     set_state(t, T_RUNNING);
-    t->on_cpu = 1;
     t->cpu = c->id;
     t->rq = rq;
     t->nswitch++;
@@ -214,15 +218,72 @@ static void run_thread(struct cpu *c, struct runq *rq, struct thread *t)
     c->thread = t;
     c->need_resched = false;
     c->stack_lo = t->kstack_top - KSTACK_SIZE;
+}
+
+/*
+ * Direct hand-off: the sleeping thread t switches straight to next, which
+ * the policy picked from this hart's queue, without a trip through the
+ * loop.  It is the loop's work done on t's stack: the trace event and the
+ * switch-in of next here, the switch-out of t by next (sched_finish_switch,
+ * once next has released the queue's lock and loaded its address space).
+ * Between the two, next is RUNNING with on_cpu 0 and on no queue, so no one
+ * touches it; t is asleep with on_cpu 1, so a waker waits.  Only a sleeper
+ * hands off: a yielding or preempted thread is queued (another hart could
+ * take it before its switch-out is complete) and an exiting one is reaped
+ * by the loop, off its own stack.
+ */
+static void handoff(struct cpu *c, struct runq *rq, struct thread *t, struct thread *next)
+{
+    ASSERT_HELD(&rq->lock);
+    trace_switch(c->id, trace_id(t), t->switch_reason, trace_id(next));
+    switch_in_locked(c, rq, next);
+    c->handoff = t;
+    c->intena = true; /* what the loop switches a thread in with (thread_start) */
+    swtch(&t->ctx, &next->ctx);
+}
+
+/*
+ * Switch from the current thread to another: with `sleeping`, the next
+ * thread of this hart's queue if there is one (a direct hand-off), else
+ * this hart's scheduler loop.  The caller holds rq's lock (and nothing
+ * else) and has already changed the thread's state.  Returns when the
+ * thread is next picked, maybe on another hart, with no lock held.
+ */
+static void sched_switch(struct runq *rq, bool sleeping)
+{
+    struct cpu *c = this_cpu();
+    struct thread *t = c->thread;
+    ASSERT_HELD(&rq->lock);
+    spin_assert_none_held(&rq->lock, "sleep");
+    if (c->noff != 1)
+        panic("sched_switch: interrupt-disable depth %d", c->noff);
+    if (t->state == T_RUNNING)
+        panic("sched_switch: thread '%s' still RUNNING", t->name);
+    bool intena = c->intena;
+    struct thread *next = sleeping ? runq_pick_locked(rq) : NULL;
+    if (next)
+        handoff(c, rq, t, next);
+    else
+        swtch(&t->ctx, &c->sched_ctx);
+    this_cpu()->intena = intena; /* this_cpu() may be another hart now */
+    sched_finish_switch();
+}
+
+/* Run t until a thread switches back to the loop; returns that thread (t,
+ * or the last of a chain of hand-offs that started with t). */
+static struct thread *run_thread(struct cpu *c, struct runq *rq, struct thread *t)
+{
+    switch_in_locked(c, rq, t);
+    run_begin(t, timer_now_ns());
     swtch(&c->sched_ctx, &t->ctx);
     ASSERT_HELD(&rq->lock); /* taken by the thread on its way out */
-    WRITE_ONCE(t->cpu_ns, t->cpu_ns + (timer_now_ns() - t->run_start_ns));
-    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* cpu_ns before on_cpu (sched_cpu_ns) */
+    struct thread *out = c->thread;
     c->stack_lo = c->sched_stack_lo;
     c->thread = NULL;
-    if (t->proc)
+    if (out->proc)
         mm_deactivate(); /* its page table may be freed once it exits */
-    __atomic_store_n(&t->on_cpu, 0, __ATOMIC_RELEASE);
+    run_end(out, timer_now_ns());
+    return out;
 }
 
 /* A zombie is off its hart for good: free it or tell its joiner. */
@@ -291,13 +352,13 @@ void sched_loop(void)
             continue;
         }
         trace_switch(c->id, last_id, last_reason, trace_id(t));
-        run_thread(c, rq, t);
-        last_id = trace_id(t);
-        last_reason = t->switch_reason;
-        bool dead = t->state == T_ZOMBIE;
+        struct thread *out = run_thread(c, rq, t);
+        last_id = trace_id(out);
+        last_reason = out->switch_reason;
+        bool dead = out->state == T_ZOMBIE;
         spin_unlock(&rq->lock);
         if (dead)
-            reap(t);
+            reap(out);
     }
 }
 
@@ -328,15 +389,24 @@ void sched_block(struct spinlock *held)
         /* A waker claimed us meanwhile: switch out; it queues us once we are off the hart. */
     }
     spin_unlock(held);
-    sched_switch(rq);
+    sched_switch(rq, true);
 }
 
-static bool wake(struct thread *t, bool sync)
+/*
+ * Claim t if it sleeps, then queue it.  `unlinked`: the caller (a wait
+ * queue's waker) took t off its wait queue's list before claiming it, so
+ * t->wq is cleared here, before t can run: t then knows that it is off the
+ * list and that no waker touches its link any more (waitq_sleep).  A kick
+ * leaves t->wq set.
+ */
+static bool wake(struct thread *t, bool sync, bool unlinked)
 {
     enum thread_state expect = T_SLEEPING;
     if (!__atomic_compare_exchange_n(&t->state, &expect, T_WAKING, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_RELAXED))
         return false;
+    if (unlinked)
+        t->wq = NULL;
     while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
         barrier(); /* its hart is still saving its registers */
     uint64_t slept = ticks - t->sleep_start;
@@ -351,12 +421,12 @@ static bool wake(struct thread *t, bool sync)
 
 bool sched_wake(struct thread *t)
 {
-    return wake(t, false);
+    return wake(t, false, true);
 }
 
 bool sched_wake_sync(struct thread *t)
 {
-    return wake(t, true);
+    return wake(t, true, true);
 }
 
 void sched_kick(struct thread *t)
@@ -366,7 +436,7 @@ void sched_kick(struct thread *t)
     /* If t is not asleep yet, its next sched_block sees this and does not sleep. */
     __atomic_store_n(&t->kicked, 1, __ATOMIC_RELEASE);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    sched_wake(t);
+    wake(t, false, false);
 }
 
 /* Give up the hart but stay runnable, back on this hart's queue. */
@@ -380,7 +450,7 @@ static void requeue_current(enum runq_why why)
     t->switch_reason = why == RQ_PREEMPTED ? SWITCH_PREEMPT : SWITCH_YIELD;
     set_state(t, T_RUNNABLE);
     runq_enqueue_locked(rq, t, why);
-    sched_switch(rq);
+    sched_switch(rq, false);
 }
 
 void sched_yield(void)
@@ -436,7 +506,7 @@ void sched_exit_current(int code)
     t->switch_reason = SWITCH_EXIT;
     struct runq *rq = runq_lock_self();
     set_state(t, T_ZOMBIE);
-    sched_switch(rq);
+    sched_switch(rq, false);
     panic("sched_exit_current: zombie '%s' ran again", t->name);
 }
 

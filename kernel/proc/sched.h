@@ -46,16 +46,18 @@ void sched_sleep_ticks(uint64_t n);
 /* Sleep ns nanoseconds (rounded up to ticks); -EINTR if a signal is pending. */
 int sched_sleep_ns(uint64_t ns);
 
-/* For wait queues: the caller holds `held` (its wait queue's lock) and has
- * put the current thread on that queue.  Marks it SLEEPING, releases held
- * and gives up the hart; returns once woken, holding no lock. */
+/* For wait queues: the caller holds `held` (its wait queue's guard: the
+ * queue's lock or its owner's) and has put the current thread on that queue.  Marks it SLEEPING,
+ * releases held and gives up the hart; returns once woken, holding no lock. */
 void sched_block(struct spinlock *held);
-/* Make t runnable if it is SLEEPING; false if it was not (already woken). */
+/* For wait queues: make t runnable if it is SLEEPING; false if it was not
+ * (already woken).  The caller took t off its wait queue's list (under the
+ * queue's lock); if this wakes t, t->wq is NULL before t runs again. */
 bool sched_wake(struct thread *t);
 /* The same from a waker about to block for t's answer (a pipe's writer that
  * reads the reply next): t is queued on this hart if nothing else waits
  * here, to run as soon as the waker sleeps, instead of waking another hart
- * (runq_place_sync). */
+ * (runq_place_sync); the waker's sleep then hands the hart straight to t. */
 bool sched_wake_sync(struct thread *t);
 /* If t sleeps, wake it (its wait loop rechecks; used by kill). */
 void sched_kick(struct thread *t);

@@ -42,7 +42,7 @@ struct thread {
     struct runq *rq;          /* (q) run queue it is on or was last on (asleep, in transit) */
     struct list_head rq_link; /* (q) run-queue membership (the policy's) */
     struct list_head wq_link; /* (w) wait-queue membership */
-    struct waitq *wq;         /* (w) wait queue it sleeps on */
+    struct waitq *wq;         /* (w) wait queue it sleeps on; NULL once a waker took it off */
     int kicked;               /* (a) sched_kick while not asleep: the next sleep returns at once */
     struct list_head all;     /* (t) every thread, for `threads` and tests */
     uint64_t sleep_start;     /* (c) tick it last went to sleep */

@@ -12,7 +12,7 @@
 #define CPU_BOOT_SP 24
 #define CPU_HARTID 40
 #define CPU_THREAD 56 /* read with one tp-relative load (cpu_thread) */
-#define CPU_SIZE 368
+#define CPU_SIZE 376
 #define NCPU_MAX 8
 
 /* struct trapframe: x1..x31 at 8*i, then the CSRs */
