@@ -512,8 +512,10 @@ static void dump_one(struct proc *p)
         printf("%4lu", cpus[t->cpu].hartid);
     else
         printf("   -");
+    struct waitq *wq =
+        t && state == 'S' ? READ_ONCE(t->wq) : NULL; /* read once: a waker clears it */
     printf(" %7lu %-16.16s %s\n", t ? (unsigned long)t->ticks_run : 0UL, p->name,
-           t && state == 'S' && t->wq ? t->wq->name : "");
+           wq ? wq->name : "");
 }
 
 void proc_dump(void)

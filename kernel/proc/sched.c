@@ -6,7 +6,10 @@
  * hart's queue) and swtch()es to it; the thread releases that lock once it
  * is running (sched_finish_switch).  A thread gives up the hart by taking
  * its hart's queue lock, changing its state and swtch()ing back to the
- * loop, which releases the lock after the switch-out is complete.
+ * loop, which releases the lock after the switch-out is complete.  A thread
+ * that sleeps switches instead straight to the next thread the policy picks
+ * from that queue, if there is one (the direct hand-off, below): the next
+ * thread completes the sleeper's switch-out.
  *
  * Thread states and who changes them:
  *   EMBRYO -> RUNNABLE     sched_start, under the target queue's lock
@@ -21,7 +24,11 @@
  * Invariants (checked):
  *   - a thread is on at most one hart: on_cpu is 0 when it is picked, and a
  *     thread is queued only when off every hart (or by itself, under the
- *     lock its hart holds until the switch-out completes);
+ *     lock its hart holds until the switch-out completes); a sleeper that
+ *     hands off keeps on_cpu set until the next thread, on its own stack,
+ *     has left the sleeper's page table (a waker waits for it);
+ *   - a thread's runs do not overlap and leave no gap at a hand-off: one
+ *     clock reading ends the sleeper's run and starts the next thread's;
  *   - sched_switch() is entered with the hart's run-queue lock as the only
  *     spinlock held, at interrupt-disable depth one;
  *   - no wake-up is lost: see sync/waitq.h.
