@@ -179,11 +179,16 @@ fuzz: kernel $(B)/fs.img $(B)/mkfs/fsck
 # ICOUNT=1: once, on one hart, under -icount shift=0 (deterministic counts);
 # BENCH="getpid pipe": only those rows; BENCH_OPS=N: N operations per row.
 # `make bench-kernel`: the in-kernel micro-benchmarks and vmbench.
+# BENCH_BOOTARGS="sched=lottery": more kernel arguments; BENCH_CPUS=4: harts under ICOUNT=1.
 ICOUNT ?=
 BENCH ?=
 BENCH_OPS ?=
+BENCH_BOOTARGS ?=
+BENCH_CPUS ?=
 bench: kernel $(B)/fs.img
 	$(PYTHON) tests/bench.py $(if $(filter 1 yes,$(ICOUNT)),--icount) \
+		$(if $(BENCH_CPUS),--cpus $(BENCH_CPUS)) \
+		$(if $(BENCH_BOOTARGS),--bootargs "$(BENCH_BOOTARGS)") \
 		$(if $(BENCH_OPS),--ops $(BENCH_OPS)) $(BENCH)
 
 bench-kernel: kernel $(B)/fs.img

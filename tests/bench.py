@@ -4,7 +4,8 @@
 the user-level benchmark program /bin/bench (user/bin/bench.c) and print its
 table.  docs/performance.md records the results and how to read them.
 
-    tests/bench.py [--icount] [--ops N] [ROW...]    the user-level benchmarks
+    tests/bench.py [--icount [--cpus N]] [--bootargs ARGS] [--ops N] [ROW...]
+                                                    the user-level benchmarks
     tests/bench.py --kernel                         the in-kernel ones
 
 Without --icount the program runs on 1 and on 4 harts and the table gives the
@@ -12,7 +13,9 @@ wall time per operation on each and their ratio (QEMU's TCG on this host: it
 depends on the host and on what else runs on it).  With --icount
 (`make bench ICOUNT=1`) it runs once, on one hart, under `-icount shift=0`:
 each guest instruction is one unit of virtual time, so the instret column is
-the same on every run of the same build and comparable between commits.
+the same on every run of the same build and comparable between commits
+(--cpus N: on N harts, which QEMU then runs in turn in one host thread).
+--bootargs adds kernel arguments (e.g. sched=lottery) to every boot.
 
 --kernel boots with the `bench` bootarg on 1 and 4 harts (kernel/test/bench.c:
 allocators, scheduler, file system from inside the kernel), runs vmbench at
@@ -44,11 +47,12 @@ def private_copy(tmp, name, src=FS_IMG):
     return dst
 
 
-def run_user(tmp, cpus, icount, args):
+def run_user(tmp, cpus, icount, args, bootargs=""):
     """Boot to the shell, run `bench ARGS`; return its rows and exit status."""
     img = private_copy(tmp, f"bench{cpus}{'i' if icount else ''}.img")
     extra = disk_args(img) + (["-icount", "shift=0"] if icount else [])
-    vm = Qemu(cpus=cpus, bootargs=BENCH_BOOTARGS, extra=extra, name=f"bench{cpus}")
+    vm = Qemu(cpus=cpus, bootargs=f"{BENCH_BOOTARGS} {bootargs}".strip(), extra=extra,
+              name=f"bench{cpus}")
     try:
         vm.expect(r"\$ ", timeout=180)
         vm.sendline("bench " + " ".join(args) + "; echo bench-status $?")
@@ -70,13 +74,15 @@ def user_main(opts):
     args = ([f"-n {opts.ops}"] if opts.ops else []) + opts.rows
     with tempfile.TemporaryDirectory() as tmp:
         if opts.icount:
-            rows, status = run_user(tmp, 1, True, args)
-            print("1 hart, qemu -icount shift=0 (1 unit = 1 instruction, or 1 ns idle)")
+            rows, status = run_user(tmp, opts.cpus, True, args, opts.bootargs)
+            harts = f"{opts.cpus} hart{'s' if opts.cpus > 1 else ''}"
+            print(f"{harts}, qemu -icount shift=0 (1 unit = 1 instruction, or 1 ns idle)"
+                  + (f", bootargs {opts.bootargs}" if opts.bootargs else ""))
             print(f"{'row':<10} {'what':<42} {'units/op':>10} {'count':>12}")
             for name, what, ins, ns, count, unit in rows:
                 print(f"{name:<10} {what:<42} {ins:>10} {count:>7} {unit}")
             return status
-        runs = {cpus: run_user(tmp, cpus, False, args) for cpus in (1, 4)}
+        runs = {cpus: run_user(tmp, cpus, False, args, opts.bootargs) for cpus in (1, 4)}
     four = {r[0]: r for r in runs[4][0]}
     print("wall time per op (ns, QEMU TCG on this host)")
     print(f"{'row':<10} {'what':<42} {'1 hart':>10} {'4 harts':>10} {'4/1':>6}")
@@ -153,6 +159,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--icount", action="store_true", help="one hart under -icount shift=0")
     ap.add_argument("--ops", type=int, help="operations per row (bench -n)")
+    ap.add_argument("--cpus", type=int, default=1, help="harts for --icount (default 1)")
+    ap.add_argument("--bootargs", default="", help="more kernel arguments, e.g. sched=lottery")
     ap.add_argument("--kernel", action="store_true", help="the in-kernel benchmarks instead")
     ap.add_argument("rows", nargs="*", help="rows to run (default: all; bench -l lists them)")
     opts = ap.parse_args()

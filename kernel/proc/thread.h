@@ -65,7 +65,14 @@ struct thread {
     uint32_t cfs_weight;    /* cfs: weight charged to its queue's load */
     uint64_t cfs_seq;       /* cfs: when it was queued, the tie-break */
     struct thread *heap_left, *heap_right, *heap_parent; /* cfs: skew heap links */
-    uint64_t ticks_at_level[8];                          /* mlfq: ticks run at each level */
+    struct thread *lot_left, *lot_right, *lot_parent;    /* lottery: tree links */
+    struct runq *lot_rq;        /* lottery: queue whose tree holds it, NULL if none */
+    uint64_t lot_worth;         /* lottery: its base tickets, as the tree counts them */
+    uint64_t lot_sum;           /* lottery: base tickets of its subtree, its own included */
+    uint32_t lot_prio;          /* lottery: tree priority (a heap on it keeps the tree shallow) */
+    int lot_tickets;            /* lottery: its tickets (at least 1) when queued or updated */
+    int lot_currency;           /* lottery: its currency when queued or updated */
+    uint64_t ticks_at_level[8]; /* mlfq: ticks run at each level */
 
     /* Accounting (q), read unlocked by schedinfo (a snapshot) */
     uint64_t ticks_run;      /* timer ticks spent running (sampled: the tick charges it) */

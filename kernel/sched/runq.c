@@ -161,6 +161,14 @@ void runq_unlock_all(void)
         spin_unlock(&runqs[i].lock);
 }
 
+void runq_params_changed(struct thread *t)
+{
+    runq_lock_all();
+    if (active->params_changed)
+        active->params_changed(t);
+    runq_unlock_all();
+}
+
 /* Move every thread queued on rq from the old policy's state to `fresh`. */
 static void move_queue_locked(struct runq *rq, const struct sched_ops *old, void *fresh)
 {

@@ -86,6 +86,10 @@ struct sched_ops {
      * policy changed since the thread's state was set), about to be queued
      * on rq: set its policy state. */
     void (*fork)(struct runq *rq, struct thread *parent, struct thread *child);
+    /* t's tickets, nice or currency changed (a system call); t may be
+     * queued on any queue, running or asleep.  Called with every run-queue
+     * lock held.  NULL for a policy that reads them when it needs them. */
+    void (*params_changed)(struct thread *t);
 };
 
 extern const struct sched_ops sched_rr_ops;
@@ -102,6 +106,8 @@ int lottery_fund(int currency, unsigned n);
  * ticket number `winner` of rq's queue), exposed for the unit tests. */
 uint64_t lottery_next(uint64_t *state);
 struct thread *lottery_winner(struct runq *rq, uint64_t winner);
+/* T: the base tickets of every thread queued on rq. */
+uint64_t lottery_total(struct runq *rq);
 /* CFS arithmetic, exposed for the unit tests. */
 uint32_t cfs_weight_of(int nice);
 uint64_t cfs_vruntime_delta(uint64_t ran_ns, uint32_t weight);
@@ -154,6 +160,9 @@ struct thread *runq_steal(struct runq *self);
 struct thread *runq_balance(struct runq *self);
 /* A tick while t runs on rq's hart: true if it should be preempted. */
 bool runq_tick_locked(struct runq *rq, struct thread *t);
+/* t's tickets, nice or currency were just changed: tell the policy (takes
+ * every run-queue lock; the caller may hold outer locks, e.g. proc). */
+void runq_params_changed(struct thread *t);
 /* The policy state of a new thread, before runq_enqueue_locked(RQ_NEW). */
 void runq_fork_locked(struct runq *rq, struct thread *parent, struct thread *child);
 

@@ -58,6 +58,7 @@ long sys_sched_tune(const struct sysargs *args)
 static int set_nice(struct thread *t, void *arg)
 {
     WRITE_ONCE(t->nice, *(int *)arg);
+    runq_params_changed(t);
     return 0;
 }
 
@@ -90,6 +91,7 @@ static int get_tickets(struct thread *t, void *arg)
 static int set_tickets(struct thread *t, void *arg)
 {
     WRITE_ONCE(t->tickets, *(int *)arg);
+    runq_params_changed(t);
     return *(int *)arg;
 }
 
@@ -103,8 +105,10 @@ static int add_tickets(struct thread *t, void *arg)
         if (want < 1 || want > SCHED_TICKETS_MAX)
             return -EINVAL;
         if (__atomic_compare_exchange_n(&t->tickets, &now, want, false, __ATOMIC_RELAXED,
-                                        __ATOMIC_RELAXED))
+                                        __ATOMIC_RELAXED)) {
+            runq_params_changed(t);
             return want;
+        }
     }
 }
 
@@ -128,6 +132,7 @@ static long give_tickets(int pid, int n)
 static int join_currency(struct thread *t, void *arg)
 {
     WRITE_ONCE(t->currency, *(int *)arg);
+    runq_params_changed(t);
     return 0;
 }
 

@@ -9,6 +9,10 @@
  *   lottery: the book's walk (winner 300 of A=100 B=50 C=250 -> C), the
  *            generator is reproducible from its seed, draws follow the
  *            tickets, and a currency's tickets convert to base tickets;
+ *            the tree of partial sums picks what the linear walk over the
+ *            arrival order picks for every winner, through arrivals,
+ *            departures, draws and ticket and currency changes, and stays
+ *            shallow; a queued thread's new tickets count at once;
  *   mlfq:    rule 4 (the allotment counts CPU however the job gave it up,
  *            so yielding does not keep a job at the top) and rule 5 (a
  *            boost after S ticks lifts every job);
@@ -305,6 +309,191 @@ START_TEST(test_lottery_currency)
 }
 END_TEST
 
+/*
+ * The tree against the book's walk.  A reference keeps the queued threads in
+ * arrival order and walks them, adding worths computed here from the same
+ * rule (t of the I tickets a funded currency issued is worth t * fund / I);
+ * random arrivals, departures from anywhere, draws, ticket changes and
+ * currency changes must leave every winner in [0, T) picking the thread the
+ * walk picks.
+ */
+#define REF_MAX 200
+
+struct ref {
+    struct thread *t[REF_MAX];
+    int n;
+    uint32_t fund[TICKETS_CURRENCIES];
+};
+
+static uint64_t ref_worth(const struct ref *r, const struct thread *t)
+{
+    uint64_t issued = 0, mine = MAX(t->tickets, 1);
+    for (int i = 0; i < r->n; i++)
+        if (r->t[i]->currency == t->currency)
+            issued += MAX(r->t[i]->tickets, 1);
+    if (t->currency == 0 || r->fund[t->currency] == 0)
+        return mine;
+    return MAX(mine * r->fund[t->currency] / issued, 1);
+}
+
+static struct thread *ref_walk(const struct ref *r, uint64_t winner, uint64_t *total)
+{
+    uint64_t counter = 0;
+    struct thread *hit = NULL;
+    for (int i = 0; i < r->n; i++) {
+        counter += ref_worth(r, r->t[i]);
+        if (!hit && counter > winner)
+            hit = r->t[i];
+    }
+    *total = counter;
+    return hit;
+}
+
+static void ref_remove(struct ref *r, struct thread *t)
+{
+    int i = 0;
+    while (r->t[i] != t)
+        i++;
+    memmove(&r->t[i], &r->t[i + 1], (r->n - i - 1) * sizeof(r->t[0]));
+    r->n--;
+}
+
+static void check_against_walk(const struct ref *r)
+{
+    uint64_t total;
+    ref_walk(r, 0, &total);
+    ck_assert_uint_eq(lottery_total(&rq), total);
+    /* Every boundary of every range, and a sample in between. */
+    uint64_t counter = 0;
+    for (int i = 0; i < r->n; i++) {
+        uint64_t w = ref_worth(r, r->t[i]);
+        ck_assert_ptr_eq(lottery_winner(&rq, counter), r->t[i]);
+        ck_assert_ptr_eq(lottery_winner(&rq, counter + w - 1), r->t[i]);
+        counter += w;
+    }
+    ck_assert_ptr_null(lottery_winner(&rq, total));
+    for (int k = 0; k < 50 && total; k++) {
+        uint64_t winner = (uint64_t)rand() % total;
+        ck_assert_ptr_eq(lottery_winner(&rq, winner), ref_walk(r, winner, &counter));
+    }
+}
+
+static int queued_thread(const struct ref *r, struct thread *pool, int npool)
+{
+    for (;;) {
+        int i = rand() % npool;
+        for (int j = 0; j < r->n; j++)
+            if (r->t[j] == &pool[i])
+                return i;
+    }
+}
+
+START_TEST(test_lottery_tree_is_the_walk)
+{
+    const struct sched_ops *ops = &sched_lottery_ops;
+    enum { POOL = 150 };
+    struct thread *pool = calloc(POOL, sizeof(*pool));
+    static struct ref r;
+    bool queued[POOL] = {0};
+    memset(&r, 0, sizeof(r));
+    srand(42);
+    start(ops);
+    r.fund[2] = 300;
+    ck_assert_int_eq(lottery_fund(2, 300), 0);
+    for (int i = 0; i < POOL; i++) {
+        pool[i].tid = i + 1;
+        pool[i].tickets = 1 + rand() % 400;
+        pool[i].currency = rand() % 4 == 0 ? 2 : rand() % 8 == 0 ? 3 : 0;
+    }
+    for (int step = 0; step < 3000; step++) {
+        int op = rand() % 10, i = rand() % POOL;
+        if (op < 4 && !queued[i] && r.n < REF_MAX) { /* arrives: the last in order */
+            ops->enqueue(&rq, &pool[i]);
+            r.t[r.n++] = &pool[i];
+            queued[i] = true;
+        } else if (op < 6 && r.n > 0) { /* leaves from anywhere */
+            i = queued_thread(&r, pool, POOL);
+            ops->dequeue(&rq, &pool[i]);
+            ref_remove(&r, &pool[i]);
+            queued[i] = false;
+        } else if (op < 8 && r.n > 0) { /* a draw */
+            struct thread *t = ops->pick_next(&rq);
+            ck_assert_ptr_nonnull(t);
+            ck_assert(queued[t->tid - 1]);
+            ref_remove(&r, t);
+            queued[t->tid - 1] = false;
+        } else if (op < 9) { /* transfer or inflation, queued or not */
+            pool[i].tickets = 1 + rand() % 400;
+            ops->params_changed(&pool[i]);
+        } else { /* joins another currency */
+            pool[i].currency = rand() % 3 == 0 ? 2 : rand() % 2 ? 3 : 0;
+            ops->params_changed(&pool[i]);
+        }
+        if (step == 1500) { /* a funding changes while threads are queued */
+            r.fund[3] = 50;
+            ck_assert_int_eq(lottery_fund(3, 50), 0);
+        }
+        check_against_walk(&r);
+    }
+    ck_assert_int_eq(lottery_fund(2, 0), 0);
+    ck_assert_int_eq(lottery_fund(3, 0), 0);
+    ops->rq_free(&rq);
+    free(pool);
+}
+END_TEST
+
+/* Depth of the tree below t, by its links. */
+static int tree_depth(const struct thread *t)
+{
+    if (!t)
+        return 0;
+    int l = tree_depth(t->lot_left), r = tree_depth(t->lot_right);
+    return 1 + (l > r ? l : r);
+}
+
+START_TEST(test_lottery_tree_is_shallow)
+{
+    const struct sched_ops *ops = &sched_lottery_ops;
+    enum { N = 4096 };
+    struct thread *pool = calloc(N, sizeof(*pool));
+    start(ops);
+    for (int i = 0; i < N; i++) {
+        pool[i].tid = i + 1;
+        pool[i].tickets = 100;
+        ops->enqueue(&rq, &pool[i]);
+    }
+    /* A round of draws and requeues, as a busy hart does. */
+    for (int i = 0; i < 4 * N; i++)
+        ops->enqueue(&rq, ops->pick_next(&rq));
+    struct thread *root = &pool[0];
+    while (root->lot_parent)
+        root = root->lot_parent;
+    /* A balanced tree of 4096 is 12 deep; a treap's expected depth is
+     * about 2.99 ln n = 25 at the deepest.  A list would be 4096. */
+    ck_assert_int_le(tree_depth(root), 40);
+    ck_assert_uint_eq(lottery_total(&rq), 100 * N);
+    ops->rq_free(&rq);
+    free(pool);
+}
+END_TEST
+
+START_TEST(test_lottery_change_counts_at_once)
+{
+    const struct sched_ops *ops = &sched_lottery_ops;
+    start_abc(ops);
+    /* B (queued) is given 250 of C's tickets: B holds 300, C nothing... but
+     * at least one, so T = 100 + 300 + 1. */
+    threads[2].tickets = 300;
+    ops->params_changed(&threads[2]);
+    threads[3].tickets = 1;
+    ops->params_changed(&threads[3]);
+    ck_assert_uint_eq(lottery_total(&rq), 401);
+    ck_assert_int_eq(lottery_winner(&rq, 399)->tid, 2);
+    ck_assert_int_eq(lottery_winner(&rq, 400)->tid, 3);
+    ops->rq_free(&rq);
+}
+END_TEST
+
 /* ---- mlfq ---- */
 
 START_TEST(test_mlfq_rule4_gaming_fails)
@@ -440,6 +629,9 @@ Suite *sched_suite(void)
     tcase_add_test(tc, test_lottery_generator);
     tcase_add_test(tc, test_lottery_draws_follow_tickets);
     tcase_add_test(tc, test_lottery_currency);
+    tcase_add_test(tc, test_lottery_tree_is_the_walk);
+    tcase_add_test(tc, test_lottery_tree_is_shallow);
+    tcase_add_test(tc, test_lottery_change_counts_at_once);
     tcase_add_test(tc, test_mlfq_rule4_gaming_fails);
     tcase_add_test(tc, test_mlfq_levels_and_boost);
     tcase_add_test(tc, test_cfs_weights);
