@@ -17,6 +17,7 @@
 #define TICKETS_JOIN 3 /* pid's tickets are in currency n from now on (0: base) */
 #define TICKETS_FUND 4 /* currency n gets pid base tickets (pid is a count here) */
 #define TICKETS_CURRENCIES 16
+#define TICKETS_MAX 10000 /* the most a process may hold, and a currency's largest funding */
 
 #define SCHED_POLICY_MAX 160 /* bytes sched_policy() may write, with the NUL */
 #define SCHED_LEVELS_MAX 8

@@ -39,6 +39,7 @@
 #define SCHED_RUNQ_H
 
 #include "types.h"
+#include "abi/sched.h"
 #include "sync/spinlock.h"
 
 struct thread;
@@ -120,7 +121,7 @@ uint64_t stride_rebase(uint64_t pass, uint64_t from_pass, uint64_t to_pass);
 
 /* Tickets a thread gets at creation; stride = STRIDE_L / tickets. */
 #define SCHED_TICKETS_DEFAULT 100
-#define SCHED_TICKETS_MAX 10000
+#define SCHED_TICKETS_MAX TICKETS_MAX
 #define STRIDE_L 10000
 
 /* The slice of rr, lottery and stride, in ticks (proc/sched.c). */
