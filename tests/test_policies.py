@@ -98,6 +98,23 @@ def test_stride_order_any_start(qemu, tmp_path):
     assert order[:16] == "ABCCCACC" * 2, f"stride ran {order}..."
 
 
+def test_stride_late_arrival_in_quill(qemu, tmp_path):
+    """stride-late: A and B spin for 2 s, then L arrives and all three spin
+    for 2 s more.  L starts at the queue's current pass, so over that window
+    each gets about a third; had L started at pass 0 it would have run alone
+    for half the window and taken about two thirds.  Tolerance: the window's
+    ends and the parent's polling cost a few ticks, and a loaded host gives a
+    2 s window as few as ~100 ticks: each within 0.22 .. 0.45."""
+    sh = boot(qemu, tmp_path, 1, "sched=stride")
+    out = sh.run("stride-late 2", timeout=WORKLOAD_TIMEOUT)
+    cpu = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\s*([ABL])\s+(\d+)\s", out, re.M)}
+    assert set(cpu) == {"A", "B", "L"}, out
+    total = sum(cpu.values())
+    assert total >= 60, f"too few ticks to compare\n{out}"
+    for k in "ABL":
+        assert 0.22 * total <= cpu[k] <= 0.45 * total, f"{k} got {cpu[k]} of {total} ticks\n{out}"
+
+
 def test_stride_shares_four_harts(qemu, tmp_path):
     """Four A, B, C groups on 4 harts sharing one queue.  CPU time is charged
     by each hart's own tick, and emulated harts compete for the host's two
