@@ -47,11 +47,12 @@ def private_image(tmp_path):
     return img
 
 
-def run_usertests(qemu, tmp_path, cpus, args, timeout, disks=(), bootargs=""):
-    """Boot (with more disks after the root if given, and bootargs), run
+def run_usertests(qemu, tmp_path, cpus, args, timeout, disks=(), bootargs="", mem="128M"):
+    """Boot (with more disks after the root if given, bootargs and RAM size), run
     `usertests ARGS` at the shell; return (summary, results, log, image)."""
     img = private_image(tmp_path)
-    vm = qemu(cpus=cpus, timeout=BOOT_TIMEOUT, bootargs=bootargs, extra=disk_args(img, *disks))
+    vm = qemu(cpus=cpus, mem=mem, timeout=BOOT_TIMEOUT, bootargs=bootargs,
+              extra=disk_args(img, *disks))
     vm.expect(SHELL_PROMPT, timeout=BOOT_TIMEOUT)
     vm.sendline(f"usertests {args}".strip())
     vm.expect(r"usertests starting", timeout=60)

@@ -19,8 +19,15 @@ struct vmstat {
     unsigned long free;       /* free frames (per-hart caches included) */
     unsigned long swap_total; /* swap slots (0: no swap device) */
     unsigned long swap_used;
-    unsigned long swap_outs; /* pages written to swap so far */
-    unsigned long swap_ins;  /* pages read back */
+    unsigned long swap_outs;    /* pages written to swap so far */
+    unsigned long swap_ins;     /* pages read back */
+    unsigned long evictions;    /* frames given up under global pressure (swapped or dropped) */
+    unsigned long kswapd_runs;  /* times the swap daemon woke */
+    unsigned long kswapd_freed; /* frames it freed */
+    unsigned long direct_freed; /* frames freed by allocations that reclaimed themselves */
+    unsigned long writebacks;   /* dirty shared file pages the daemon wrote back */
+    unsigned long oom_kills;    /* processes ended by the OOM killer */
+    unsigned long low, high;    /* the daemon's watermarks, frames */
 };
 
 /* vmregions(): one record per region (VMA) of a process, for pmap. */

@@ -1,57 +1,219 @@
 /*
- * Giving up one page of an address space, and getting a swapped one back.
+ * Giving up one user frame, wherever it is mapped, and getting a swapped
+ * page back.
  *
- *   evict:    a private page mapped by this PTE alone (refcount 1): a clean
- *             page of a private file region is dropped (it is read from the
- *             file again); any other page is written to a fresh swap slot and
- *             the PTE becomes a swap PTE holding the slot (swap.h).  The PTE
- *             is cleared and flushed before the write, so the process cannot
- *             change the page meanwhile; the frame is freed after it.
- *             Shared frames (after fork, shared mappings) are not evicted:
- *             there is no reverse map to find their other PTEs.
- *   swap-in:  read the slot into a new frame and map it with the region's
- *             protection; the PTE's reference on the slot is dropped (a slot
- *             shared after fork is read once by each process that faults).
+ *   evict (mm_evict_frame): the reverse map (rmap.h) names every PTE of the
+ *     frame.  The reclaimer takes a reference on each of their address
+ *     spaces and their locks without waiting (one it cannot take now: the
+ *     frame stays), then checks the chain is whole (as many PTEs as
+ *     references, each still mapping the frame).  Every PTE is swapped to
+ *     0 atomically and shot down (mm_shootdown_page), which also captures
+ *     its final D bit; then:
  *
- * Both run with mm->lock held and sleep on the swap disk.
+ *       private, clean, file-backed ...... dropped: read from the file again
+ *       private, otherwise (anonymous, ... written once to one swap slot;
+ *         or a written file page)          every PTE becomes a swap PTE on
+ *                                          that slot, one slot reference each
+ *       shared file page, one mapping,
+ *         clean .......................... dropped
+ *         dirty .......................... cleaned: copied out, D cleared and
+ *                                          the PTE restored; the caller
+ *                                          writes the copy to the file with
+ *                                          no lock held (struct evict_wb)
+ *       shared anonymous, or shared ...... stays (without a page cache a
+ *         file page mapped twice           second copy would split them)
+ *
+ *     Any failure (no slot, I/O error) puts every PTE back as it was.
+ *   swap-in: read the slot into a new frame and map it with the region's
+ *     protection; the PTE's reference on the slot is dropped (a slot shared
+ *     after fork is read once by each process that faults).
+ *
+ * The mm locks are held across the swap write, so no process can fault the
+ * page back half-written.  Lock order: the reclaimer holds no mm lock
+ * except possibly the faulting process's own (direct reclaim), and takes
+ * the others only with sleeplock_try_acquire: it never waits for one.
  */
 #include "mm/uvm.h"
 #include "mm/page.h"
 #include "mm/reclaim.h"
+#include "mm/rmap.h"
 #include "mm/swap.h"
 #include "abi/errno.h"
 #include "lib/printf.h"
+#include "lib/string.h"
+
+#define EVICT_MAX_MAPS 16 /* a frame mapped more often than this stays */
+
+struct evict_ctx {
+    struct page *pg;
+    paddr_t pa;
+    int n;
+    struct rmap_ref r[EVICT_MAX_MAPS];
+    bool took[EVICT_MAX_MAPS]; /* this call took r[i].mm's lock */
+    pte_t old[EVICT_MAX_MAPS];
+    struct vma *v[EVICT_MAX_MAPS];
+};
+
+static void unlock_all(struct evict_ctx *c, int upto)
+{
+    for (int i = 0; i < upto; i++)
+        if (c->took[i])
+            sleeplock_release(&c->r[i].mm->lock);
+}
+
+/* Every mm of the chain locked (by this thread already, or taken now). */
+static bool lock_all(struct evict_ctx *c)
+{
+    for (int i = 0; i < c->n; i++) {
+        struct mm *mm = c->r[i].mm;
+        c->took[i] = false;
+        bool seen = sleeplock_is_held(&mm->lock);
+        for (int j = 0; j < i && !seen; j++)
+            seen = c->r[j].mm == mm;
+        if (seen)
+            continue;
+        if (!sleeplock_try_acquire(&mm->lock)) {
+            unlock_all(c, i);
+            return false;
+        }
+        c->took[i] = true;
+    }
+    return true;
+}
+
+/* With every lock held: is the chain still exactly the snapshot? */
+static bool chain_whole_locked(struct evict_ctx *c)
+{
+    if (rmap_count(c->pg) != c->n || __atomic_load_n(&c->pg->refcount, __ATOMIC_ACQUIRE) != c->n)
+        return false; /* changed, or pinned */
+    for (int i = 0; i < c->n; i++) {
+        pte_t pte = *c->r[i].pte;
+        if (!(pte & PTE_V) || PTE_TO_PA(pte) != c->pa)
+            return false; /* PROT_NONE pages stay */
+        if (!(c->v[i] = vma_find_locked(c->r[i].mm, c->r[i].va)))
+            return false;
+    }
+    return true;
+}
+
+/* Clear every PTE and shoot it down; true if any was dirty. */
+static bool unmap_all(struct evict_ctx *c)
+{
+    bool dirty = false;
+    for (int i = 0; i < c->n; i++) {
+        c->old[i] = __atomic_exchange_n(c->r[i].pte, 0, __ATOMIC_ACQ_REL);
+        mm_shootdown_page(c->r[i].mm, c->r[i].va);
+        dirty |= (c->old[i] & PTE_D) != 0;
+    }
+    return dirty;
+}
+
+static void restore_all(struct evict_ctx *c, pte_t clear)
+{
+    for (int i = 0; i < c->n; i++)
+        __atomic_store_n(c->r[i].pte, c->old[i] & ~clear, __ATOMIC_RELEASE);
+}
+
+/* The frame is gone from every PTE: slot (0: none) is what they hold now. */
+static void finish_all(struct evict_ctx *c, long slot)
+{
+    for (int i = 0; i < c->n; i++) {
+        struct mm *mm = c->r[i].mm;
+        if (slot) {
+            if (i > 0)
+                swap_slot_dup(slot);
+            __atomic_store_n(c->r[i].pte, SWAP_PTE(slot), __ATOMIC_RELEASE);
+            mm->st.swapped++;
+        }
+        rmap_del(c->pg, mm, c->r[i].va);
+        mm_rset_unmapped_locked(mm, c->r[i].va);
+        mm->st.resident--;
+        mm->st.evictions++;
+        mm_page_put(c->pa);
+    }
+}
+
+/* A shared file page mapped once: drop it if clean, else clean it. */
+static int evict_shared_file(struct evict_ctx *c, bool dirty, struct evict_wb *wb)
+{
+    struct vma *v = c->v[0];
+    uintptr_t va = c->r[0].va;
+    if (!dirty) {
+        finish_all(c, 0);
+        return 0;
+    }
+    if (!wb || (v->flags & VMA_NOWRITE)) {
+        restore_all(c, 0);
+        return -EBUSY;
+    }
+    uintptr_t lo = MAX(va, v->file_va), hi = MIN(va + PAGE_SIZE, v->file_va + v->file_len);
+    wb->len = lo < hi ? hi - lo : 0;
+    if (wb->len) {
+        memcpy(wb->buf, (char *)pa_to_kva(c->pa) + (lo - va), wb->len);
+        wb->off = v->file_off + (lo - v->file_va);
+        wb->ip = vm_file_get(v->ip);
+    }
+    restore_all(c, PTE_D); /* clean now: written again only if written again */
+    return -EAGAIN;
+}
+
+/* With the chain locked and whole: evict (see the top of the file). */
+static int evict_locked(struct evict_ctx *c, struct evict_wb *wb)
+{
+    bool shared = false, file = true;
+    for (int i = 0; i < c->n; i++) {
+        shared |= (c->v[i]->flags & VMA_SHARED) != 0;
+        file &= c->v[i]->kind == VMA_FILE;
+    }
+    if (shared && (c->n != 1 || !file))
+        return -EBUSY;
+    bool dirty = unmap_all(c);
+    if (shared)
+        return evict_shared_file(c, dirty, wb);
+    if (file && !dirty) {
+        finish_all(c, 0);
+        return 0;
+    }
+    long slot = swap_slot_alloc();
+    if (slot < 0) {
+        restore_all(c, 0);
+        return (int)slot;
+    }
+    if (swap_write(slot, pa_to_kva(c->pa)) != 0) {
+        swap_slot_put(slot);
+        restore_all(c, 0);
+        return -EIO;
+    }
+    finish_all(c, slot);
+    return 0;
+}
+
+int mm_evict_frame(struct page *pg, struct evict_wb *wb)
+{
+    struct evict_ctx c;
+    c.pg = pg;
+    c.pa = page_to_pa(pg);
+    c.n = rmap_snapshot(pg, c.r, EVICT_MAX_MAPS);
+    if (c.n <= 0 || c.n > EVICT_MAX_MAPS)
+        return -EBUSY;
+    int err = -EBUSY;
+    if (lock_all(&c)) {
+        if (chain_whole_locked(&c))
+            err = evict_locked(&c, wb);
+        unlock_all(&c, c.n);
+    }
+    for (int i = 0; i < c.n; i++)
+        mm_put(c.r[i].mm);
+    return err;
+}
 
 int mm_evict_page_locked(struct mm *mm, uintptr_t va)
 {
     ASSERT(sleeplock_is_held(&mm->lock));
-    struct vma *v = vma_find_locked(mm, va);
     pte_t *pte = pt_walk(mm->root, va, false);
-    if (!v || !pte || !(*pte & PTE_V) || (v->flags & VMA_SHARED))
+    if (!pte || !(*pte & PTE_V))
         return -EBUSY;
-    pte_t old = *pte;
-    paddr_t pa = PTE_TO_PA(old);
-    if (__atomic_load_n(&pa_to_page(pa)->refcount, __ATOMIC_ACQUIRE) != 1)
-        return -EBUSY;
-    bool clean_file = v->kind == VMA_FILE && !(old & PTE_D) && !(old & PTE_COW);
-    long slot = clean_file ? 0 : swap_slot_alloc();
-    if (slot < 0)
-        return (int)slot;
-    *pte = 0;
-    mm_flush_page(mm, va);
-    if (slot && swap_write(slot, pa_to_kva(pa)) != 0) {
-        swap_slot_put(slot);
-        *pte = old;
-        return -EIO;
-    }
-    if (slot) {
-        *pte = SWAP_PTE(slot);
-        mm->st.swapped++;
-    }
-    mm_page_put(pa);
-    mm->st.resident--;
-    mm->st.evictions++;
-    return 0;
+    return mm_evict_frame(pa_to_page(PTE_TO_PA(*pte)), NULL);
 }
 
 enum vm_fault_result mm_swap_in_locked(struct mm *mm, struct vma *v, pte_t *pte, uintptr_t va)
@@ -64,6 +226,11 @@ enum vm_fault_result mm_swap_in_locked(struct mm *mm, struct vma *v, pte_t *pte,
     if (swap_read(slot, frame) != 0) {
         page_free(frame, 0);
         return VM_FAULT_BUS;
+    }
+    kva_to_page(frame)->flags |= PG_ANON;
+    if (rmap_add(kva_to_page(frame), mm, va, pte) != 0) {
+        page_free(frame, 0);
+        return VM_FAULT_OOM;
     }
     swap_slot_put(slot);
     mm->st.swapped--;

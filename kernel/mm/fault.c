@@ -25,6 +25,7 @@
 #include "mm/uvm.h"
 #include "mm/page.h"
 #include "mm/reclaim.h"
+#include "mm/rmap.h"
 #include "mm/swap.h"
 #include "abi/errno.h"
 #include "lib/printf.h"
@@ -95,6 +96,12 @@ static enum vm_fault_result map_new_locked(struct mm *mm, struct vma *v, pte_t *
             return r;
         }
     }
+    if (v->kind != VMA_FILE)
+        kva_to_page(frame)->flags |= PG_ANON;
+    if (rmap_add(kva_to_page(frame), mm, page, pte) != 0) {
+        page_free(frame, 0);
+        return VM_FAULT_OOM;
+    }
     if (read)
         mm->st.majflt++;
     else
@@ -120,13 +127,27 @@ static enum vm_fault_result cow_break_locked(struct mm *mm, struct vma *v, pte_t
         mm->st.cow_reuse++;
         return VM_FAULT_OK;
     }
+    /* Pin the old frame (a reference without a PTE) while allocating: the
+     * reclaim that an allocation may run then leaves it alone. */
+    struct page *opg = pa_to_page(old);
+    page_ref_inc(opg);
     void *copy = mm_alloc_user_frame(false);
-    if (!copy)
+    if (copy)
+        kva_to_page(copy)->flags |= PG_ANON;
+    if (copy && rmap_add(kva_to_page(copy), mm, page, pte) != 0) {
+        page_free(copy, 0);
+        copy = NULL;
+    }
+    if (!copy) {
+        mm_page_put(old);
         return VM_FAULT_OOM;
+    }
     memcpy(copy, pa_to_kva(old), PAGE_SIZE);
     *pte = region_pte(v, kva_to_pa(copy), true);
     mm_flush_page(mm, page); /* before the old frame can go to anyone */
+    rmap_del(opg, mm, page);
     mm_page_put(old);
+    mm_page_put(old); /* the pin */
     mm->st.cow_copies++;
     return VM_FAULT_OK;
 }
@@ -155,7 +176,9 @@ enum vm_fault_result vm_fault_locked(struct mm *mm, uintptr_t addr, bool write, 
     pte_t *pte = pt_walk(mm->root, page, true);
     if (!pte) {
         mm_reclaim_caches(); /* for the page-table pages */
-        if (!(pte = pt_walk(mm->root, page, true)))
+        if (!(pte = pt_walk(mm->root, page, true)) && mm_reclaim_direct(4) > 0)
+            pte = pt_walk(mm->root, page, true);
+        if (!pte)
             return VM_FAULT_OOM;
     }
     if (pte_is_swap(*pte)) {

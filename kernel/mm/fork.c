@@ -11,11 +11,26 @@
  */
 #include "mm/uvm.h"
 #include "mm/page.h"
+#include "mm/rmap.h"
 #include "mm/swap.h"
 #include "mm/reclaim.h"
 #include "abi/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+
+/* *dpte (dst's PTE at va) now maps a frame: put it on the frame's reverse
+ * map (the frame is pinned meanwhile: its reference is taken already). */
+static int dst_mapped_locked(struct mm *dst, uintptr_t va, pte_t *dpte)
+{
+    paddr_t pa = PTE_TO_PA(*dpte);
+    if (rmap_add(pa_to_page(pa), dst, va, dpte) != 0) {
+        *dpte = 0;
+        mm_page_put(pa);
+        return -ENOMEM;
+    }
+    dst->st.resident++;
+    return 0;
+}
 
 /* Give dst the entry *spte at va too (its frame or its swap slot gains a
  * reference), downgrading a private writable page to copy-on-write. */
@@ -41,18 +56,21 @@ static int share_pte_locked(struct mm *src, struct mm *dst, const struct vma *v,
     // Your code here (docs/labs/cow.md): share the frame, read-only and
     // PTE_COW in both page tables, instead of copying every private page.
     if (!(v->flags & VMA_SHARED)) {
+        paddr_t pa = PTE_TO_PA(*spte);
+        page_ref_inc(pa_to_page(pa)); // pinned: reclaim leaves it while we copy
         void *copy = mm_alloc_user_frame(false);
+        if (copy)
+            memcpy(copy, pa_to_kva(pa), PAGE_SIZE);
+        mm_page_put(pa);
         if (!copy)
             return -ENOMEM;
-        memcpy(copy, pa_to_kva(PTE_TO_PA(*spte)), PAGE_SIZE);
         *dpte = PA_TO_PTE(kva_to_pa(copy)) | (*spte & ((1UL << PTE_PPN_SHIFT) - 1));
     } else {
         page_ref_inc(pa_to_page(PTE_TO_PA(*spte)));
         *dpte = *spte;
     }
        LAB cow END */
-    dst->st.resident++;
-    return 0;
+    return dst_mapped_locked(dst, va, dpte);
 }
 
 /* Share every page of region v, one level-0 table (2 MiB) at a time. */

@@ -79,6 +79,21 @@ struct page *kva_to_page(const void *kva)
     return pa_to_page(kva_to_pa(kva));
 }
 
+size_t page_nr_frames(void)
+{
+    return zone.npages;
+}
+
+struct page *page_nth(size_t i)
+{
+    return &zone.pages[i];
+}
+
+size_t page_index(struct page *pg)
+{
+    return (size_t)(pg - zone.pages);
+}
+
 void *page_alloc(unsigned order)
 {
     struct page *pg = buddy_alloc(&zone, order);

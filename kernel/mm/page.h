@@ -12,6 +12,7 @@
  *                       (slab: the cache lock for list/freelist/inuse)
  *   refcount            atomic (page_ref_inc/page_ref_dec)
  *   owner               the holder of the allocated block (slab: its cache)
+ *   rmap, PG_USER       a user frame's reverse map: its rmap lock (mm/rmap.h)
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H
@@ -21,6 +22,8 @@
 #include "lib/fdt.h"
 #include "mm/buddy.h"
 
+struct rmap_item;
+
 /* struct page flags */
 #define PG_RESERVED (1u << 0) /* never handed out (kernel image, firmware, ...) */
 #define PG_FREE (1u << 1)     /* head of a free block on a buddy free list */
@@ -28,6 +31,8 @@
 #define PG_ALLOC (1u << 3)    /* head of an allocated block */
 #define PG_SLAB (1u << 4)     /* frame of a slab; owner = its kmem_cache */
 #define PG_LARGE (1u << 5)    /* head of a kmalloc() block > 4 KiB */
+#define PG_USER (1u << 6)     /* a user frame with PTEs on its reverse map (rmap lock) */
+#define PG_ANON (1u << 7)     /* a user frame only swap can keep (set by its first mapper) */
 
 struct page {
     uint32_t flags;
@@ -36,7 +41,10 @@ struct page {
     uint16_t inuse;        /* slab head: objects handed out */
     struct list_head list; /* buddy free list / pcp / slab lists */
     void *owner;           /* PG_SLAB: the struct kmem_cache */
-    void *freelist;        /* slab head: first free object */
+    union {
+        void *freelist;         /* slab head: first free object */
+        struct rmap_item *rmap; /* PG_USER: every PTE that maps it (mm/rmap.h) */
+    };
 };
 
 struct page_stats {
@@ -58,6 +66,10 @@ struct page *pa_to_page(paddr_t pa);
 paddr_t page_to_pa(struct page *pg);
 void *page_to_kva(struct page *pg);
 struct page *kva_to_page(const void *kva);
+/* Every frame of RAM by number, 0 .. page_nr_frames() - 1 (reclaim's clock). */
+size_t page_nr_frames(void);
+struct page *page_nth(size_t i);
+size_t page_index(struct page *pg);
 
 void *page_alloc(unsigned order);
 void *page_alloc_zeroed(unsigned order);

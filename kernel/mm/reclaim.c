@@ -1,15 +1,19 @@
 /*
  * Before an allocation for user memory fails: take back the memory that the
- * kernel only keeps as a cache.  Every hart's per-cpu frame cache and slab
- * magazines (through an IPI to the others, as memfree does), empty slabs,
- * and the cached kernel stacks.  Called without spinlocks held (it waits
- * briefly for the other harts); may be called with sleep locks held.
+ * kernel only keeps as a cache (every hart's per-cpu frame cache and slab
+ * magazines, through an IPI to the others as memfree does, empty slabs, the
+ * cached kernel stacks), then evict user pages (direct reclaim, kswapd.c),
+ * and last ask the OOM killer (proc/oom.c) to end a process.  Called
+ * without spinlocks held (it waits briefly for the other harts); may be
+ * called with sleep locks held.
  */
 #include "mm/reclaim.h"
 #include "mm/page.h"
 #include "mm/slab.h"
 #include "mm/vm.h"
 #include "arch/riscv/smp.h"
+#include "proc/oom.h"
+#include "proc/sched.h"
 
 void mm_reclaim_caches(void)
 {
@@ -19,12 +23,58 @@ void mm_reclaim_caches(void)
     kstack_reclaim();
 }
 
+#define RECLAIM_IDLE_TICKS 20   /* no eviction anywhere for this long: memory is full */
+#define RECLAIM_MAX_ROUNDS 1000 /* and never wait longer than this in all */
+
+/* A frame for user memory, unless that would dig into the reserve that the
+ * kernel's own allocations (page tables, rmap items, slabs) live on while
+ * reclaim catches up. */
+static void *try_alloc(bool zero)
+{
+    if (page_free_count() < mm_reclaim_reserve())
+        return NULL;
+    return zero ? page_alloc_zeroed(0) : page_alloc(0);
+}
+
+/* Evictions so far, anywhere (progress of the daemon and of other reclaimers). */
+static size_t evictions_now(void)
+{
+    struct reclaim_stats st;
+    mm_reclaim_get_stats(&st);
+    return st.evictions;
+}
+
 void *mm_alloc_user_frame(bool zero)
 {
-    void *p = zero ? page_alloc_zeroed(0) : page_alloc(0);
-    if (!p) {
-        mm_reclaim_caches();
-        p = zero ? page_alloc_zeroed(0) : page_alloc(0);
+    void *p = try_alloc(zero);
+    if (p) {
+        mm_reclaim_kick();
+        return p;
     }
-    return p;
+    mm_reclaim_kick();
+    mm_reclaim_caches();
+    size_t seen = evictions_now();
+    for (int idle = 0, rounds = 0;; rounds++) {
+        if ((p = try_alloc(zero)) != NULL)
+            return p;
+        if (mm_reclaim_direct(16) > 0)
+            continue;
+        if ((p = try_alloc(zero)) != NULL)
+            return p;
+        /* Nothing this thread could evict now: the frames may belong to
+         * processes whose locks are busy (the daemon may be writing them to
+         * swap).  While someone makes progress, wait for it; only when no
+         * frame has gone anywhere for RECLAIM_IDLE_TICKS is memory full. */
+        size_t now = evictions_now();
+        if (now != seen)
+            seen = now, idle = 0;
+        if (idle++ < RECLAIM_IDLE_TICKS && rounds < RECLAIM_MAX_ROUNDS && !oom_self_killed()) {
+            mm_reclaim_kick();
+            sched_sleep_ticks(1);
+            continue;
+        }
+        if (!oom_kill_and_wait())
+            return NULL; /* the caller dies */
+        idle = 0;
+    }
 }

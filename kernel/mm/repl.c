@@ -23,3 +23,9 @@ void repl_set_init(struct repl_set *s, const struct repl_ops *ops, const struct 
     memset(slots, 0, n * sizeof(*slots));
     *s = (struct repl_set){.ops = ops, .hooks = hooks, .owner = owner, .slots = slots, .nslots = n};
 }
+
+void repl_requeue(struct repl_set *s, int slot)
+{
+    s->slots[slot].loaded = ++s->seq;
+    s->slots[slot].age = 0xff;
+}

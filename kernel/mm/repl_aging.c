@@ -20,6 +20,8 @@ static void aging_loaded(struct repl_set *s, int slot)
 static void aging_tick(struct repl_set *s)
 {
     for (int i = 0; i < s->nslots; i++) {
+        if (!repl_usable(s, i))
+            continue;
         bool ref = s->hooks->test_clear_ref(s, i);
         s->slots[i].age = (uint8_t)((s->slots[i].age >> 1) | (ref ? 0x80 : 0));
     }
@@ -27,9 +29,9 @@ static void aging_tick(struct repl_set *s)
 
 static int aging_victim(struct repl_set *s)
 {
-    int v = 0;
-    for (int i = 1; i < s->nslots; i++)
-        if (s->slots[i].age < s->slots[v].age)
+    int v = -1;
+    for (int i = 0; i < s->nslots; i++)
+        if (repl_usable(s, i) && (v < 0 || s->slots[i].age < s->slots[v].age))
             v = i;
     return v;
 }

@@ -10,7 +10,11 @@
  * One revolution looks for an unreferenced clean page, clearing the
  * referenced bits it passes; the first unreferenced dirty page it saw is the
  * fallback, and if there was none the next revolution finds a page whose bit
- * it cleared.  The hand stops just past the slot it gives up.
+ * it cleared.  The hand stops just past the slot it gives up.  Slots that
+ * are not usable (repl_hooks.usable) are passed without a look.  A large
+ * set (all of RAM) bounds the search for a clean page: once it has a dirty
+ * candidate it looks at no more than scan_max usable slots, so a machine
+ * full of dirty anonymous pages does not pay a sweep of RAM per eviction.
  */
 #include "mm/repl.h"
 
@@ -32,10 +36,17 @@ static int clock_take(struct repl_set *s, int slot)
 
 static int clock_victim(struct repl_set *s)
 {
-    int dirty = -1;
+    int dirty = -1, first = -1, looked = 0;
     for (int step = 0; step < s->nslots; step++) {
+        if (dirty >= 0 && s->scan_max && looked >= s->scan_max)
+            break; /* looked far enough for a clean one: take the dirty one */
         int i = s->hand;
         s->hand = (i + 1) % s->nslots;
+        if (!repl_usable(s, i))
+            continue;
+        looked++;
+        if (first < 0)
+            first = i;
         if (s->hooks->test_clear_ref(s, i))
             continue;
         if (!s->hooks->is_dirty(s, i))
@@ -44,8 +55,11 @@ static int clock_victim(struct repl_set *s)
             dirty = i;
     }
     /* No clean unreferenced page: the first dirty one, else (every bit was
-     * set and is clear now, the hand is back at its start) the hand's. */
-    return clock_take(s, dirty >= 0 ? dirty : s->hand);
+     * set and is clear now, the hand is back at its start) the first usable
+     * one the hand passed (the hand's own slot in a full set). */
+    if (dirty < 0 && first < 0)
+        return -1;
+    return clock_take(s, dirty >= 0 ? dirty : first);
 }
 
 /* LAB clock SKELETON

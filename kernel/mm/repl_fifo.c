@@ -12,9 +12,9 @@ static void fifo_tick(struct repl_set *s)
 
 static int fifo_victim(struct repl_set *s)
 {
-    int v = 0;
-    for (int i = 1; i < s->nslots; i++)
-        if (s->slots[i].loaded < s->slots[v].loaded)
+    int v = -1;
+    for (int i = 0; i < s->nslots; i++)
+        if (repl_usable(s, i) && (v < 0 || s->slots[i].loaded < s->slots[v].loaded))
             v = i;
     return v;
 }

@@ -2,6 +2,7 @@
 #include "mm/swap.h"
 #include "mm/layout.h"
 #include "mm/page.h"
+#include "mm/reclaim.h"
 #include "mm/slab.h"
 #include "abi/errno.h"
 #include "dev/blockdev.h"
@@ -33,6 +34,7 @@ static bool has_magic(struct blockdev *bd)
 
 void swap_init(void)
 {
+    mm_reclaim_start(); /* the daemon and the global policy, swap or not */
     char name[8] = "vdb";
     bootarg_get(boot_fdt.bootargs, "swap", name, sizeof(name));
     struct blockdev *bd = blockdev_find(name);
@@ -55,6 +57,11 @@ void swap_init(void)
 bool swap_enabled(void)
 {
     return swap_dev != NULL;
+}
+
+bool swap_has_room(void)
+{
+    return swap_dev && READ_ONCE(stats.used) < stats.total;
 }
 
 long swap_slot_alloc(void)

@@ -37,8 +37,10 @@ struct swap_stats {
     size_t outs, ins; /* pages written, read */
 };
 
-void swap_init(void); /* a thread, after the disks are registered */
+/* A thread, after the disks are registered; also starts reclaim (kswapd.c). */
+void swap_init(void);
 bool swap_enabled(void);
+bool swap_has_room(void);   /* a free slot now (racy: a hint for reclaim) */
 long swap_slot_alloc(void); /* a slot with one reference, or -ENOSPC */
 void swap_slot_dup(long slot);
 void swap_slot_put(long slot);

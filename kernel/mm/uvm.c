@@ -8,6 +8,7 @@
 #include "mm/layout.h"
 #include "mm/page.h"
 #include "mm/slab.h"
+#include "mm/rmap.h"
 #include "mm/swap.h"
 #include "abi/vminfo.h"
 #include "abi/errno.h"
@@ -33,6 +34,7 @@ void uvm_init(void)
     if (!mm_cache)
         panic("uvm_init: no memory");
     vma_init();
+    rmap_init();
     printf("uvm: %u ASID bits\n", asid_bits);
 }
 
@@ -64,6 +66,16 @@ static void mm_destroy(struct mm *mm);
 void mm_get(struct mm *mm)
 {
     __atomic_add_fetch(&mm->users, 1, __ATOMIC_RELAXED);
+}
+
+bool mm_get_live(struct mm *mm)
+{
+    int n = __atomic_load_n(&mm->users, __ATOMIC_RELAXED);
+    while (n > 0)
+        if (__atomic_compare_exchange_n(&mm->users, &n, n + 1, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return true;
+    return false;
 }
 
 void mm_put(struct mm *mm)
@@ -114,6 +126,39 @@ void mm_flush_page(struct mm *mm, uintptr_t va)
      * flush when it moved there). */
 }
 
+/* Flush va of mm's ASID on hart cpu (-1: none). */
+static void flush_on(int cpu, struct mm *mm, uintptr_t va)
+{
+    if (cpu < 0)
+        return;
+    if (cpu == this_cpu()->id)
+        arch_flush_page(va, mm->asid);
+    else
+        sbi_remote_sfence_vma_asid(1, cpus[cpu].hartid, va, PAGE_SIZE, mm->asid);
+}
+
+void mm_shootdown_page(struct mm *mm, uintptr_t va)
+{
+    /* Pairs with the fence in mm_activate: either this sees the hart that
+     * is loading mm, or that hart's flush comes after the PTE change. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    intr_push();
+    int active = __atomic_load_n(&mm->active_cpu, __ATOMIC_RELAXED);
+    int last = __atomic_load_n(&mm->last_cpu, __ATOMIC_RELAXED);
+    flush_on(active, mm, va);
+    if (last != active)
+        flush_on(last, mm, va);
+    intr_pop();
+}
+
+void mm_flush_page_if_here(struct mm *mm, uintptr_t va)
+{
+    intr_push();
+    if (__atomic_load_n(&mm->active_cpu, __ATOMIC_RELAXED) == this_cpu()->id)
+        arch_flush_page(va, mm->asid);
+    intr_pop();
+}
+
 /* Drop what one user PTE holds (a frame or a swap slot) and clear it. */
 static void unmap_pte_locked(struct mm *mm, uintptr_t va, pte_t *pte)
 {
@@ -126,6 +171,7 @@ static void unmap_pte_locked(struct mm *mm, uintptr_t va, pte_t *pte)
         paddr_t pa = PTE_TO_PA(*pte);
         *pte = 0;
         mm_flush_page(mm, va);
+        rmap_del(pa_to_page(pa), mm, va);
         mm_page_put(pa);
         mm->st.resident--;
         mm_rset_unmapped_locked(mm, va);
@@ -233,6 +279,7 @@ void mm_activate(struct mm *mm)
         cpu_mm[c->id]->active_cpu = -1;
     cpu_mm[c->id] = mm;
     mm->active_cpu = c->id;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* pairs with mm_shootdown_page */
     arch_set_satp(arch_make_satp(kva_to_pa(mm->root), mm->asid));
     if (!asid_bits || flush_all)
         arch_flush_all();

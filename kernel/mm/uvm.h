@@ -45,10 +45,15 @@
  *   - Other harts may still hold stale entries of this ASID from when the
  *     process last ran there; they flush the whole ASID when it next runs on
  *     them (mm_activate: last_cpu != this hart), so they never use them.
- *   - A change to an mm that is active on another hart right now (future:
- *     swap eviction, shared mappings) must shoot that hart down
- *     (mm_flush_page sends an SBI remote sfence.vma for the ASID) before the
- *     old frame is reused.  mm->active_cpu says where it runs (-1: nowhere).
+ *   - A change made by another thread (the reclaimer evicting a page of a
+ *     process that may run elsewhere) goes through
+ *     mm_shootdown_page: it flushes the entry on the hart where mm is
+ *     active (mm->active_cpu) and on the hart that ran it last
+ *     (mm->last_cpu, which keeps its entries while it runs others), by SBI
+ *     remote sfence.vma, before the old frame is reused.  A fence in
+ *     mm_activate pairs with it: a hart loading mm either is seen by the
+ *     shootdown or flushes after the change.  (Clearing an A bit is only a
+ *     hint and is flushed on this hart alone: mm_flush_page_if_here.)
  *   - ASIDs are reused only in a new generation, after which every hart
  *     flushes its whole TLB before loading any user table.
  * A user thread loads its own mm as soon as it is switched in (system calls
@@ -147,6 +152,8 @@ void uvm_init(void); /* probe ASID bits; boot hart, after vm_init */
 struct mm *mm_create(void);
 /* Another reference (the caller keeps mm alive meanwhile, e.g. under proc_lock). */
 void mm_get(struct mm *mm);
+/* Another reference unless the last one is gone (the mm is being destroyed). */
+bool mm_get_live(struct mm *mm);
 /* Drop a reference; the last frees everything.  The process's own reference
  * is dropped only once the mm is active on no hart.  May sleep. */
 void mm_put(struct mm *mm);
@@ -173,6 +180,10 @@ void mm_unmap_range_locked(struct mm *mm, uintptr_t start, uintptr_t end);
 void mm_page_put(paddr_t pa);
 /* Flush va of mm from every TLB that may hold it (see the TLB rule). */
 void mm_flush_page(struct mm *mm, uintptr_t va);
+/* The same for a change made from another thread (reclaim). */
+void mm_shootdown_page(struct mm *mm, uintptr_t va);
+/* Flush va of mm only if mm is active on this hart (clearing an A bit). */
+void mm_flush_page_if_here(struct mm *mm, uintptr_t va);
 /* Fill a struct vminfo (abi/vminfo.h) from mm->st without mm->lock: a
  * snapshot of word-sized counters (the caller keeps mm alive). */
 struct vminfo;

@@ -423,14 +423,6 @@ void proc_stop_all(void)
         sched_sleep_ticks(1);
 }
 
-void proc_oom_kill_self(uintptr_t addr)
-{
-    struct proc *p = proc_current();
-    printf("out of memory: killed pid %d (%s), %lu KiB resident, faulting at %p\n", p->pid, p->name,
-           p->mm->st.resident * (PAGE_SIZE / 1024), (void *)addr);
-    sig_send_kernel(p, SIGKILL);
-}
-
 struct mm *proc_set_mm(struct proc *p, struct mm *mm)
 {
     spin_lock(&proc_lock); /* proc_mm_get reads p->mm under it */

@@ -126,8 +126,9 @@ void proc_dump(void);
 /* How many processes there are, and the user memory they map (for sysinfo). */
 void proc_totals(unsigned *count, unsigned long *user_bytes);
 int proc_parent_pid(struct proc *p); /* getppid */
-/* No frame for a page of the current process: say so on the console and send
- * it SIGKILL (it dies on its way back to user mode). */
+/* A fault of the current process found no memory (oom.c): unless the OOM
+ * killer already chose it, say so on the console and send it SIGKILL (it
+ * dies on its way back to user mode). */
 void proc_oom_kill_self(uintptr_t addr);
 struct vminfo;
 int proc_vminfo(int pid, struct vminfo *out); /* pid 0: the caller; 0 or -ESRCH */

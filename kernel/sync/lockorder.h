@@ -52,6 +52,7 @@
     X(INODE, "inode", LOCK_NEST)         /* parent directory before child */                       \
     X(BUF, "buf", LOCK_NEST)             /* buffer-cache blocks, within one fs operation */        \
     X(SELFTEST_SLEEP, "selftest", 0)     /* the thread self-test's sleep lock */                   \
+    X(RECLAIM, "reclaim", 0)             /* the global replacement set (mm/kswapd.c) */            \
     /* spinlocks */                                                                                \
     X(KMON_CRASH_OUTER, "kmon-crash outer", 0) /* kmon `crash order` takes it too late */          \
     X(KMON_CRASH, "kmon-crash", 0)                                                                 \
@@ -68,6 +69,7 @@
     X(VBLK, "vblk", 0)                                                                             \
     X(BLOCKDEV, "blockdev", 0)                                                                     \
     X(SWAP, "swap", 0)                                                                             \
+    X(RMAP, "rmap", 0)     /* a user frame's reverse map (mm/rmap.h) */                            \
     X(ITIMER, "itimer", 0) /* interval timers: sends SIGALRM under it */                           \
     X(PROC, "proc", 0)     /* the process tree (proc/proc.h) */                                    \
     X(SIG, "sig", 0)       /* a process's signal state (proc/signal.h) */                          \
@@ -77,6 +79,7 @@
     X(KMEM_CACHE, "kmem_cache", 0)                                                                 \
     X(BUDDY, "buddy", 0)                                                                           \
     X(ASID, "asid", 0)                                                                             \
+    X(KSWAPD, "kswapd", 0) /* the swap daemon's wake-up flag */                                    \
     X(PRINTF, "printf", 0)                                                                         \
     X(UART, "uart", 0)                       /* sleeps on its wait queue with the lock held */     \
     X(SLEEPLOCK_INNER, "sleeplock inner", 0) /* guards a sleep lock's own fields */                \

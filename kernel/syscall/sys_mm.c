@@ -6,6 +6,7 @@
 #include "fs/file.h"
 #include "mm/usercopy.h"
 #include "mm/page.h"
+#include "mm/reclaim.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
 #include "mm/uvm.h"
@@ -52,6 +53,39 @@ long sys_memlimit(const struct sysargs *args)
     return mm_set_limit(proc_current()->mm, arg_int(args, 0), name);
 }
 
+/* vm_policy(name, buf, size): switch the global replacement policy (name
+ * NULL: keep it) and describe it, "clock low=N high=N", into buf. */
+long sys_vm_policy(const struct sysargs *args)
+{
+    char name[16], desc[64];
+    uintptr_t uname = arg_ptr(args, 0);
+    if (uname) {
+        long n = strncpy_from_user(name, uname, sizeof(name));
+        if (n < 0)
+            return n == -ENAMETOOLONG ? -EINVAL : n;
+        int err = mm_reclaim_set_policy(name);
+        if (err)
+            return err;
+    }
+    mm_reclaim_describe(desc, sizeof(desc));
+    size_t len = strlen(desc) + 1, size = arg_long(args, 2);
+    if (arg_ptr(args, 1) && size) {
+        if (copy_to_user(arg_ptr(args, 1), desc, MIN(len, size)))
+            return -EFAULT;
+    }
+    return (long)len;
+}
+
+/* vm_tune(key, value): the daemon's watermarks ("low", "high", frames). */
+long sys_vm_tune(const struct sysargs *args)
+{
+    char key[16];
+    long n = strncpy_from_user(key, arg_ptr(args, 0), sizeof(key));
+    if (n < 0)
+        return n == -ENAMETOOLONG ? -EINVAL : n;
+    return mm_reclaim_tune(key, arg_long(args, 1));
+}
+
 long sys_vminfo(const struct sysargs *args)
 {
     struct vminfo info;
@@ -75,6 +109,16 @@ long sys_vmstat(const struct sysargs *args)
     v.swap_used = ss.used;
     v.swap_outs = ss.outs;
     v.swap_ins = ss.ins;
+    struct reclaim_stats rs;
+    mm_reclaim_get_stats(&rs);
+    v.evictions = rs.evictions;
+    v.kswapd_runs = rs.kswapd_runs;
+    v.kswapd_freed = rs.kswapd_freed;
+    v.direct_freed = rs.direct_freed;
+    v.writebacks = rs.writebacks;
+    v.oom_kills = rs.oom_kills;
+    v.low = rs.low;
+    v.high = rs.high;
     return copy_to_user(arg_ptr(args, 0), &v, sizeof(v));
 }
 

@@ -130,9 +130,10 @@ static void test_cowmany(void)
     for (int i = 0; i < kids; i++)
         xread(ready[0], &c, 1);
     long during = memfree();
-    /* Per child: its page tables (one level-0 table per 2 MiB), its stack,
-     * kernel stack and the pages it wrote; never its own copy of the heap. */
-    long per_child = size / (2 * MiB) + 64;
+    /* Per child: its page tables (one level-0 table per 2 MiB), a 32-byte
+     * reverse-map item per shared page, its stack, kernel stack and the
+     * pages it wrote; never its own copy of the heap. */
+    long per_child = size / (2 * MiB) + size / ((long)PAGE / 32 * (long)PAGE) + 64;
     CHECK(before - during < kids * per_child,
           "%ld children of a %ld KiB process took %ld frames (%ld each): fork copies memory", kids,
           size / KiB, before - during, (before - during) / kids);
