@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(not os.path.isfile(USERTESTS),
 
 VM_TESTS = ["cow", "cowcount", "sbrk", "sbrklazy", "brkrefused", "stack", "stackoverflow",
             "execlazy", "execbus", "oom", "mmapanon", "mmapshared", "mmaperr", "mmapfixed",
-            "munmappart", "mprotect", "mmapfile"]
+            "munmappart", "mprotect", "mmapfile", "rmapchurn", "rmappaths"]
 SWAP_TESTS = ["belady", "swapwork", "cowcount", "mmapshared", "oom"]
 SWAP_MAGIC = b"QUILLSWAP1"  # kernel/mm/swap.h
 PRESSURE_TESTS = ["swaptwice", "cowswap", "forkstorm", "oomvictim"]

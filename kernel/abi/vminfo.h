@@ -28,6 +28,9 @@ struct vmstat {
     unsigned long writebacks;   /* dirty shared file pages the daemon wrote back */
     unsigned long oom_kills;    /* processes ended by the OOM killer */
     unsigned long low, high;    /* the daemon's watermarks, frames */
+    unsigned long slab_frames;  /* frames held by the kernel's slab caches */
+    unsigned long rmap_frames;  /* of those, the reverse map's (its "rmap" cache) */
+    unsigned long rmap_chained; /* reverse-map items: PTEs beyond the first of their frame */
 };
 
 /* vmregions(): one record per region (VMA) of a process, for pmap. */

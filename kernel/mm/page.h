@@ -12,7 +12,8 @@
  *                       (slab: the cache lock for list/freelist/inuse)
  *   refcount            atomic (page_ref_inc/page_ref_dec)
  *   owner               the holder of the allocated block (slab: its cache)
- *   rmap, PG_USER       a user frame's reverse map: its rmap lock (mm/rmap.h)
+ *   rmap_*, PG_USER     a user frame's reverse map: its rmap lock (mm/rmap.h);
+ *                       they share their words with list/owner/freelist
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H
@@ -23,6 +24,7 @@
 #include "mm/buddy.h"
 
 struct rmap_item;
+struct mm;
 
 /* struct page flags */
 #define PG_RESERVED (1u << 0) /* never handed out (kernel image, firmware, ...) */
@@ -36,14 +38,23 @@ struct rmap_item;
 
 struct page {
     uint32_t flags;
-    int32_t refcount;      /* 1 after page_alloc; atomic */
-    uint8_t order;         /* buddy order of a free or allocated block head */
-    uint16_t inuse;        /* slab head: objects handed out */
-    struct list_head list; /* buddy free list / pcp / slab lists */
-    void *owner;           /* PG_SLAB: the struct kmem_cache */
+    int32_t refcount; /* 1 after page_alloc; atomic */
+    uint8_t order;    /* buddy order of a free or allocated block head */
+    uint16_t inuse;   /* slab head: objects handed out */
     union {
-        void *freelist;         /* slab head: first free object */
-        struct rmap_item *rmap; /* PG_USER: every PTE that maps it (mm/rmap.h) */
+        struct {
+            struct list_head list; /* buddy free list / pcp / slab lists */
+            void *owner;           /* PG_SLAB: the struct kmem_cache */
+            void *freelist;        /* slab head: first free object */
+        };
+        /* PG_USER (an allocated frame: no list, no owner): its reverse map,
+         * the first PTE inline and the others chained (mm/rmap.h). */
+        struct {
+            struct mm *rmap_mm;     /* (rmap lock) */
+            uintptr_t rmap_va;      /* (rmap lock) */
+            uint64_t *rmap_pte;     /* (rmap lock) a pte_t */
+            struct rmap_item *rmap; /* (rmap lock) */
+        };
     };
 };
 

@@ -1,6 +1,7 @@
 /*
- * The reverse map (rmap.h): a singly linked chain of items per user frame,
- * from the "rmap" slab cache, under a hashed spinlock.
+ * The reverse map (rmap.h): per user frame, its first PTE inline in struct
+ * page and a singly linked chain of items for the others, from the "rmap"
+ * slab cache, under a hashed spinlock.
  */
 #include "mm/rmap.h"
 #include "mm/page.h"
@@ -30,8 +31,39 @@ static struct spinlock *rmap_lock_of(struct page *pg)
     return &rmap_locks[page_index(pg) % RMAP_LOCKS];
 }
 
+/* Items of the chains (PTEs beyond the first of their frame), for vmstat. */
+static long rmap_chained;
+
+static void inline_set(struct page *pg, struct mm *mm, uintptr_t va, pte_t *pte)
+{
+    pg->rmap_mm = mm;
+    pg->rmap_va = va;
+    pg->rmap_pte = pte;
+}
+
+/* Make pg a user frame mapped by (mm, va, pte) if it is not one yet (the
+ * caller holds pg's rmap lock); false: it has a mapping, chain this one. */
+static bool try_first_locked(struct page *pg, struct mm *mm, uintptr_t va, pte_t *pte)
+{
+    if (pg->flags & PG_USER)
+        return false;
+    pg->flags |= PG_USER;
+    pg->rmap = NULL;
+    inline_set(pg, mm, va, pte);
+    return true;
+}
+
 int rmap_add(struct page *pg, struct mm *mm, uintptr_t va, pte_t *pte)
 {
+    struct spinlock *lk = rmap_lock_of(pg);
+    spin_lock(lk);
+    bool first = try_first_locked(pg, mm, va, pte);
+    spin_unlock(lk);
+    if (first) {
+        mm_reclaim_loaded(pg);
+        return 0;
+    }
+    /* A second mapping (a fork's child, another MAP_SHARED process): chain it. */
     struct rmap_item *it = kmem_cache_alloc(rmap_cache);
     if (!it) {
         mm_reclaim_caches();
@@ -42,19 +74,32 @@ int rmap_add(struct page *pg, struct mm *mm, uintptr_t va, pte_t *pte)
     it->mm = mm;
     it->va = va;
     it->pte = pte;
-    struct spinlock *lk = rmap_lock_of(pg);
     spin_lock(lk);
-    bool first = !(pg->flags & PG_USER);
-    if (first) {
-        pg->flags |= PG_USER;
-        pg->rmap = NULL;
+    first = try_first_locked(pg, mm, va, pte);
+    if (!first) {
+        it->next = pg->rmap;
+        pg->rmap = it;
+        __atomic_add_fetch(&rmap_chained, 1, __ATOMIC_RELAXED);
     }
-    it->next = pg->rmap;
-    pg->rmap = it;
     spin_unlock(lk);
-    if (first)
+    if (first) { /* the frame lost its other mappings meanwhile */
+        kmem_cache_free(rmap_cache, it);
         mm_reclaim_loaded(pg);
+    }
     return 0;
+}
+
+/* Unlink mm's item at va from pg's chain; NULL if it is not there. */
+static struct rmap_item *chain_remove_locked(struct page *pg, struct mm *mm, uintptr_t va)
+{
+    for (struct rmap_item **pp = &pg->rmap; *pp; pp = &(*pp)->next) {
+        struct rmap_item *it = *pp;
+        if (it->mm == mm && it->va == va) {
+            *pp = it->next;
+            return it;
+        }
+    }
+    return NULL;
 }
 
 void rmap_del(struct page *pg, struct mm *mm, uintptr_t va)
@@ -62,44 +107,75 @@ void rmap_del(struct page *pg, struct mm *mm, uintptr_t va)
     struct spinlock *lk = rmap_lock_of(pg);
     struct rmap_item *it = NULL;
     spin_lock(lk);
-    for (struct rmap_item **pp = &pg->rmap; *pp; pp = &(*pp)->next) {
-        if ((*pp)->mm == mm && (*pp)->va == va) {
-            it = *pp;
-            *pp = it->next;
-            break;
+    if (!(pg->flags & PG_USER))
+        goto out_missing;
+    if (pg->rmap_mm == mm && pg->rmap_va == va) {
+        /* The inline slot goes: the chain's first item moves into it, so a
+         * frame back to one mapping holds no item (long-lived processes
+         * keep no slab pages pinned after their children are gone). */
+        it = pg->rmap;
+        if (it) {
+            pg->rmap = it->next;
+            inline_set(pg, it->mm, it->va, it->pte);
+        } else {
+            pg->rmap_mm = NULL;
+            pg->flags &= ~PG_USER;
         }
+    } else if (!(it = chain_remove_locked(pg, mm, va))) {
+        goto out_missing;
     }
-    if (!it)
-        panic("rmap_del: frame %p has no mapping at %p", (void *)page_to_pa(pg), (void *)va);
-    if (!pg->rmap)
-        pg->flags &= ~PG_USER;
     spin_unlock(lk);
-    kmem_cache_free(rmap_cache, it);
+    if (it) {
+        __atomic_sub_fetch(&rmap_chained, 1, __ATOMIC_RELAXED);
+        kmem_cache_free(rmap_cache, it);
+    }
+    return;
+out_missing:
+    panic("rmap_del: frame %p has no mapping at %p", (void *)page_to_pa(pg), (void *)va);
+}
+
+long rmap_chained_items(void)
+{
+    return __atomic_load_n(&rmap_chained, __ATOMIC_RELAXED);
+}
+
+size_t rmap_frames(void)
+{
+    struct kmem_cache_stats st;
+    kmem_cache_get_stats(rmap_cache, &st);
+    return st.slabs << st.order;
+}
+
+/* Take a reference on one mapping's mm for a snapshot; false: it is dying. */
+static bool snap_one(struct rmap_ref *out, int *taken, int max, int n, struct mm *mm, uintptr_t va,
+                     pte_t *pte)
+{
+    if (n >= max)
+        return true;
+    if (!mm_get_live(mm))
+        return false; /* an address space being torn down: leave the frame */
+    out[(*taken)++] = (struct rmap_ref){mm, va, pte};
+    return true;
 }
 
 int rmap_snapshot(struct page *pg, struct rmap_ref *out, int max)
 {
     struct spinlock *lk = rmap_lock_of(pg);
     int n = 0, taken = 0;
-    bool dying = false;
+    bool live = true;
     spin_lock(lk);
     if (!(pg->flags & PG_USER)) {
         spin_unlock(lk);
         return -1;
     }
-    for (struct rmap_item *it = pg->rmap; it; it = it->next, n++) {
-        if (n >= max || dying)
-            continue;
-        if (mm_get_live(it->mm))
-            out[taken++] = (struct rmap_ref){it->mm, it->va, it->pte};
-        else
-            dying = true; /* an address space being torn down: leave the frame */
-    }
+    live = snap_one(out, &taken, max, n++, pg->rmap_mm, pg->rmap_va, pg->rmap_pte);
+    for (struct rmap_item *it = pg->rmap; it && live; it = it->next)
+        live = snap_one(out, &taken, max, n++, it->mm, it->va, it->pte);
     spin_unlock(lk);
-    if (dying || n > max) {
+    if (!live || n > max) {
         while (taken)
             mm_put(out[--taken].mm);
-        return dying ? -1 : n;
+        return live ? n : -1;
     }
     return n;
 }
@@ -110,7 +186,7 @@ int rmap_count(struct page *pg)
     int n = -1;
     spin_lock(lk);
     if (pg->flags & PG_USER)
-        for (struct rmap_item *it = (n = 0, pg->rmap); it; it = it->next)
+        for (struct rmap_item *it = (n = 1, pg->rmap); it; it = it->next)
             n++;
     spin_unlock(lk);
     return n;
@@ -134,12 +210,19 @@ bool rmap_test_clear_ref(struct page *pg)
     paddr_t pa = page_to_pa(pg);
     bool ref = false;
     spin_lock(lk);
-    for (struct rmap_item *it = (pg->flags & PG_USER) ? pg->rmap : NULL; it; it = it->next) {
+    if (!(pg->flags & PG_USER))
+        goto out;
+    if (pte_clear_young(pg->rmap_pte, pa)) {
+        ref = true;
+        mm_flush_page_if_here(pg->rmap_mm, pg->rmap_va);
+    }
+    for (struct rmap_item *it = pg->rmap; it; it = it->next) {
         if (pte_clear_young(it->pte, pa)) {
             ref = true;
             mm_flush_page_if_here(it->mm, it->va);
         }
     }
+out:
     spin_unlock(lk);
     return ref;
 }
@@ -149,8 +232,11 @@ bool rmap_is_dirty(struct page *pg)
     struct spinlock *lk = rmap_lock_of(pg);
     bool dirty = false;
     spin_lock(lk);
-    for (struct rmap_item *it = (pg->flags & PG_USER) ? pg->rmap : NULL; it; it = it->next)
-        dirty |= (__atomic_load_n(it->pte, __ATOMIC_RELAXED) & PTE_D) != 0;
+    if (pg->flags & PG_USER) {
+        dirty = (__atomic_load_n(pg->rmap_pte, __ATOMIC_RELAXED) & PTE_D) != 0;
+        for (struct rmap_item *it = pg->rmap; it; it = it->next)
+            dirty |= (__atomic_load_n(it->pte, __ATOMIC_RELAXED) & PTE_D) != 0;
+    }
     spin_unlock(lk);
     return dirty;
 }

@@ -2,21 +2,25 @@
  * The reverse map: for every user frame, every PTE that maps it.
  *
  *   struct page (PG_USER)
- *     rmap --> [mm A, va, &pte] --> [mm B, va, &pte] --> NULL
+ *     inline [mm A, va, &pte]      the first mapping, no allocation
+ *     rmap --> [mm B, va, &pte] --> [mm C, va, &pte] --> NULL
  *
  * Invariants (checked by the reclaimer before it evicts):
- *   - A user frame's chain has one item per PTE that maps it (present, or
- *     kept under PROT_NONE), so its length equals the frame's refcount.  A
- *     refcount larger than the chain means someone holds the frame without
- *     a PTE for a moment (a copy-on-write copy in progress): it is pinned,
- *     and reclaim leaves it alone.
- *   - An item exists exactly while its PTE maps the frame: it is added
+ *   - A user frame has one mapping (inline or chained item) per PTE that
+ *     maps it (present, or kept under PROT_NONE), so their number equals
+ *     the frame's refcount.  A refcount larger than that means someone
+ *     holds the frame without a PTE for a moment (a copy-on-write copy in
+ *     progress): it is pinned, and reclaim leaves it alone.
+ *   - The inline slot is empty only when the chain is: removing the inline
+ *     mapping moves the chain's first item into it, so a frame mapped once
+ *     holds no item (long-lived processes pin no slab pages of items).
+ *   - A mapping exists exactly while its PTE maps the frame: it is added
  *     before or just after the PTE is written, under the mapping mm's
  *     lock, and removed after the PTE is cleared and before the frame's
  *     reference is dropped.  The page-table page that holds the PTE lives at
  *     least as long as the item (tables go only when the mm is destroyed,
  *     after every PTE is unmapped).
- *   - PG_USER is set while the chain is non-empty.
+ *   - PG_USER is set while the frame has a mapping (the inline slot is set).
  *   - Only the mm whose PTE it is adds or removes an item, holding that mm's
  *     lock; so a reclaimer that holds the lock of every mm on a chain sees
  *     the chain frozen (fork adds the child's items holding both locks).
@@ -74,5 +78,9 @@ int rmap_count(struct page *pg);
 bool rmap_test_clear_ref(struct page *pg);
 /* Does any PTE of pg have D set? */
 bool rmap_is_dirty(struct page *pg);
+/* Chained items now (a frame's first PTE is inline in struct page and needs
+ * none), and the frames of the slab cache they live in. */
+long rmap_chained_items(void);
+size_t rmap_frames(void);
 
 #endif

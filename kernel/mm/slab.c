@@ -312,6 +312,19 @@ void kmem_cache_get_stats(struct kmem_cache *c, struct kmem_cache_stats *st)
     spin_unlock(&c->lock);
 }
 
+size_t kmem_frames(void)
+{
+    struct list_head *pos;
+    size_t n = 0;
+    spin_lock(&slab_caches_lock);
+    list_for_each (pos, &slab_caches) {
+        struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
+        n += READ_ONCE(c->nr_slabs) << c->order;
+    }
+    spin_unlock(&slab_caches_lock);
+    return n;
+}
+
 void kmem_cache_stats_print(void)
 {
     struct list_head *pos;

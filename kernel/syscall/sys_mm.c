@@ -7,6 +7,7 @@
 #include "mm/usercopy.h"
 #include "mm/page.h"
 #include "mm/reclaim.h"
+#include "mm/rmap.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
 #include "mm/uvm.h"
@@ -119,6 +120,9 @@ long sys_vmstat(const struct sysargs *args)
     v.oom_kills = rs.oom_kills;
     v.low = rs.low;
     v.high = rs.high;
+    v.slab_frames = kmem_frames();
+    v.rmap_frames = rmap_frames();
+    v.rmap_chained = rmap_chained_items();
     return copy_to_user(arg_ptr(args, 0), &v, sizeof(v));
 }
 

@@ -7,8 +7,9 @@
  * swapped out and in, frames evicted under global pressure, swap daemon
  * wake-ups and the frames it freed, frames freed by direct reclaim, dirty
  * shared file pages written back, OOM kills (the counters since boot, or
- * since the previous line when repeating).  A last line gives the daemon's
- * watermarks.
+ * since the previous line when repeating).  The last lines give the
+ * daemon's watermarks and the frames of the kernel's slab caches (those of
+ * the reverse map, and its chained items: PTEs beyond a frame's first).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,5 +41,7 @@ int main(int argc, char **argv)
             sleep(interval);
     }
     printf("watermarks: low %lu, high %lu frames\n", v.low, v.high);
+    printf("kernel slabs: %lu frames (reverse map: %lu, %lu chained items)\n", v.slab_frames,
+           v.rmap_frames, v.rmap_chained);
     return 0;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <quill/syscall.h>
 #include "abi/procinfo.h"
+#include "abi/vminfo.h"
 #include "fuzz.h"
 
 void check_alive(void)
@@ -63,6 +64,13 @@ long check_settled_memfree(long want, long base_size)
     return m;
 }
 
+static struct vmstat kmem[2];
+
+void check_kernel_mem(int when)
+{
+    vmstat(&kmem[when]);
+}
+
 /* Touch what the run will use once, so that caches the kernel fills on first use
  * (the process table's frame, stdio's buffers) are not counted as leaks. */
 void check_warm_up(void)
@@ -103,4 +111,8 @@ void check_report(const struct options *o, long secs, long before, long after, l
             printf(" %s (%s)", table_calls[i].name, table_calls[i].why);
     printf("\nsysfuzz: free frames: %ld before, %ld after (the fuzzer's own growth: %ld KiB)\n",
            before, after, (check_own_size() - base_size) / 1024);
+    printf("sysfuzz: slab frames: %lu before, %lu after (the reverse map's: %lu, %lu; its chained "
+           "items: %lu, %lu)\n",
+           kmem[0].slab_frames, kmem[1].slab_frames, kmem[0].rmap_frames, kmem[1].rmap_frames,
+           kmem[0].rmap_chained, kmem[1].rmap_chained);
 }

@@ -124,6 +124,9 @@ void parent_run(const struct options *o);
 void check_alive(void);
 long check_own_size(void);
 long check_settled_memfree(long want, long base_size);
+/* Note the kernel's own memory (slab frames, reverse-map items) before the
+ * run (when 0) or after it (1), for the report: where missing frames went. */
+void check_kernel_mem(int when);
 void check_warm_up(void);
 void check_report(const struct options *o, long secs, long before, long after, long base_size);
 
