@@ -32,19 +32,30 @@ static unsigned long now_ticks(void)
     return si.ticks;
 }
 
-/* After the gate opens, spin until this process has run `len` ticks, then
+/*
+ * After the gate opens, spin until this process has run `len` ticks, then
  * report when it first ran and when it finished through the pipe (one
- * write, so the two reports do not interleave). */
+ * write, so the two reports do not interleave).  It finished at the tick
+ * that charged it its last tick: the one after the last moment it saw
+ * itself short (with one-tick slices that tick also preempts it, so the
+ * moment it sees itself done may come ticks later, when it wins again).
+ */
 static void job(int gate, int out, unsigned long len)
 {
     struct schedinfo si;
     char c;
     read(gate, &c, 1);
-    unsigned long t[2] = {now_ticks(), 0};
-    do
+    unsigned long t[2] = {now_ticks(), 0}, last = t[0];
+    schedinfo(0, &si);
+    unsigned long cpu0 = si.cpu; /* what it was charged on its way here */
+    for (;;) {
+        unsigned long now = now_ticks();
         schedinfo(0, &si);
-    while (si.cpu < len);
-    t[1] = now_ticks();
+        if (si.cpu - cpu0 >= len)
+            break;
+        last = now;
+    }
+    t[1] = last + 1;
     write(out, t, sizeof(t));
     _exit(0);
 }
@@ -74,11 +85,11 @@ static long trial(unsigned long len)
     wait(NULL);
     if (!ok)
         return -1;
-    /* t[0] finished first (it wrote first); the common start is the earlier start. */
+    /* From the common start (the earlier one): the first finish over the last. */
     unsigned long start = t[0][0] < t[1][0] ? t[0][0] : t[1][0];
-    if (t[1][1] <= start)
-        t[1][1] = start + 1; /* both within one tick: count it as one */
-    return (long)((t[0][1] - start) * 1000 / (t[1][1] - start));
+    unsigned long first = t[0][1] < t[1][1] ? t[0][1] : t[1][1];
+    unsigned long last = t[0][1] < t[1][1] ? t[1][1] : t[0][1];
+    return (long)((first - start) * 1000 / (last - start));
 }
 
 int main(int argc, char *argv[])
