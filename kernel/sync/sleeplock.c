@@ -159,9 +159,3 @@ void sleeplock_release(struct sleeplock *sl)
     if (READ_ONCE(sl->nwaiters))
         release_wake(sl);
 }
-
-/* No lock needed: only the calling thread can make the answer true or end it. */
-bool sleeplock_is_held(struct sleeplock *sl)
-{
-    return READ_ONCE(sl->locked) && READ_ONCE(sl->holder) == thread_current();
-}

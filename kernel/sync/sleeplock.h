@@ -30,6 +30,7 @@
 #include "types.h"
 #include "sync/spinlock.h"
 #include "sync/waitq.h"
+#include "proc/cpu.h"
 
 struct thread;
 
@@ -53,7 +54,13 @@ void sleeplock_acquire_owner(struct sleeplock *sl); /* may sleep; see above */
 void sleeplock_acquire_leaf(struct sleeplock *sl);  /* may sleep; see above */
 bool sleeplock_try_acquire(struct sleeplock *sl);   /* never sleeps */
 void sleeplock_release(struct sleeplock *sl);
-bool sleeplock_is_held(struct sleeplock *sl); /* by the calling thread */
+
+/* By the calling thread?  No lock needed: only the calling thread can make
+ * the answer true or end it.  Inline: every _locked function asks. */
+static inline bool sleeplock_is_held(struct sleeplock *sl)
+{
+    return READ_ONCE(sl->locked) && READ_ONCE(sl->holder) == cpu_thread();
+}
 
 /* Panics unless the calling thread holds sl: the first line of a *_locked
  * function whose lock is a sleep lock. */
