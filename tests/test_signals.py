@@ -254,3 +254,27 @@ def test_terminal_modes(qemu, tmp_path, cpus):
     interrupt_quiet(sh)
     assert stty_flags(sh)[1] == "echo"
     assert sh.lines("echo ok") == ["ok"]
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_shell_restart_job_control(qemu, tmp_path, cpus):
+    """The shell leads a session of its own; when it exits the console is free again,
+    a job it left stopped is hung up (an orphaned group), and the shell init starts
+    next has job control."""
+    sh = boot_shell(qemu, tmp_path, cpus)
+    sh.vm.sendline("cat &")
+    sh.vm.expect(r"\[1\] (\d+)")
+    cat_pid = sh.vm.proc.match.group(1)
+    sh.vm.expect(PROMPT)
+    sh.vm.drain(0.5)
+    sh.run("echo next")
+    assert ps_state(sh, cat_pid) == "T"  # stopped by SIGTTIN
+    sh.vm.sendline("exit")
+    sh.vm.expect(PROMPT)
+    sh.vm.drain(0.5)
+    assert ps_state(sh, cat_pid) is None, "the stopped job outlived its shell"
+    sh.vm.sendline("sleep 100")
+    sh.vm.expect(r"sleep 100\r\n")
+    interrupt(sh)
+    assert sh.lines("echo $?") == ["130"]
+    assert "no job control" not in sh.vm.log

@@ -19,9 +19,13 @@
  * too (the shell edits its command line in raw mode).
  *
  * Job control: the console belongs to the first session that sets its
- * foreground group (tcsetpgrp); a process of that session outside the
- * foreground group that reads gets SIGTTIN (EIO if it ignores or blocks it,
- * or if its group is orphaned).
+ * foreground group (tcsetpgrp), until that session's leader (the shell)
+ * exits: then the foreground group gets SIGHUP and the console is free for
+ * the next session (init starts a new shell in a new one).  A process of
+ * the owning session outside the foreground group that reads gets SIGTTIN
+ * (EIO if it ignores or blocks it, or if its group is orphaned); a process
+ * of another session that reads while the console has an owner gets EIO
+ * (a job its shell left behind must not take the new shell's input).
  *
  * Locks: cons_lock guards everything here; it is taken before proc_lock,
  * but signals are sent after it is released.  console_input runs in
@@ -233,7 +237,10 @@ static int console_check_background(struct proc *p)
     int pgid = proc_getpgid(0), sid = proc_getsid(0);
     spin_lock(&cons_lock);
     bool background = fg_pgrp && tty_sid == sid && pgid != fg_pgrp;
+    bool foreign = tty_sid && tty_sid != sid;
     spin_unlock(&cons_lock);
+    if (foreign)
+        return -EIO;
     if (!background)
         return 0;
     /* A stop no one could undo (an orphaned group) is not started: EIO. */
@@ -367,6 +374,20 @@ static int console_set_pgrp(struct proc *p, uintptr_t uarg)
     fg_pgrp = pgrp;
     spin_unlock(&cons_lock);
     return 0;
+}
+
+void console_session_leader_exit(int sid)
+{
+    int pgrp = 0;
+    spin_lock(&cons_lock);
+    if (tty_sid == sid) {
+        pgrp = fg_pgrp;
+        tty_sid = 0;
+        fg_pgrp = 0;
+    }
+    spin_unlock(&cons_lock);
+    if (pgrp)
+        proc_kill_pgrp(pgrp, SIGHUP);
 }
 
 int console_ioctl(unsigned long req, uintptr_t uarg)

@@ -17,5 +17,8 @@ ssize_t console_read(char *buf, size_t n);
 ssize_t console_write(const char *buf, size_t n);
 /* ioctl on the console (TCGETS, TCSETS[WF], TIOC[GS]PGRP, TIOCGSID); arg: user pointer. */
 int console_ioctl(unsigned long req, uintptr_t uarg);
+/* The leader of session sid is exiting (proc_exit, no locks held): if sid
+ * owns the console, it loses it and its foreground group gets SIGHUP. */
+void console_session_leader_exit(int sid);
 
 #endif

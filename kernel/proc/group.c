@@ -17,7 +17,7 @@
  * SIGCONT, as POSIX asks, so that it does not stay stopped forever.
  *
  * Locks: pgid and sid are guarded by proc_lock (proc.h), which this file
- * holds while it walks the list of processes and calls sig_send.
+ * holds while it walks the list of processes and calls sig_post/sig_kick.
  */
 #include "proc/proc.h"
 #include "abi/errno.h"

@@ -12,6 +12,7 @@
 #include "abi/fcntl.h"
 #include "abi/procinfo.h"
 #include "abi/signal.h"
+#include "dev/console.h"
 #include "fs/file.h"
 #include "fs/fs.h"
 #include "fs/fsops.h"
@@ -256,6 +257,8 @@ void proc_exit(int status)
     mm_deactivate();
     intr_pop();
     mm_put(mm);
+    if (p->pid == p->sid)
+        console_session_leader_exit(p->sid); /* before proc_lock: the console's lock is first */
 
     spin_lock(&proc_lock);
     proc_orphan_check_locked(p);

@@ -41,6 +41,11 @@ static pid_t start_shell(void)
 {
     pid_t pid = fork();
     if (pid == 0) {
+        /* The shell leads a session of its own, as a login shell does: init
+         * stays outside it, so a job the shell leaves behind when it exits is
+         * an orphaned group (docs/signals.md), and the console is free for
+         * the next shell. */
+        setsid();
         char *argv[] = {"sh", NULL};
         execv("/bin/sh", argv);
         fprintf(stderr, "init: cannot run /bin/sh\n");

@@ -3,9 +3,9 @@
  * (tcgetattr/tcsetattr with ICANON, ECHO, ISIG), the foreground group
  * (tcgetpgrp: sigtest runs in the foreground), and job control: a
  * background process that reads the console is stopped by SIGTTIN (EIO if
- * it ignores or blocks it), and one that takes the terminal (tcsetpgrp) is
- * stopped by SIGTTOU unless it ignores it.  Every test leaves the terminal
- * as it found it (the modes and the foreground group).
+ * it ignores or blocks it, or if its group is orphaned), and one that takes the terminal
+ * (tcsetpgrp) is stopped by SIGTTOU unless it ignores it.  Every test leaves the terminal as it
+ * found it (the modes and the foreground group).
  */
 #include "sigtest.h"
 #include <termios.h>
@@ -112,6 +112,38 @@ static void test_tty_background_read(void)
     }
 }
 
+/* A reader in an orphaned group (its parent gone, and init is outside the
+ * session: nobody could continue it) is not stopped: EIO. */
+static void test_tty_orphan_read(void)
+{
+    int p[2];
+    CHECK(pipe(p) == 0, "pipe");
+    pid_t c = xfork();
+    if (c == 0) {
+        pid_t me = getpid();
+        if (xfork() == 0) {
+            setpgid(0, 0);
+            while (getppid() == me)
+                msleep(10); /* until c has exited */
+            char ch, res;
+            long r = read(0, &ch, 1);
+            res = r < 0 && errno == EIO ? 'E' : 'x';
+            write(p[1], &res, 1);
+            _exit(0);
+        }
+        _exit(0);
+    }
+    close(p[1]);
+    xwait(c);
+    on(SIGALRM, count, 0);
+    alarm(5);
+    char res = 0;
+    long r = read(p[0], &res, 1);
+    alarm(0);
+    CHECK(r == 1 && res == 'E', "orphaned reader: read %ld, result %c (errno %d)", r,
+          res ? res : '-', errno);
+}
+
 static void test_tty_background_tcsetpgrp(void)
 {
     pid_t me = getpgrp();
@@ -146,6 +178,7 @@ static const struct sigtest tty_tests[] = {
     {"tty-modes", test_tty_modes},
     {"tty-foreground", test_tty_foreground},
     {"tty-background-read", test_tty_background_read},
+    {"tty-orphan-read", test_tty_orphan_read},
     {"tty-background-tcsetpgrp", test_tty_background_tcsetpgrp},
 };
 SIGTEST_REGISTER(tty_tests);
