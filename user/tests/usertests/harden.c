@@ -21,7 +21,6 @@
 
 #if QUILL
 #include <quill/kabi.h> /* the kernel's own records, for the raw calls */
-#include <stdbool.h>
 #include <stddef.h>
 
 #define POISON 0xa5
@@ -110,8 +109,7 @@ static void test_killfork(void)
         }
         int st;
         CHECK(waitpid(pid, &st, 0) == pid, "waitpid(%d): %s", pid, errname(errno));
-        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "child %d: status %#x, not SIGKILL", pid,
-              st);
+        CHECK(killed_by(st, SIGKILL), "child %d: status %#x, not SIGKILL", pid, st);
     }
     kill(killer, SIGKILL);
     CHECK(wait_signal(killer) == SIGKILL, "the killer did not die of SIGKILL");
@@ -260,9 +258,21 @@ static void test_copyout_pad(void)
 
 /* ---- procname ------------------------------------------------------------ */
 
-static void test_procname(void)
+/* Process *arg shows in getprocs as "sleep" (its record checked as well). */
+static bool shows_as_sleep(void *arg)
 {
     static struct procinfo ps[64];
+    int pid = *(int *)arg, n = getprocs(ps, 64);
+    for (int i = 0; i < n; i++)
+        if (ps[i].pid == pid && strcmp(ps[i].name, "sleep") == 0) {
+            check_procinfo(&ps[i]);
+            return true;
+        }
+    return false;
+}
+
+static void test_procname(void)
+{
     int hold[2];
     OK(pipe(hold));
     int pid = xfork();
@@ -274,20 +284,10 @@ static void test_procname(void)
         _exit(99);
     }
     close(hold[1]);
-    bool seen = false;
-    for (int tries = 0; tries < 500 && !seen; tries++) {
-        int n = getprocs(ps, 64);
-        for (int i = 0; i < n; i++)
-            if (ps[i].pid == pid && strcmp(ps[i].name, "sleep") == 0) {
-                check_procinfo(&ps[i]);
-                seen = true;
-            }
-        if (!seen)
-            msleep(10);
-    }
-    kill(pid, SIGKILL);
-    wait_signal(pid);
+    bool seen;
+    int status = ut_kill_when(pid, shows_as_sleep, &pid, 10, 5000, &seen);
     close(hold[0]);
+    CHECK(killed_by(status, SIGKILL), "the child did not die of SIGKILL (status %#x)", status);
     CHECK(seen, "the child never showed up as \"sleep\" in getprocs");
 }
 #endif /* QUILL */

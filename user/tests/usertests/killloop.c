@@ -1,9 +1,10 @@
 /*
  * killloop: SIGKILL ends a long system call in the middle, not after it.
  * Each test starts a child in one long call, waits until the call has
- * visibly started (the file it works on has changed), kills it, and then
- * checks that the call stopped part-way: what the file shows is neither the
- * state before the call nor the state the call would have reached.
+ * visibly started (the file it works on has changed, or the child's memory
+ * has grown), kills it (ut_kill_when), and then checks that the call stopped
+ * part-way: what the file shows is neither the state before the call nor the
+ * state the call would have reached.
  *
  *   kill-write     write() of 24 MiB to a file stops between two journal
  *                  operations: the file has some of the bytes, not all;
@@ -13,7 +14,6 @@
  *                  dies by SIGKILL, and every frame its copy had taken is
  *                  back (memfree) once it is reaped.
  */
-#include <stdbool.h>
 
 #include "ut.h"
 
@@ -21,16 +21,30 @@
 #define BIG_WRITE (24 * MiB)
 #define SPARSE_SIZE (3L << 30)
 
-/* Poll fstat until the size differs from `from`; false after ~20 s. */
-static bool wait_size_change(int fd, long from)
+/* What a poll waits for: the size of file fd is no longer `from`. */
+struct size_watch {
+    int fd;
+    long from;
+};
+
+static bool size_moved(void *arg)
 {
+    struct size_watch *w = arg;
     struct stat st;
-    for (int i = 0; i < 4000; i++) {
-        if (fstat(fd, &st) == 0 && st.st_size != from)
-            return true;
-        msleep(5);
-    }
-    return false;
+    return fstat(w->fd, &st) == 0 && st.st_size != w->from;
+}
+
+/* ... or: process pid has more than `from` pages resident. */
+struct rss_watch {
+    int pid;
+    unsigned long from;
+};
+
+static bool rss_grew(void *arg)
+{
+    struct rss_watch *w = arg;
+    struct vminfo vi;
+    return vminfo(w->pid, &vi) == 0 && vi.resident > w->from;
 }
 
 static long file_size(int fd)
@@ -51,9 +65,11 @@ static void test_kill_write(void)
         write(fd, buf, BIG_WRITE);
         _exit(0); /* not reached if the kill ends the write */
     }
-    CHECK(wait_size_change(fd, 0), "the 24 MiB write never started");
-    kill(pid, SIGKILL);
-    CHECK(wait_signal(pid) == SIGKILL, "the writer was not killed by SIGKILL");
+    struct size_watch w = {fd, 0};
+    bool started;
+    int status = ut_kill_when(pid, size_moved, &w, 5, 20000, &started);
+    CHECK(started, "the 24 MiB write never started");
+    CHECK(killed_by(status, SIGKILL), "the writer was not killed by SIGKILL (status %#x)", status);
     long size = file_size(fd);
     CHECK(size > 0 && size < BIG_WRITE,
           "killed writer: the file has %ld bytes (expected part of %ld: the write must stop "
@@ -77,16 +93,14 @@ static bool kill_truncating_child(int fd)
         ftruncate(fd, 0);
         _exit(0);
     }
-    struct stat st;
-    for (int i = 0; i < 2000000 && fstat(fd, &st) == 0 && st.st_size == SPARSE_SIZE; i++)
-        ; /* no sleep: the truncation is quick now that its steps join one commit */
-    kill(pid, SIGKILL);
-    int status;
-    CHECK(waitpid(pid, &status, 0) == pid, "waitpid failed");
+    /* No sleep between polls: the truncation is quick now that its steps
+     * join one commit. */
+    struct size_watch w = {fd, SPARSE_SIZE};
+    int status = ut_kill_when(pid, size_moved, &w, 0, 20000, NULL);
     long size = file_size(fd);
     /* A kill that lands after the last step ends the process on its way
      * back to user mode, with the file already empty: not part-way. */
-    return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && size > 0 && size < SPARSE_SIZE;
+    return killed_by(status, SIGKILL) && size > 0 && size < SPARSE_SIZE;
 }
 
 static void test_kill_truncate(void)
@@ -114,22 +128,24 @@ static void test_kill_read(void)
         CHECK(write(fd, block, sizeof(block)) == (long)sizeof(block), "cannot write the file");
     int p[2];
     OK(pipe(p));
-    long before = memfree();
+    long before = ut_free_frames(); /* our own pages made meanwhile are no leak */
     int pid = xfork();
     if (pid == 0) {
-        char *buf = sbrk(BIG_WRITE);
+        char *buf = sbrk(BIG_WRITE); /* untouched: the copy faults each page in */
         if (buf == (char *)-1)
             _exit(2);
-        write(p[1], "g", 1);
+        struct vminfo vi = vminfo_self();
+        write(p[1], &vi.resident, sizeof(vi.resident));
         pread(fd, buf, BIG_WRITE, 0);
         _exit(0);
     }
-    char c;
-    CHECK(read(p[0], &c, 1) == 1, "the reader did not start");
-    msleep(20);
-    kill(pid, SIGKILL);
-    CHECK(wait_signal(pid) == SIGKILL, "the reader was not killed by SIGKILL");
-    long after = memfree();
+    struct rss_watch w = {pid, 0};
+    xread(p[0], &w.from, sizeof(w.from));
+    bool started;
+    int status = ut_kill_when(pid, rss_grew, &w, 1, 20000, &started);
+    CHECK(started, "the reader's memory never grew: the 24 MiB read did not start");
+    CHECK(killed_by(status, SIGKILL), "the reader was not killed by SIGKILL (status %#x)", status);
+    long after = ut_free_frames();
     CHECK(after >= before, "the killed reader's frames: %ld free before, %ld after", before, after);
     close(p[0]);
     close(p[1]);

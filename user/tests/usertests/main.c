@@ -166,24 +166,6 @@ static int run_test(const struct ut_test *t)
 }
 
 /*
- * Free frames plus the runner's own resident pages: the runner's pages are
- * made on first touch (its text and data read in lazily, heap and stack
- * zero-filled), so its own footprint grows during the run without any leak.
- */
-static long free_frames(void)
-{
-#if QUILL
-    struct vminfo vi;
-    long free = memfree();
-    if (vminfo(0, &vi) != 0)
-        return -1;
-    return free + (long)vi.resident;
-#else
-    return -1;
-#endif
-}
-
-/*
  * Before the first free-frame count: touch what the runner itself will use
  * (stack, heap, stdio, a DIR), and create and free once each kind of kernel
  * object the tests use (processes, exec, files, directories, links, pipes), so
@@ -296,7 +278,7 @@ int main(int argc, char **argv)
     fflush(stdout);
     warm_up();
 
-    long before = free_frames();
+    long before = ut_free_frames();
     int failed = 0;
     for (int i = 0; i < ntests; i++)
         if (selected[i])
@@ -307,7 +289,7 @@ int main(int argc, char **argv)
         long after = before;
         for (int i = 0; i < 5; i++) {
             sleep(1);
-            if ((after = free_frames()) == before)
+            if ((after = ut_free_frames()) == before)
                 break;
         }
         printf("free frames: %ld before the tests, %ld after\n", before, after);

@@ -129,6 +129,19 @@ out_err:
     return -1;
 }
 
+long ut_free_frames(void)
+{
+#if QUILL
+    struct vminfo vi;
+    long free = memfree();
+    if (vminfo(0, &vi) != 0)
+        return -1;
+    return free + (long)vi.resident;
+#else
+    return -1;
+#endif
+}
+
 char *unmapped_addr(void)
 {
     uintptr_t brk = (uintptr_t)sbrk(0);
@@ -142,4 +155,25 @@ char *region_end(void)
     if (sbrk(top - cur + PAGE) == (void *)-1)
         fail("sbrk for a test region: %s", errname(errno));
     return (char *)top + PAGE;
+}
+
+int ut_kill_when(int pid, bool (*ready)(void *arg), void *arg, long poll_ms, long limit_ms,
+                 bool *held)
+{
+    long deadline = now_ns() + limit_ms * 1000000L;
+    bool ok;
+    /* A busy poll reads the clock only every 256 rounds: it must stay quick. */
+    for (long round = 0; !(ok = ready(arg)); round++) {
+        if (poll_ms > 0)
+            msleep(poll_ms);
+        if ((poll_ms > 0 || round % 256 == 255) && now_ns() > deadline)
+            break;
+    }
+    kill(pid, SIGKILL);
+    int status;
+    if (waitpid(pid, &status, 0) != pid)
+        fail("waitpid(%d) after SIGKILL: %s", pid, errname(errno));
+    if (held)
+        *held = ok;
+    return status;
 }

@@ -40,6 +40,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -420,6 +421,23 @@ static inline int wait_signal(int pid)
     return WTERMSIG(st);
 }
 
+/*
+ * ut_kill_when(pid, ready, arg, poll_ms, limit_ms, &held): poll ready(arg)
+ * every poll_ms milliseconds (0: without sleeping, for a state that lasts
+ * only a moment) until it holds or limit_ms have passed; then SIGKILL pid,
+ * whether ready held or not, and reap it.  Returns pid's wait status; *held
+ * (held may be NULL) says whether ready held before the kill.  For a test
+ * that kills a child once it is visibly inside the call under test.
+ */
+int ut_kill_when(int pid, bool (*ready)(void *arg), void *arg, long poll_ms, long limit_ms,
+                 bool *held);
+
+/* A wait status that says the process was killed by signal sig. */
+static inline bool killed_by(int status, int sig)
+{
+    return WIFSIGNALED(status) && WTERMSIG(status) == sig;
+}
+
 /* ---- time ------------------------------------------------------------------------ */
 
 static inline long now_ns(void)
@@ -532,6 +550,14 @@ static inline unsigned long free_inodes(void)
  * failing path in bad.
  */
 int rmtree(const char *path, char *bad, size_t badlen);
+
+/*
+ * Free frames plus this process's own resident pages (-1 on a Linux host).
+ * A program's pages are made on first touch (text and data read in lazily,
+ * heap and stack zero-filled), so its own footprint grows without any leak;
+ * a count that leaves it out would take that growth for a leak.
+ */
+long ut_free_frames(void);
 
 /* ---- addresses that must not work ------------------------------------------ */
 
