@@ -1,9 +1,16 @@
 """
-Run one of the host unit tests (tests/unit/, the Check framework) from a
-pytest test, for the labs whose reference code also builds on the host
-(tests/test_lab_clock.py, tests/test_lab_sched.py).
+Run the host unit tests (tests/unit/, the Check framework) from pytest, for
+the labs whose reference code also builds on the host (tests/test_lab_clock.py,
+tests/test_lab_sched.py).  A grader names its cases in a table, one pytest
+test per row, with the hint a student sees when that case fails:
 
-    hostunit.check("repl_test", "test_clock_textbook", "what the student got wrong")
+    test_clock_unit = hostunit.cases("repl_test", {
+        # pytest id: (the Check test in tests/unit/test_repl.c, the hint)
+        "textbook": ("test_clock_textbook", "clock's fault counts differ ..."),
+    })
+
+makes `test_clock_unit[textbook]`; hostunit.check(name, test, hint) is one
+such check on its own.
 
 The binary is built with make (build/unit/NAME, from the tree's own kernel
 sources) and run once per pytest session.  Check prints a line for every
@@ -54,3 +61,16 @@ def check(name, test, hint):
 def test_file(name):
     """The test's own source file (repl_test -> test_repl.c)."""
     return "test_" + name[:-len("_test")] + ".c"
+
+
+def cases(name, table):
+    """A pytest test function with one parameter set per row of table
+    ({pytest id: (Check test of build/unit/NAME, hint)}): each passes when
+    check(name, test, hint) does.  Assign it to a `test_...` name."""
+
+    @pytest.mark.parametrize("case", list(table))
+    def test(case):
+        check(name, *table[case])
+
+    test.__doc__ = f"The host unit test {name}: " + ", ".join(t for t, _ in table.values())
+    return test

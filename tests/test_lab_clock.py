@@ -23,16 +23,14 @@ BELADY = "1 2 3 4 1 2 5 1 2 3 4 5"
 OSTEP = "0 1 2 0 1 3 0 3 1 2 1"
 
 
-def test_clock_unit_textbook():
-    hostunit.check("repl_test", "test_clock_textbook",
-                   "clock's fault counts differ from the textbook's (Belady 3 frames: 9, "
-                   "4 frames: 10; OSTEP 3 frames: 7)")
-
-
-def test_clock_unit_dirty_and_hand():
-    hostunit.check("repl_test", "test_clock_prefers_clean",
-                   "an unreferenced clean page must go before a dirty one, the first "
-                   "dirty one when all are dirty, and the hand stops just past the victim")
+test_clock_unit = hostunit.cases("repl_test", {
+    "textbook": ("test_clock_textbook",
+                 "clock's fault counts differ from the textbook's (Belady 3 frames: 9, "
+                 "4 frames: 10; OSTEP 3 frames: 7)"),
+    "dirty_and_hand": ("test_clock_prefers_clean",
+                       "an unreferenced clean page must go before a dirty one, the first "
+                       "dirty one when all are dirty, and the hand stops just past the victim"),
+})
 
 
 def test_clock_in_quill(qemu, tmp_path):

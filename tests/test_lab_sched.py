@@ -16,16 +16,14 @@ import hostunit
 from test_policies import RESULT, WORKLOAD_TIMEOUT, boot, job_table, stride_order
 
 
-def test_stride_unit_order():
-    hostunit.check("sched_test", "test_stride_order",
-                   "A, B, C with 100, 50, 250 tickets must run A B C C C A C C from equal "
-                   "passes, reach pass 200 each, then share 4:2:10")
-
-
-def test_stride_unit_late_arrival():
-    hostunit.check("sched_test", "test_stride_late_arrival",
-                   "a thread that arrives late must start at the queue's current pass "
-                   "(pick_next records it) and get its share, not the whole CPU")
+test_stride_unit = hostunit.cases("sched_test", {
+    "order": ("test_stride_order",
+              "A, B, C with 100, 50, 250 tickets must run A B C C C A C C from equal "
+              "passes, reach pass 200 each, then share 4:2:10"),
+    "late_arrival": ("test_stride_late_arrival",
+                     "a thread that arrives late must start at the queue's current pass "
+                     "(pick_next records it) and get its share, not the whole CPU"),
+})
 
 
 def test_stride_selftest(qemu):
