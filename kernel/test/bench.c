@@ -74,17 +74,14 @@ static void bench_switch(void)
     /* One extra thread per hart yielding: every yield here is a switch. */
     struct thread *t[NCPU_MAX];
     pingpong_stop = 0;
-    for (int i = 0; i < ncpu; i++)
-        t[i] = thread_create("yielder", yielder, NULL);
+    int n = selftest_spawn(t, ncpu, "yielder", yielder, NULL, 0);
     uint64_t before = thread_current()->nswitch, t0 = timer_now_ns();
     for (int i = 0; i < ROUNDS / 4; i++)
         sched_yield();
-    uint64_t ns = timer_now_ns() - t0, n = thread_current()->nswitch - before;
+    uint64_t ns = timer_now_ns() - t0, switches = thread_current()->nswitch - before;
     pingpong_stop = 1;
-    for (int i = 0; i < ncpu; i++)
-        if (t[i])
-            thread_join(t[i]);
-    report("sched_yield round trip", ns, n);
+    selftest_join(t, n);
+    report("sched_yield round trip", ns, switches);
 }
 
 static void bench_fs(void)

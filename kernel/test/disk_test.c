@@ -122,15 +122,12 @@ static const char *run_workers(struct blockdev *bd, uint64_t gen)
     static struct disk_worker workers[NTHREADS];
     struct thread *t[NTHREADS];
     const char *error = NULL;
-    int n;
     go = false;
-    for (n = 0; n < NTHREADS; n++) {
-        workers[n] = (struct disk_worker){.bd = bd, .index = n, .gen = gen};
-        if (!(t[n] = thread_create("disktest", disk_worker_run, &workers[n]))) {
-            error = "cannot create threads";
-            break;
-        }
-    }
+    for (int i = 0; i < NTHREADS; i++)
+        workers[i] = (struct disk_worker){.bd = bd, .index = i, .gen = gen};
+    int n = selftest_spawn(t, NTHREADS, "disktest", disk_worker_run, workers, sizeof(workers[0]));
+    if (n < NTHREADS)
+        error = "cannot create threads";
     __atomic_store_n(&go, true, __ATOMIC_SEQ_CST);
     for (int i = 0; i < n; i++) {
         thread_join(t[i]);

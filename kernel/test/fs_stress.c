@@ -115,13 +115,10 @@ int fs_concurrent_selftest(void)
     counts_mark(&start);
     CHECK(T, fs_mkdir(NULL, "/t_conc", 0755) == 0 && fs_mkdir(NULL, "/t_conc/shared", 0755) == 0,
           "mkdir failed");
-    int n = MIN(2 * ncpu + 2, 16), started;
-    for (started = 0; started < n; started++) {
-        args[started] = (struct worker_arg){.id = started};
-        th[started] = thread_create("fsworker", fs_worker, &args[started]);
-        if (!th[started])
-            break;
-    }
+    int n = MIN(2 * ncpu + 2, 16);
+    for (int i = 0; i < n; i++)
+        args[i] = (struct worker_arg){.id = i};
+    int started = selftest_spawn(th, n, "fsworker", fs_worker, args, sizeof(args[0]));
     int errors = 0;
     for (int i = 0; i < started; i++) { /* args[] is on this stack: join every one */
         thread_join(th[i]);

@@ -40,9 +40,11 @@ static void yielder(void *arg)
         sched_yield();
 }
 
+static int pp_ids[2] = {0, 1}; /* the pingers' arguments: whose turn is whose */
+
 static void pinger(void *arg)
 {
-    int me = (int)(uintptr_t)arg;
+    int me = *(int *)arg;
     spin_lock(&pp_lock);
     while (!READ_ONCE(stop)) {
         if (pp_turn != me) {
@@ -70,23 +72,18 @@ static uint64_t switches(struct thread **t, int n)
 static void measure(const char *what, int n, int pingers)
 {
     struct thread *t[BENCH_THREADS];
-    int started = 0;
     stop = false;
     pp_turn = 0;
     pp_handovers = 0;
-    for (; started < n; started++) {
-        bool pp = started < pingers;
-        t[started] = thread_create("bench", pp ? pinger : yielder, (void *)(uintptr_t)started);
-        if (!t[started])
-            break;
-    }
+    int started = selftest_spawn(t, pingers, "bench", pinger, pp_ids, sizeof(pp_ids[0]));
+    if (started == pingers)
+        started += selftest_spawn(t + started, n - started, "bench", yielder, NULL, 0);
     sched_sleep_ticks(5); /* let them spread over the harts */
     uint64_t s0 = switches(t, started), h0 = pp_handovers, t0 = timer_now_ns();
     sched_sleep_ticks(BENCH_TICKS);
     uint64_t ns = timer_now_ns() - t0, s = switches(t, started) - s0, h = pp_handovers - h0;
     stop = true;
-    for (int i = 0; i < started; i++)
-        thread_join(t[i]);
+    selftest_join(t, started);
     if (pingers)
         printf("bench %s, %d runnable: %lu ns/hand-over (%lu hand-overs, %lu switches)\n", what,
                started, h ? ns / h : 0, h, s);
