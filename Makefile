@@ -144,9 +144,20 @@ include tests/unit/unit.mk
 unit-test: fs-unit-test
 
 # deps first: the tests need more packages than the build (pytest, Check, gdb).
+# The QEMU suite runs in TEST_JOBS pytest processes at once (pytest-xdist,
+# Debian's python3-pytest-xdist; docs/testing.md): each test boots its own
+# QEMUs on private copies of the images in its own directory, so tests share
+# no file and no port.  TEST_JOBS=1 runs them one after another in one
+# process.  --dist loadgroup with no group marked makes every test its own unit:
+# a worker gets the next one when it has two left, longest first (LONG_FIRST in
+# tests/conftest.py).  (Recursive: looked at after deps installed what was missing.)
+TEST_JOBS ?= 3
+PYTEST_JOBS = $(if $(filter-out 0 1,$(TEST_JOBS)),$(if $(shell $(PYTHON) -c 'import xdist' \
+	2>/dev/null && echo y),-n $(TEST_JOBS) --dist loadgroup,$(info pytest-xdist missing: \
+	the tests run one at a time)))
 test: deps
 	$(MAKE) kernel $(B)/fs.img $(B)/mkfs/fsck unit-test format-check
-	$(PYTHON) -m pytest -v tests
+	$(PYTHON) -m pytest -v $(PYTEST_JOBS) tests
 
 # make update-fs [FROM=image]: build/fs.img gets the new /bin and rootfs/ and
 # keeps every other file of FROM (default: build/fs.img itself).
@@ -246,6 +257,7 @@ help:
 	@echo '  make qemu-gdb      boot with every hart stopped, waiting for GDB on port $(GDBPORT)'
 	@echo '  make gdb           attach gdb-multiarch to make qemu-gdb (.gdbinit: qps, qpt, uprog)'
 	@echo '  make test          install missing packages, build, host unit tests + the QEMU suite'
+	@echo '  make test TEST_JOBS=N  the QEMU suite in N processes at once (default 3; 1: one at a time)'
 	@echo '  make unit-test     host unit tests only (allocators, mkfs, fsck)'
 	@echo '  make grade         every test, scored by tests/rubric.txt; results in build/grade.json'
 	@echo '  make grade LAB=x   one lab: its tests only, its score and pass mark (build/grade-x.json)'

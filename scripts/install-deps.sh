@@ -6,7 +6,7 @@ set -e
 
 PACKAGES="make qemu-system-misc gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 picolibc-riscv64-unknown-elf opensbi gdb-multiarch python3 python3-pytest
-python3-pexpect check pkg-config gcc libc6-dev bear clang-format device-tree-compiler
+python3-pexpect python3-pytest-xdist check pkg-config gcc libc6-dev bear clang-format device-tree-compiler
 python3-matplotlib"
 
 SUDO=""

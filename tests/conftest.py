@@ -345,6 +345,42 @@ def qemu(request):
             os.remove(stale)
 
 
+# ---- running in parallel (make test: pytest-xdist) ------------------------------
+
+# The tests that take longest (from about 15 s to over a minute each on a loaded
+# two-core host), longest first.  In a pytest-xdist worker (`make test`,
+# TEST_JOBS) they are collected before all the others, and with `--dist
+# loadgroup` each worker takes the next test when it has two left: the long ones
+# start at once, spread over the workers, and the short ones fill in around them,
+# so no worker starts a long test while the others run out of work.  In one
+# process the files' order stays.  A test that grows past ~15 s belongs here.
+LONG_FIRST = [
+    "test_crash.py::test_crash_consistency",
+    "test_fuzz.py::test_sysfuzz",
+    "test_labs.py::test_grader_proven",
+    "test_lab_syscall.py::test_handout_steps_work",
+    "test_usertests.py::test_usertests_all",
+    "test_usertests.py::test_usertests_quick",
+    "test_policies.py::test_usertests_under_policy",
+    "test_sched.py::test_usertests_sched_layouts",
+    "test_policies.py::test_policy_selftests",
+    "test_selftest.py::test_selftest_all",
+    "test_fs.py::test_damaged_images",
+    "test_gdb.py::test_gdb_debug_build",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    if not hasattr(config, "workerinput"):  # not an xdist worker
+        return
+    rank = {name: i for i, name in enumerate(LONG_FIRST)}
+
+    def key(item):
+        return rank.get(f"{item.path.name}::{item.originalname}", len(LONG_FIRST))
+
+    items.sort(key=key)  # stable: the rest keep the files' order
+
+
 def pytest_report_header(config):
     have = "present" if os.path.isfile(KERNEL) else "MISSING (run make)"
     return [f"quill: kernel {os.path.relpath(KERNEL, ROOT)} {have}; "
