@@ -72,6 +72,24 @@ static int run(char **argv)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/*
+ * Run the command (args[0 .. ncmd-1]) with the *n words after it, then free
+ * the words (*n becomes 0).  Returns 127 if the command could not be run
+ * (xargs stops), else 0; *result becomes 123 if it exited non-zero.
+ */
+static int run_batch(char **args, int ncmd, int *n, int *result)
+{
+    args[ncmd + *n] = NULL;
+    int st = run(args);
+    while (*n > 0)
+        free(args[ncmd + --*n]);
+    if (st == 127)
+        return 127;
+    if (st)
+        *result = 123;
+    return 0;
+}
+
 int main(int argc, char *argv[])
 {
     int first = 1, per_run = XARGS_MAX_ARGS, result = 0;
@@ -105,24 +123,10 @@ int main(int argc, char *argv[])
             fprintf(stderr, "xargs: out of memory\n");
             return 2;
         }
-        if (n == per_run || feof(stdin)) {
-            args[ncmd + n] = NULL;
-            int st = run(args);
-            if (st == 127)
-                return 127;
-            if (st)
-                result = 123;
-            while (n > 0)
-                free(args[ncmd + --n]);
-        }
-    }
-    if (n > 0) {
-        args[ncmd + n] = NULL;
-        int st = run(args);
-        if (st == 127)
+        if ((n == per_run || feof(stdin)) && run_batch(args, ncmd, &n, &result))
             return 127;
-        if (st)
-            result = 123;
     }
+    if (n > 0 && run_batch(args, ncmd, &n, &result))
+        return 127;
     return result;
 }
