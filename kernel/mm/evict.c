@@ -203,7 +203,7 @@ int mm_evict_frame(struct page *pg, struct evict_wb *wb)
         unlock_all(&c, c.n);
     }
     for (int i = 0; i < c.n; i++)
-        mm_put(c.r[i].mm);
+        mm_put_deferred(c.r[i].mm); /* we may hold our own mm->lock */
     return err;
 }
 

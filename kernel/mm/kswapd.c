@@ -146,6 +146,16 @@ size_t mm_reclaim_direct(size_t want)
     return freed;
 }
 
+void mm_reclaim_wake(void)
+{
+    spin_lock(&kswapd_lock);
+    if (!kswapd_wanted) {
+        kswapd_wanted = true;
+        waitq_wake_one(&kswapd_wq);
+    }
+    spin_unlock(&kswapd_lock);
+}
+
 void mm_reclaim_kick(void)
 {
     if (!gslots || page_free_count() >= READ_ONCE(wm_low))
@@ -191,6 +201,7 @@ static void kswapd_main(void *arg)
         while (!kswapd_wanted)
             waitq_sleep(&kswapd_wq, &kswapd_lock);
         spin_unlock(&kswapd_lock);
+        mm_reap_deferred(); /* address spaces a reclaimer let go of last */
         STAT_ADD(kswapd_runs, 1);
         kswapd_run(buf);
         if (page_free_count() < READ_ONCE(wm_low))
@@ -198,7 +209,8 @@ static void kswapd_main(void *arg)
         spin_lock(&kswapd_lock);
         kswapd_wanted = false;
         spin_unlock(&kswapd_lock);
-        mm_reclaim_kick(); /* still short (memory went while it worked): go again */
+        mm_reap_deferred(); /* one left while it was wanted anyway (no wake-up) */
+        mm_reclaim_kick();  /* still short (memory went while it worked): go again */
     }
 }
 

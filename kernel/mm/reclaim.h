@@ -46,6 +46,7 @@ struct reclaim_stats {
 void mm_reclaim_start(void);                 /* boot, once the disks are up: the daemon */
 void mm_reclaim_loaded(struct page *pg);     /* pg just became a user frame (rmap.c) */
 void mm_reclaim_kick(void);                  /* wake the daemon if below the low watermark */
+void mm_reclaim_wake(void);                  /* wake it anyway (an mm to destroy) */
 size_t mm_reclaim_direct(size_t want);       /* evict up to want frames now; how many */
 int mm_reclaim_set_policy(const char *name); /* 0, -EINVAL, -ENODEV (not started) */
 int mm_reclaim_tune(const char *key, unsigned long value); /* "low", "high": 0 or -EINVAL */

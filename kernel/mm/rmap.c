@@ -174,7 +174,7 @@ int rmap_snapshot(struct page *pg, struct rmap_ref *out, int max)
     spin_unlock(lk);
     if (!live || n > max) {
         while (taken)
-            mm_put(out[--taken].mm);
+            mm_put_deferred(out[--taken].mm);
         return live ? n : -1;
     }
     return n;

@@ -8,6 +8,7 @@
 #include "mm/layout.h"
 #include "mm/page.h"
 #include "mm/slab.h"
+#include "mm/reclaim.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
 #include "abi/vminfo.h"
@@ -82,6 +83,34 @@ void mm_put(struct mm *mm)
 {
     if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL) == 0)
         mm_destroy(mm);
+}
+
+/* Address spaces whose last reference a reclaimer dropped (reap_lock). */
+static struct spinlock reap_lock = SPINLOCK_INIT("mm_reap");
+static struct mm *reap_list;
+
+void mm_put_deferred(struct mm *mm)
+{
+    if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    spin_lock(&reap_lock);
+    mm->reap_next = reap_list;
+    reap_list = mm;
+    spin_unlock(&reap_lock);
+    mm_reclaim_wake();
+}
+
+void mm_reap_deferred(void)
+{
+    spin_lock(&reap_lock);
+    struct mm *list = reap_list;
+    reap_list = NULL;
+    spin_unlock(&reap_lock);
+    while (list) {
+        struct mm *next = list->reap_next;
+        mm_destroy(list);
+        list = next;
+    }
 }
 
 int mm_write(struct mm *mm, uintptr_t va, const void *src, size_t n)

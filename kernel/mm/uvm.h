@@ -137,6 +137,7 @@ struct mm {
     int users;               /* (t) its process, plus tools looking at it (mm_get) */
     int last_cpu;            /* (h) hart that last ran it, -1: none; read racily for shootdowns */
     volatile int active_cpu; /* (h) hart whose satp holds it now, -1: none; read racily */
+    struct mm *reap_next;    /* (d) on the deferred-destruction list (uvm.c's reap lock) */
 };
 
 /* How a fault ended; trap.c turns it into a retry or a signal. */
@@ -157,6 +158,11 @@ bool mm_get_live(struct mm *mm);
 /* Drop a reference; the last frees everything.  The process's own reference
  * is dropped only once the mm is active on no hart.  May sleep. */
 void mm_put(struct mm *mm);
+/* mm_put for a reclaimer (it may hold its own mm->lock): if that was the
+ * last reference, the swap daemon destroys the mm later, outside any mm lock. */
+void mm_put_deferred(struct mm *mm);
+/* Destroy the address spaces mm_put_deferred left (the swap daemon). */
+void mm_reap_deferred(void);
 
 /* ---- regions (vma.c) ---- */
 void vma_init(void); /* from uvm_init */

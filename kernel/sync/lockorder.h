@@ -79,7 +79,8 @@
     X(KMEM_CACHE, "kmem_cache", 0)                                                                 \
     X(BUDDY, "buddy", 0)                                                                           \
     X(ASID, "asid", 0)                                                                             \
-    X(KSWAPD, "kswapd", 0) /* the swap daemon's wake-up flag */                                    \
+    X(MM_REAP, "mm_reap", 0) /* address spaces left for the swap daemon to destroy */              \
+    X(KSWAPD, "kswapd", 0)   /* the swap daemon's wake-up flag */                                  \
     X(PRINTF, "printf", 0)                                                                         \
     X(UART, "uart", 0)                       /* sleeps on its wait queue with the lock held */     \
     X(SLEEPLOCK_INNER, "sleeplock inner", 0) /* guards a sleep lock's own fields */                \
