@@ -148,7 +148,7 @@ def test_ctrl_p_process_dump(shell):
     for _ in range(20):
         shell.vm.send("\x10")
         shell.vm.expect(r"PID  PPID S HART   TICKS NAME +WAITING ON\r\n")
-        shell.vm.expect([r"sleep +ticks\r\n", r" sleep +[^\r\n]*\r\n"], timeout=10)
+        shell.vm.expect([r" sleep +ticks\r\n", r" sleep +[^\r\n]*\r\n"], timeout=10)
         if shell.vm.last_index == 0:
             break
         time.sleep(0.5)
