@@ -187,7 +187,9 @@ void kernel_trap(struct trapframe *tf)
  *     VM_FAULT_BUS (file mapping beyond       SIGBUS   BUS_OBJERR
  *              its end / unreadable)
  *     VM_FAULT_OOM (no frame)                 SIGKILL, "out of memory" line
- *     illegal or privileged instruction       SIGILL   ILL_ILLOPC  (address = pc)
+ *     illegal instruction                     SIGILL   ILL_ILLOPC  (address = pc)
+ *     privileged instruction (sret, wfi,      SIGILL   ILL_PRVOPC  (address = pc)
+ *              sfence.vma, an S/M-mode CSR)
  *     misaligned access                       SIGBUS   BUS_ADRALN
  *     ebreak                                  SIGTRAP  TRAP_BRKPT  (address = pc)
  *     access fault (PMP)                      SIGSEGV  SEGV_ACCERR
@@ -214,6 +216,22 @@ static void user_page_fault(struct trapframe *tf, bool write, bool exec)
     sig_force_fault(SIGSEGV, SEGV_MAPERR, tf->stval);
 }
 
+/*
+ * Which SIGILL code an illegal-instruction trap gets, from the instruction
+ * bits the hart leaves in stval (0 when it leaves none: then ILL_ILLOPC).
+ * In the SYSTEM opcode (0x73), funct3 0 is ecall/ebreak (which never trap
+ * as illegal) or a privileged instruction, funct3 4 the hypervisor's loads
+ * and stores, and any other funct3 a CSR access, privileged when the CSR's
+ * bits 9:8 name a mode above U.
+ */
+static int illegal_code(uint64_t insn)
+{
+    if ((insn & 0x7f) != 0x73)
+        return ILL_ILLOPC;
+    unsigned funct3 = (insn >> 12) & 7, csr_mode = (insn >> 28) & 3;
+    return funct3 == 0 || funct3 == 4 || csr_mode != 0 ? ILL_PRVOPC : ILL_ILLOPC;
+}
+
 static void user_fault(struct trapframe *tf)
 {
     uint64_t code = tf->scause;
@@ -224,7 +242,7 @@ static void user_fault(struct trapframe *tf)
         user_page_fault(tf, code == EXC_STORE_PAGE_FAULT, code == EXC_INST_PAGE_FAULT);
         break;
     case EXC_ILLEGAL_INST:
-        sig_force_fault(SIGILL, ILL_ILLOPC, tf->sepc);
+        sig_force_fault(SIGILL, illegal_code(tf->stval), tf->sepc);
         break;
     case EXC_INST_MISALIGNED:
     case EXC_LOAD_MISALIGNED:
