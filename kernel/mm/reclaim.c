@@ -10,6 +10,7 @@
 #include "mm/reclaim.h"
 #include "mm/page.h"
 #include "mm/slab.h"
+#include "mm/swap.h"
 #include "mm/vm.h"
 #include "arch/riscv/smp.h"
 #include "proc/oom.h"
@@ -23,8 +24,11 @@ void mm_reclaim_caches(void)
     kstack_reclaim();
 }
 
-#define RECLAIM_IDLE_TICKS 20   /* no eviction anywhere for this long: memory is full */
-#define RECLAIM_MAX_ROUNDS 1000 /* and never wait longer than this in all */
+/* A waiting allocation calls the OOM killer after this many of its ticks in
+ * a row in which nothing anywhere made memory move: no frame evicted, no
+ * dirty file page written back, no swap page read or written, and no swap
+ * I/O on the disk.  A slow disk (a loaded host) only stretches the wait. */
+#define RECLAIM_IDLE_TICKS 20
 
 /* A frame for user memory, unless that would dig into the reserve that the
  * kernel's own allocations (page tables, rmap items, slabs) live on while
@@ -36,12 +40,14 @@ static void *try_alloc(bool zero)
     return zero ? page_alloc_zeroed(0) : page_alloc(0);
 }
 
-/* Evictions so far, anywhere (progress of the daemon and of other reclaimers). */
-static size_t evictions_now(void)
+/* Everything that moved memory so far: a change means someone progresses. */
+static size_t progress_now(void)
 {
     struct reclaim_stats st;
+    struct swap_stats ss;
     mm_reclaim_get_stats(&st);
-    return st.evictions;
+    swap_get_stats(&ss);
+    return st.evictions + st.writebacks + ss.outs + ss.ins;
 }
 
 void *mm_alloc_user_frame(bool zero)
@@ -53,8 +59,8 @@ void *mm_alloc_user_frame(bool zero)
     }
     mm_reclaim_kick();
     mm_reclaim_caches();
-    size_t seen = evictions_now();
-    for (int idle = 0, rounds = 0;; rounds++) {
+    size_t seen = progress_now();
+    for (int idle = 0;;) {
         if ((p = try_alloc(zero)) != NULL)
             return p;
         if (mm_reclaim_direct(16) > 0)
@@ -63,12 +69,12 @@ void *mm_alloc_user_frame(bool zero)
             return p;
         /* Nothing this thread could evict now: the frames may belong to
          * processes whose locks are busy (the daemon may be writing them to
-         * swap).  While someone makes progress, wait for it; only when no
-         * frame has gone anywhere for RECLAIM_IDLE_TICKS is memory full. */
-        size_t now = evictions_now();
-        if (now != seen)
+         * swap).  While someone makes progress, wait for it; memory is full
+         * only when nothing has moved for RECLAIM_IDLE_TICKS. */
+        size_t now = progress_now();
+        if (now != seen || swap_io_inflight() > 0)
             seen = now, idle = 0;
-        if (idle++ < RECLAIM_IDLE_TICKS && rounds < RECLAIM_MAX_ROUNDS && !oom_self_killed()) {
+        if (idle++ < RECLAIM_IDLE_TICKS && !oom_self_killed()) {
             mm_reclaim_kick();
             sched_sleep_ticks(1);
             continue;

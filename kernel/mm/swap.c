@@ -116,9 +116,19 @@ int swap_slot_refs(long slot)
     return n;
 }
 
+/* Reads and writes under way (atomic). */
+static int io_inflight;
+
+int swap_io_inflight(void)
+{
+    return __atomic_load_n(&io_inflight, __ATOMIC_ACQUIRE);
+}
+
 int swap_write(long slot, const void *page)
 {
+    __atomic_add_fetch(&io_inflight, 1, __ATOMIC_ACQ_REL);
     int err = blockdev_write(swap_dev, (uint64_t)slot * SECTORS_PER_PAGE, page, PAGE_SIZE);
+    __atomic_sub_fetch(&io_inflight, 1, __ATOMIC_ACQ_REL);
     spin_lock(&swap_lock);
     stats.outs += !err;
     spin_unlock(&swap_lock);
@@ -127,7 +137,9 @@ int swap_write(long slot, const void *page)
 
 int swap_read(long slot, void *page)
 {
+    __atomic_add_fetch(&io_inflight, 1, __ATOMIC_ACQ_REL);
     int err = blockdev_read(swap_dev, (uint64_t)slot * SECTORS_PER_PAGE, page, PAGE_SIZE);
+    __atomic_sub_fetch(&io_inflight, 1, __ATOMIC_ACQ_REL);
     spin_lock(&swap_lock);
     stats.ins += !err;
     spin_unlock(&swap_lock);

@@ -47,6 +47,8 @@ void swap_slot_put(long slot);
 int swap_slot_refs(long slot);
 int swap_write(long slot, const void *page); /* page: a direct-map address; 0 or -EIO */
 int swap_read(long slot, void *page);
+/* Swap reads and writes on the disk now (reclaim: a page is on its way). */
+int swap_io_inflight(void);
 void swap_get_stats(struct swap_stats *st);
 
 #endif

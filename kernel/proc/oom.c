@@ -15,9 +15,11 @@
  * holding its own mm->lock, which the victim never needs) waits for the
  * victim's address space to go, then retries its allocation.  While a
  * victim is dying nobody else is killed: later callers wait for it too.
- * A caller that gets SIGKILL while it waits, or whose victim does not die
- * within OOM_WAIT_TICKS, gives up: its own allocation fails and it dies, so
- * no path waits forever for memory.
+ * A caller that gets SIGKILL while it waits, or whose victim holds on to all
+ * of its memory for OOM_WAIT_TICKS in a row (stuck: it may wait for a lock
+ * the caller holds), gives up: its own allocation fails and it dies, so no
+ * path waits forever for memory.  A victim whose memory shrinks is waited
+ * for however long its exit takes.
  */
 #include "proc/oom.h"
 #include "proc/proc.h"
@@ -41,6 +43,19 @@ static bool sig_pending_proc_kill(struct proc *p)
 static size_t proc_pages_locked(struct proc *p)
 {
     return READ_ONCE(p->mm->st.resident) + READ_ONCE(p->mm->st.swapped);
+}
+
+/* The pages the victim still holds, or -1 once its address space is gone.
+ * proc_lock held. */
+static long victim_pages_locked(int pid)
+{
+    struct list_head *e;
+    list_for_each (e, &all_procs) {
+        struct proc *p = list_entry(e, struct proc, all);
+        if (p->pid == pid)
+            return p->mm ? (long)proc_pages_locked(p) : -1;
+    }
+    return -1;
 }
 
 static bool is_ancestor_locked(struct proc *a, struct proc *p)
@@ -75,13 +90,7 @@ static struct proc *oom_pick_locked(struct proc *self)
 /* Is the victim still holding its memory?  proc_lock held. */
 static bool victim_alive_locked(int pid)
 {
-    struct list_head *e;
-    list_for_each (e, &all_procs) {
-        struct proc *p = list_entry(e, struct proc, all);
-        if (p->pid == pid)
-            return p->mm != NULL;
-    }
-    return false;
+    return victim_pages_locked(pid) >= 0;
 }
 
 static void oom_kill_locked(struct proc *victim, struct proc *self)
@@ -110,14 +119,18 @@ bool oom_kill_and_wait(void)
     spin_unlock(&proc_lock);
     if (pid == self->pid)
         return false;
+    long last = -1;
     for (int t = 0; t < OOM_WAIT_TICKS; t++) {
         spin_lock(&proc_lock);
-        bool alive = victim_alive_locked(pid);
+        long pages = victim_pages_locked(pid);
         spin_unlock(&proc_lock);
-        if (!alive)
+        if (pages < 0)
             return true;
         if (sig_pending_proc_kill(self))
             return false;
+        if (last >= 0 && pages < last)
+            t = 0; /* it is letting go of its memory: wait on, however slowly */
+        last = pages;
         sched_sleep_ticks(1);
     }
     return false;
