@@ -108,6 +108,7 @@ static int fork_regions_locked(struct mm *src, struct mm *dst)
         if (!n)
             return -ENOMEM;
         list_push_back(&dst->vmas, &n->link); /* same order: stays sorted */
+        vma_index_stale_locked(dst);
         int err = share_region_locked(src, dst, n);
         if (err)
             return err;

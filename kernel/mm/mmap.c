@@ -44,7 +44,7 @@ static uint64_t prot_to_pte(int prot)
 }
 
 /* Split v at addr (strictly inside): v keeps [start, addr), the new one the rest. */
-static int vma_split_locked(struct vma *v, uintptr_t addr)
+static int vma_split_locked(struct mm *mm, struct vma *v, uintptr_t addr)
 {
     struct vma *n = vma_dup(v);
     if (!n)
@@ -52,6 +52,7 @@ static int vma_split_locked(struct vma *v, uintptr_t addr)
     n->start = addr;
     v->end = addr;
     list_insert_between(&n->link, &v->link, v->link.next);
+    vma_index_stale_locked(mm);
     return 0;
 }
 
@@ -61,9 +62,9 @@ int mm_split_at_locked(struct mm *mm, uintptr_t start, uintptr_t end)
     struct vma *v = vma_find_locked(mm, start);
     int err = 0;
     if (v && v->start < start)
-        err = vma_split_locked(v, start);
+        err = vma_split_locked(mm, v, start);
     if (!err && (v = vma_find_locked(mm, end - 1)) != NULL && v->end > end)
-        err = vma_split_locked(v, end);
+        err = vma_split_locked(mm, v, end);
     return err;
 }
 

@@ -256,6 +256,7 @@ static void mm_destroy(struct mm *mm)
         mm_unmap_range_locked(mm, v->start, v->end);
         list_push_back(&dead, &v->link);
     }
+    vma_index_free(mm);
     mm_rset_free(mm);
     sleeplock_release(&mm->lock);
     while ((e = list_pop_front(&dead)) != NULL)

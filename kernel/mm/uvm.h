@@ -128,6 +128,10 @@ struct mm {
     pagetable_t root;        /* (i) the page table's root page */
     struct sleeplock lock;   /* the (m) lock */
     struct list_head vmas;   /* (m) regions, sorted by start */
+    struct vma **vindex;     /* (m) the same regions in an array, for binary search */
+    int vindex_len;          /* (m) */
+    int vindex_cap;          /* (m) entries allocated */
+    bool vindex_stale;       /* (m) the list changed since the array was built */
     uintptr_t brk_base;      /* (m) start of the heap */
     uintptr_t brk;           /* (m) current break */
     struct mm_stats st;      /* (m) */
@@ -174,6 +178,10 @@ struct vma *vma_find_locked(struct mm *mm, uintptr_t addr);
 /* Would [start, end) run into a region other than skip (or a stack's gap)? */
 bool vma_collides_locked(struct mm *mm, uintptr_t start, uintptr_t end, const struct vma *skip);
 void vma_unlink_locked(struct mm *mm, struct vma *v); /* off the list (no unmapping) */
+/* Every change to mm->vmas' membership calls this (a region's start or end
+ * may move in place: the order of regions that never overlap stays). */
+void vma_index_stale_locked(struct mm *mm);
+void vma_index_free(struct mm *mm);       /* mm_destroy */
 void vma_free(struct vma *v);             /* an unlinked region; call without mm->lock; may sleep */
 struct vma *vma_dup(const struct vma *v); /* a copy, not linked; NULL: no memory */
 

@@ -1,6 +1,12 @@
 /*
  * Regions (VMAs) of a user address space: a list sorted by start address,
- * non-overlapping, each page aligned and non-empty.  A file-backed region
+ * non-overlapping, each page aligned and non-empty, and for lookups the same
+ * regions in an array (mm->vindex) searched by bisection: a fault or msync
+ * in a process with hundreds of regions costs log2(n) steps, not a walk.
+ * The array is rebuilt from the list on the first lookup after a region
+ * came or went (vma_index_stale_locked); a region whose start or end moves
+ * in place keeps its rank, as regions never overlap.  Without memory for
+ * the array, lookups walk the list.  A file-backed region
  * holds a reference on its inode for as long as it exists.  Everything here
  * runs with mm->lock held (mm_add_vma takes it).  A new region is checked
  * before anything is allocated, so a refused one changes nothing.  A region is unlinked
@@ -21,9 +27,68 @@ void vma_init(void)
         panic("vma_init: no memory");
 }
 
+void vma_index_stale_locked(struct mm *mm)
+{
+    ASSERT_SLEEP_HELD(&mm->lock);
+    mm->vindex_stale = true;
+}
+
+void vma_index_free(struct mm *mm)
+{
+    kfree(mm->vindex);
+    mm->vindex = NULL;
+    mm->vindex_len = mm->vindex_cap = 0;
+}
+
+/* Rebuild the array from the list if it is stale; false: no memory for it
+ * (the caller walks the list). */
+static bool vindex_fresh_locked(struct mm *mm)
+{
+    if (!mm->vindex_stale && mm->vindex)
+        return true;
+    int n = 0;
+    struct list_head *e;
+    list_for_each (e, &mm->vmas)
+        n++;
+    if (n > mm->vindex_cap) {
+        int cap = MAX(16, 2 * n);
+        struct vma **a = kmalloc((size_t)cap * sizeof(*a));
+        if (!a)
+            return false;
+        kfree(mm->vindex);
+        mm->vindex = a;
+        mm->vindex_cap = cap;
+    } else if (!mm->vindex) {
+        return false; /* no region and nothing allocated: nothing to find */
+    }
+    n = 0;
+    list_for_each (e, &mm->vmas)
+        mm->vindex[n++] = list_entry(e, struct vma, link);
+    mm->vindex_len = n;
+    mm->vindex_stale = false;
+    return true;
+}
+
+/* The region of the sorted array that holds addr, by binary search. */
+static struct vma *vindex_find_locked(struct mm *mm, uintptr_t addr)
+{
+    int lo = 0, hi = mm->vindex_len; /* the answer's index is in [lo, hi) */
+    while (hi - lo > 1) {
+        int mid = lo + (hi - lo) / 2;
+        if (mm->vindex[mid]->start <= addr)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    struct vma *v = mm->vindex_len ? mm->vindex[lo] : NULL;
+    return v && v->start <= addr && addr < v->end ? v : NULL;
+}
+
 struct vma *vma_find_locked(struct mm *mm, uintptr_t addr)
 {
     ASSERT_SLEEP_HELD(&mm->lock);
+    if (vindex_fresh_locked(mm))
+        return vindex_find_locked(mm, addr);
     struct list_head *e;
     list_for_each (e, &mm->vmas) {
         struct vma *v = list_entry(e, struct vma, link);
@@ -70,6 +135,7 @@ static void vma_insert(struct mm *mm, struct vma *v)
             break; /* insert before it: keeps the list sorted */
     }
     list_insert_between(&v->link, e->prev, e);
+    vma_index_stale_locked(mm);
 }
 
 /* Is [start, end) free of regions? */
@@ -114,6 +180,7 @@ void vma_unlink_locked(struct mm *mm, struct vma *v)
 {
     ASSERT(sleeplock_is_held(&mm->lock));
     list_remove(&v->link);
+    vma_index_stale_locked(mm);
 }
 
 void vma_free(struct vma *v)

@@ -9,6 +9,10 @@
  *   major fault           first touch of a page of a file mapping (read in)
  *   swap out / in         a 16 MiB working set under a 64-frame memlimit:
  *                         writing it (pages go to swap), reading it back
+ *   regions N             with N one-page regions below it (apart, so they
+ *                         cannot merge): a minor fault in a 4 MiB region
+ *                         and an msync of one of its pages (a region
+ *                         lookup and nothing else), for N = 0 and 500
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -118,6 +122,38 @@ static void bench_swap(void)
     waitpid(pid, NULL, 0);
 }
 
+#define REGION_BASE 0x40000000UL /* far from the program, its heap and its stack */
+#define REGION_TARGET (REGION_BASE + 16 * MiB)
+
+static void bench_regions(int n)
+{
+    const long size = 4 * MiB, syncs = 20000;
+    for (int i = 0; i < n; i++)
+        if (mmap((void *)(REGION_BASE + 2 * PAGE * i), PAGE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
+            printf("bench regions %d: mmap failed\n", n);
+            return;
+        }
+    volatile char *p = mmap((void *)REGION_TARGET, size, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (p == MAP_FAILED) {
+        printf("bench regions %d: mmap failed\n", n);
+        return;
+    }
+    long t0 = now_ns();
+    for (long off = 0; off < size; off += PAGE)
+        p[off] = 1;
+    long t1 = now_ns();
+    for (long i = 0; i < syncs; i++)
+        msync((void *)p, PAGE, MS_ASYNC);
+    long t2 = now_ns();
+    printf("bench regions %d: %ld ns/fault, %ld ns/msync\n", n, (t1 - t0) / (size / PAGE),
+           (t2 - t1) / syncs);
+    munmap((void *)p, size);
+    if (n)
+        munmap((void *)REGION_BASE, 2 * PAGE * n);
+}
+
 int main(void)
 {
     bench_fork(1 * MiB, "fork 1 MiB");
@@ -125,6 +161,9 @@ int main(void)
     bench_minor();
     bench_major();
     bench_swap();
+    bench_regions(0);
+    bench_regions(500);
+    bench_regions(0);
     printf("bench: vm done\n");
     return 0;
 }
