@@ -109,7 +109,7 @@ static enum vm_fault_result map_new_locked(struct mm *mm, struct vma *v, pte_t *
     *pte = region_pte(v, kva_to_pa(frame), write);
     mm->st.resident++;
     mm_rset_mapped_locked(mm, v, page);
-    return VM_FAULT_OK; /* was invalid: no TLB holds it */
+    return VM_FAULT_OK; /* was invalid: not flushed (the TLB rule in uvm.h) */
 }
 
 /* A write to a copy-on-write page: copy it, or keep it if no one shares it. */

@@ -6,8 +6,11 @@
  * and the first write in either process copies it (fault.c).  Pages of
  * read-only regions (text) and of shared regions keep their permissions and
  * are simply shared.  A swapped-out page's slot gains a reference instead.
- * The cost is the page-table pages plus one PTE per
- * resident page; untouched reservations (a big lazy heap) cost nothing.
+ * The cost is the page-table pages plus, per resident page, its PTE, a
+ * reference and the child's reverse-map item; the items of one level-0
+ * table are linked as one batch (rmap.h), each of the reverse map's locks
+ * taken once per table, not per page.  Untouched reservations (a big lazy
+ * heap) cost nothing.
  */
 #include "mm/uvm.h"
 #include "mm/page.h"
@@ -18,12 +21,12 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-/* *dpte (dst's PTE at va) now maps a frame: put it on the frame's reverse
- * map (the frame is pinned meanwhile: its reference is taken already). */
-static int dst_mapped_locked(struct mm *dst, uintptr_t va, pte_t *dpte)
+/* *dpte (dst's PTE at va) now maps a frame: queue it for the frame's
+ * reverse map (the frame is pinned meanwhile: its reference is taken). */
+static int dst_mapped_locked(struct rmap_batch *b, struct mm *dst, uintptr_t va, pte_t *dpte)
 {
     paddr_t pa = PTE_TO_PA(*dpte);
-    if (rmap_add(pa_to_page(pa), dst, va, dpte) != 0) {
+    if (rmap_batch_add(b, pa_to_page(pa), dst, va, dpte) != 0) {
         *dpte = 0;
         mm_page_put(pa);
         return -ENOMEM;
@@ -34,8 +37,8 @@ static int dst_mapped_locked(struct mm *dst, uintptr_t va, pte_t *dpte)
 
 /* Give dst the entry *spte at va too (its frame or its swap slot gains a
  * reference), downgrading a private writable page to copy-on-write. */
-static int share_pte_locked(struct mm *src, struct mm *dst, const struct vma *v, uintptr_t va,
-                            pte_t *spte, pte_t *dpte)
+static int share_pte_locked(struct rmap_batch *b, struct mm *src, struct mm *dst,
+                            const struct vma *v, uintptr_t va, pte_t *spte, pte_t *dpte)
 {
     ASSERT_SLEEP_HELD(&src->lock);
     ASSERT_SLEEP_HELD(&dst->lock);
@@ -70,30 +73,45 @@ static int share_pte_locked(struct mm *src, struct mm *dst, const struct vma *v,
         *dpte = *spte;
     }
        LAB cow END */
-    return dst_mapped_locked(dst, va, dpte);
+    return dst_mapped_locked(b, dst, va, dpte);
+}
+
+/* Share the pages of region v in [lo, hi), all under one level-0 table:
+ * stab's entries (src) into dtab's (dst, made at the first page to share),
+ * the child's reverse-map items added as one batch. */
+static int share_table_locked(struct mm *src, struct mm *dst, const struct vma *v, uintptr_t lo,
+                              uintptr_t hi, pte_t *stab)
+{
+    ASSERT_SLEEP_HELD(&dst->lock);
+    struct rmap_batch b;
+    pte_t *dtab = NULL;
+    int err = 0;
+    rmap_batch_init(&b);
+    for (uintptr_t va = lo; va < hi && !err; va += PAGE_SIZE) {
+        pte_t *spte = &stab[PT_INDEX(va, 0)];
+        if (!pte_has_frame(*spte) && !pte_is_swap(*spte))
+            continue;
+        if (!dtab && !(dtab = pt_walk(dst->root, ALIGN_DOWN(va, 2UL << 20), true)))
+            return -ENOMEM;
+        err = share_pte_locked(&b, src, dst, v, va, spte, &dtab[PT_INDEX(va, 0)]);
+    }
+    rmap_batch_commit_adds(&b);
+    return err;
 }
 
 /* Share every page of region v, one level-0 table (2 MiB) at a time. */
 static int share_region_locked(struct mm *src, struct mm *dst, const struct vma *v)
 {
     ASSERT_SLEEP_HELD(&src->lock);
-    ASSERT_SLEEP_HELD(&dst->lock);
     const uintptr_t MB2 = 2UL << 20;
     for (uintptr_t chunk = ALIGN_DOWN(v->start, MB2); chunk < v->end; chunk += MB2) {
-        pte_t *stab = pt_walk(src->root, chunk, false), *dtab = NULL;
+        pte_t *stab = pt_walk(src->root, chunk, false);
         if (!stab)
             continue;
         uintptr_t lo = MAX(chunk, v->start), hi = MIN(chunk + MB2, v->end);
-        for (uintptr_t va = lo; va < hi; va += PAGE_SIZE) {
-            pte_t *spte = &stab[PT_INDEX(va, 0)];
-            if (!pte_has_frame(*spte) && !pte_is_swap(*spte))
-                continue;
-            if (!dtab && !(dtab = pt_walk(dst->root, chunk, true)))
-                return -ENOMEM;
-            int err = share_pte_locked(src, dst, v, va, spte, &dtab[PT_INDEX(va, 0)]);
-            if (err)
-                return err;
-        }
+        int err = share_table_locked(src, dst, v, lo, hi, stab);
+        if (err)
+            return err;
     }
     return 0;
 }
@@ -103,12 +121,13 @@ static int fork_regions_locked(struct mm *src, struct mm *dst)
     ASSERT_SLEEP_HELD(&src->lock);
     ASSERT_SLEEP_HELD(&dst->lock);
     struct list_head *e;
+    if (vma_index_reserve_locked(dst, src->vindex_len) != 0)
+        return -ENOMEM;
     list_for_each (e, &src->vmas) {
         struct vma *n = vma_dup(list_entry(e, struct vma, link));
         if (!n)
             return -ENOMEM;
-        list_push_back(&dst->vmas, &n->link); /* same order: stays sorted */
-        vma_index_stale_locked(dst);
+        vma_link_locked(dst, n);
         int err = share_region_locked(src, dst, n);
         if (err)
             return err;

@@ -46,13 +46,12 @@ static uint64_t prot_to_pte(int prot)
 /* Split v at addr (strictly inside): v keeps [start, addr), the new one the rest. */
 static int vma_split_locked(struct mm *mm, struct vma *v, uintptr_t addr)
 {
-    struct vma *n = vma_dup(v);
-    if (!n)
+    struct vma *n;
+    if (vma_index_reserve_locked(mm, 1) != 0 || !(n = vma_dup(v)))
         return -ENOMEM;
     n->start = addr;
     v->end = addr;
-    list_insert_between(&n->link, &v->link, v->link.next);
-    vma_index_stale_locked(mm);
+    vma_link_locked(mm, n);
     return 0;
 }
 

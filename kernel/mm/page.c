@@ -14,6 +14,9 @@
 #include "lib/string.h"
 
 static struct buddy_zone zone;
+struct page *page_array; /* page.h: set here once, then read-only */
+uint64_t page_base_pfn;
+size_t page_count;
 
 static bool overlaps_resv(paddr_t pa, const struct fdt_range *resv, int nresv)
 {
@@ -41,6 +44,9 @@ void page_init(paddr_t ram_base, paddr_t ram_end, paddr_t first_free, const stru
     struct page *pages = pa_to_kva(first_free);
     memset(pages, 0, array_bytes);
     buddy_init(&zone, pages, ram_base >> PAGE_SHIFT, npages);
+    page_array = pages;
+    page_base_pfn = ram_base >> PAGE_SHIFT;
+    page_count = npages;
 
     /* Hand every maximal run of usable frames to the zone. */
     paddr_t run = 0;
@@ -59,26 +65,6 @@ void page_init(paddr_t ram_base, paddr_t ram_end, paddr_t first_free, const stru
         buddy_add_range(&zone, run >> PAGE_SHIFT, nrun);
 }
 
-struct page *pa_to_page(paddr_t pa)
-{
-    return buddy_pfn_page(&zone, pa >> PAGE_SHIFT);
-}
-
-paddr_t page_to_pa(struct page *pg)
-{
-    return buddy_page_pfn(&zone, pg) << PAGE_SHIFT;
-}
-
-void *page_to_kva(struct page *pg)
-{
-    return pa_to_kva(page_to_pa(pg));
-}
-
-struct page *kva_to_page(const void *kva)
-{
-    return pa_to_page(kva_to_pa(kva));
-}
-
 size_t page_nr_frames(void)
 {
     return zone.npages;
@@ -87,11 +73,6 @@ size_t page_nr_frames(void)
 struct page *page_nth(size_t i)
 {
     return &zone.pages[i];
-}
-
-size_t page_index(struct page *pg)
-{
-    return (size_t)(pg - zone.pages);
 }
 
 void *page_alloc(unsigned order)

@@ -22,6 +22,7 @@
 #include "lib/list.h"
 #include "lib/fdt.h"
 #include "mm/buddy.h"
+#include "mm/layout.h"
 
 struct rmap_item;
 struct mm;
@@ -72,15 +73,43 @@ struct page_stats {
 void page_init(paddr_t ram_base, paddr_t ram_end, paddr_t first_free, const struct fdt_range *resv,
                int nresv);
 
+/* The page array: struct page of frame number page_base_pfn + i at
+ * page_array[i], for i < page_count.  Set by page_init, then read-only; the
+ * conversions below are inline because the memory paths (fork, exit, the
+ * reverse map, the allocators) make several per page. */
+extern struct page *page_array;
+extern uint64_t page_base_pfn;
+extern size_t page_count;
+
 /* NULL (pa_to_page, kva_to_page) when the address is not in RAM. */
-struct page *pa_to_page(paddr_t pa);
-paddr_t page_to_pa(struct page *pg);
-void *page_to_kva(struct page *pg);
-struct page *kva_to_page(const void *kva);
+static inline struct page *pa_to_page(paddr_t pa)
+{
+    uint64_t i = (pa >> PAGE_SHIFT) - page_base_pfn; /* below RAM: wraps, too big */
+    return i < page_count ? &page_array[i] : NULL;
+}
+
+static inline paddr_t page_to_pa(struct page *pg)
+{
+    return (page_base_pfn + (uint64_t)(pg - page_array)) << PAGE_SHIFT;
+}
+
+static inline void *page_to_kva(struct page *pg)
+{
+    return pa_to_kva(page_to_pa(pg));
+}
+
+static inline struct page *kva_to_page(const void *kva)
+{
+    return pa_to_page(kva_to_pa(kva));
+}
+
 /* Every frame of RAM by number, 0 .. page_nr_frames() - 1 (reclaim's clock). */
 size_t page_nr_frames(void);
 struct page *page_nth(size_t i);
-size_t page_index(struct page *pg);
+static inline size_t page_index(struct page *pg)
+{
+    return (size_t)(pg - page_array);
+}
 
 void *page_alloc(unsigned order);
 void *page_alloc_zeroed(unsigned order);

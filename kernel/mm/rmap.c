@@ -10,9 +10,8 @@
 #include "mm/uvm.h"
 #include "abi/errno.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 #include "sync/spinlock.h"
-
-#define RMAP_LOCKS 64
 
 static struct kmem_cache *rmap_cache;
 static struct spinlock rmap_locks[RMAP_LOCKS];
@@ -53,6 +52,22 @@ static bool try_first_locked(struct page *pg, struct mm *mm, uintptr_t va, pte_t
     return true;
 }
 
+/* An item for (mm, va, pte), reclaiming once if there is no memory; NULL: none. */
+static struct rmap_item *item_alloc(struct mm *mm, uintptr_t va, pte_t *pte)
+{
+    struct rmap_item *it = kmem_cache_alloc(rmap_cache);
+    if (!it) {
+        mm_reclaim_caches();
+        mm_reclaim_direct(8);
+        if (!(it = kmem_cache_alloc(rmap_cache)))
+            return NULL;
+    }
+    it->mm = mm;
+    it->va = va;
+    it->pte = pte;
+    return it;
+}
+
 int rmap_add(struct page *pg, struct mm *mm, uintptr_t va, pte_t *pte)
 {
     struct spinlock *lk = rmap_lock_of(pg);
@@ -64,16 +79,9 @@ int rmap_add(struct page *pg, struct mm *mm, uintptr_t va, pte_t *pte)
         return 0;
     }
     /* A second mapping (a fork's child, another MAP_SHARED process): chain it. */
-    struct rmap_item *it = kmem_cache_alloc(rmap_cache);
-    if (!it) {
-        mm_reclaim_caches();
-        mm_reclaim_direct(8);
-        if (!(it = kmem_cache_alloc(rmap_cache)))
-            return -ENOMEM;
-    }
-    it->mm = mm;
-    it->va = va;
-    it->pte = pte;
+    struct rmap_item *it = item_alloc(mm, va, pte);
+    if (!it)
+        return -ENOMEM;
     spin_lock(lk);
     first = try_first_locked(pg, mm, va, pte);
     if (!first) {
@@ -102,36 +110,40 @@ static struct rmap_item *chain_remove_locked(struct page *pg, struct mm *mm, uin
     return NULL;
 }
 
-void rmap_del(struct page *pg, struct mm *mm, uintptr_t va)
+/* Remove (mm, va)'s mapping of pg (its lock held); the freed item, if any
+ * (NULL: it was the inline slot with no chain behind it). */
+static struct rmap_item *del_locked(struct page *pg, struct mm *mm, uintptr_t va)
 {
-    struct spinlock *lk = rmap_lock_of(pg);
-    struct rmap_item *it = NULL;
-    spin_lock(lk);
+    struct rmap_item *it;
     if (!(pg->flags & PG_USER))
         goto out_missing;
     if (pg->rmap_mm == mm && pg->rmap_va == va) {
-        /* The inline slot goes: the chain's first item moves into it, so a
-         * frame back to one mapping holds no item (long-lived processes
-         * keep no slab pages pinned after their children are gone). */
-        it = pg->rmap;
-        if (it) {
+        /* The chain's first item moves into the inline slot (rmap.h). */
+        if ((it = pg->rmap) != NULL) {
             pg->rmap = it->next;
             inline_set(pg, it->mm, it->va, it->pte);
         } else {
             pg->rmap_mm = NULL;
             pg->flags &= ~PG_USER;
         }
-    } else if (!(it = chain_remove_locked(pg, mm, va))) {
-        goto out_missing;
+        return it;
     }
+    if ((it = chain_remove_locked(pg, mm, va)) != NULL)
+        return it;
+out_missing:
+    panic("rmap: frame %p has no mapping at %p", (void *)page_to_pa(pg), (void *)va);
+}
+
+void rmap_del(struct page *pg, struct mm *mm, uintptr_t va)
+{
+    struct spinlock *lk = rmap_lock_of(pg);
+    spin_lock(lk);
+    struct rmap_item *it = del_locked(pg, mm, va);
     spin_unlock(lk);
     if (it) {
         __atomic_sub_fetch(&rmap_chained, 1, __ATOMIC_RELAXED);
         kmem_cache_free(rmap_cache, it);
     }
-    return;
-out_missing:
-    panic("rmap_del: frame %p has no mapping at %p", (void *)page_to_pa(pg), (void *)va);
 }
 
 long rmap_chained_items(void)
@@ -239,4 +251,113 @@ bool rmap_is_dirty(struct page *pg)
     }
     spin_unlock(lk);
     return dirty;
+}
+
+/* ---- batches (rmap.h) ---- */
+
+void rmap_batch_init(struct rmap_batch *b)
+{
+    for (int i = 0; i < RMAP_LOCKS; i++)
+        b->queued[i] = NULL;
+    b->n = 0;
+}
+
+int rmap_batch_add(struct rmap_batch *b, struct page *pg, struct mm *mm, uintptr_t va, pte_t *pte)
+{
+    struct rmap_item *it = item_alloc(mm, va, pte);
+    if (!it)
+        return -ENOMEM;
+    size_t k = page_index(pg) % RMAP_LOCKS;
+    it->next = b->queued[k];
+    b->queued[k] = it;
+    b->n++;
+    return 0;
+}
+
+/* Link the items of one lock's queue (that lock held); those whose frame
+ * had no mapping yet take its inline slot instead and go on *firsts. */
+static long link_queue_locked(struct rmap_item *it, struct rmap_item **firsts)
+{
+    long chained = 0;
+    while (it) {
+        struct rmap_item *next = it->next;
+        struct page *pg = pa_to_page(PTE_TO_PA(*it->pte));
+        if (try_first_locked(pg, it->mm, it->va, it->pte)) {
+            it->next = *firsts;
+            *firsts = it;
+        } else {
+            it->next = pg->rmap;
+            pg->rmap = it;
+            chained++;
+        }
+        it = next;
+    }
+    return chained;
+}
+
+void rmap_batch_commit_adds(struct rmap_batch *b)
+{
+    struct rmap_item *firsts = NULL;
+    long chained = 0;
+    for (int k = 0; k < RMAP_LOCKS && b->n; k++) {
+        if (!b->queued[k])
+            continue;
+        spin_lock(&rmap_locks[k]);
+        chained += link_queue_locked(b->queued[k], &firsts);
+        spin_unlock(&rmap_locks[k]);
+        b->queued[k] = NULL;
+    }
+    b->n = 0;
+    __atomic_add_fetch(&rmap_chained, chained, __ATOMIC_RELAXED);
+    while (firsts) { /* a frame mapped here first (a private copy) */
+        struct rmap_item *it = firsts;
+        firsts = it->next;
+        mm_reclaim_loaded(pa_to_page(PTE_TO_PA(*it->pte)));
+        kmem_cache_free(rmap_cache, it);
+    }
+}
+
+void rmap_del_range(struct mm *mm, pte_t *table, uintptr_t va0, int lo, int hi)
+{
+    ASSERT_SLEEP_HELD(&mm->lock);
+    /* Counting sort of the frame-holding PTEs by their frame's lock. */
+    uint8_t lock_of[512];
+    uint16_t order[512], start[RMAP_LOCKS + 1] = {0};
+    for (int i = lo; i < hi; i++) {
+        if (!pte_has_frame(table[i]))
+            continue;
+        lock_of[i] = page_index(pa_to_page(PTE_TO_PA(table[i]))) % RMAP_LOCKS;
+        start[lock_of[i] + 1]++;
+    }
+    for (int k = 0; k < RMAP_LOCKS; k++)
+        start[k + 1] += start[k];
+    uint16_t fill[RMAP_LOCKS];
+    memcpy(fill, start, sizeof(fill));
+    for (int i = lo; i < hi; i++)
+        if (pte_has_frame(table[i]))
+            order[fill[lock_of[i]]++] = (uint16_t)i;
+    struct rmap_item *dead = NULL;
+    long freed = 0;
+    for (int k = 0; k < RMAP_LOCKS; k++) {
+        if (start[k] == start[k + 1])
+            continue;
+        spin_lock(&rmap_locks[k]);
+        for (int j = start[k]; j < start[k + 1]; j++) {
+            int i = order[j];
+            struct page *pg = pa_to_page(PTE_TO_PA(table[i]));
+            struct rmap_item *it = del_locked(pg, mm, va0 + (uintptr_t)i * PAGE_SIZE);
+            if (it) {
+                it->next = dead;
+                dead = it;
+                freed++;
+            }
+        }
+        spin_unlock(&rmap_locks[k]);
+    }
+    __atomic_sub_fetch(&rmap_chained, freed, __ATOMIC_RELAXED);
+    while (dead) {
+        struct rmap_item *it = dead;
+        dead = it->next;
+        kmem_cache_free(rmap_cache, it);
+    }
 }

@@ -188,10 +188,10 @@ void mm_flush_page_if_here(struct mm *mm, uintptr_t va)
     intr_pop();
 }
 
-/* Drop what one user PTE holds (a frame or a swap slot) and clear it. */
+/* Drop what one user PTE holds (a frame, whose reverse-map item is gone
+ * already, or a swap slot) and clear it. */
 static void unmap_pte_locked(struct mm *mm, uintptr_t va, pte_t *pte)
 {
-    ASSERT_SLEEP_HELD(&mm->lock);
     if (pte_is_swap(*pte)) {
         swap_slot_put(PTE_SWAP_SLOT(*pte));
         *pte = 0;
@@ -199,15 +199,16 @@ static void unmap_pte_locked(struct mm *mm, uintptr_t va, pte_t *pte)
     } else if (pte_has_frame(*pte)) {
         paddr_t pa = PTE_TO_PA(*pte);
         *pte = 0;
-        mm_flush_page(mm, va);
-        rmap_del(pa_to_page(pa), mm, va);
+        mm_flush_page(mm, va); /* before the frame can go to anyone */
         mm_page_put(pa);
         mm->st.resident--;
-        mm_rset_unmapped_locked(mm, va);
+        if (mm->rs)
+            mm_rset_unmapped_locked(mm, va);
     }
 }
 
-/* Unmap [start, end) one level-0 table (2 MiB) at a time, skipping absent ones. */
+/* Unmap [start, end) one level-0 table (2 MiB) at a time, skipping absent
+ * ones; each table's reverse-map items go as one batch (rmap.h). */
 void mm_unmap_range_locked(struct mm *mm, uintptr_t start, uintptr_t end)
 {
     ASSERT(sleeplock_is_held(&mm->lock));
@@ -216,7 +217,9 @@ void mm_unmap_range_locked(struct mm *mm, uintptr_t start, uintptr_t end)
         pte_t *tab = pt_walk(mm->root, chunk, false);
         if (!tab)
             continue;
-        for (uintptr_t va = MAX(chunk, start); va < MIN(chunk + MB2, end); va += PAGE_SIZE)
+        uintptr_t lo = MAX(chunk, start), hi = MIN(chunk + MB2, end);
+        rmap_del_range(mm, tab, chunk, PT_INDEX(lo, 0), PT_INDEX(hi - 1, 0) + 1);
+        for (uintptr_t va = lo; va < hi; va += PAGE_SIZE)
             unmap_pte_locked(mm, va, &tab[PT_INDEX(va, 0)]);
     }
 }
@@ -249,11 +252,12 @@ static void free_tables(pagetable_t pt, int level, int n)
 static void mm_destroy(struct mm *mm)
 {
     struct list_head dead = LIST_HEAD_INIT(dead), *e;
+    struct vma *v;
     sleeplock_acquire(&mm->lock);
-    while ((e = list_pop_front(&mm->vmas)) != NULL) {
-        struct vma *v = list_entry(e, struct vma, link);
+    while ((v = vma_last_locked(mm)) != NULL) { /* from the top: nothing moves in the index */
         mm_writeback_locked(mm, v, v->start, v->end);
         mm_unmap_range_locked(mm, v->start, v->end);
+        vma_unlink_locked(mm, v);
         list_push_back(&dead, &v->link);
     }
     vma_index_free(mm);

@@ -38,10 +38,21 @@
  * inode's lock already held by this thread and reads without taking it
  * again.)
  *
- * TLB rule.  A process has one thread, which runs on one hart at a time:
+ * TLB rule: every PTE change is followed by the narrowest correct fence,
+ * one page of one address space (`sfence.vma va, asid`), never a whole
+ * ASID or the whole TLB for a change of PTEs; only switching address spaces
+ * flushes more (below).  A process has one thread, which runs on one hart
+ * at a time:
  *   - A PTE of the mm that is active on this hart is changed, then flushed
  *     here with `sfence.vma va, asid` (mm_flush_page); downgrades and unmaps
- *     are flushed before the frame is freed or reused.
+ *     are flushed before the frame is freed or reused.  Fork flushes each
+ *     parent page it makes read-only; exit's unmapping flushes nothing
+ *     (the dying mm is active on no hart, and its ASID is reused only in a
+ *     new generation).
+ *   - A PTE that goes from invalid to valid (a fault's new page) is not
+ *     flushed: a hart that cached the invalid entry (the RISC-V spec allows
+ *     it; QEMU does not) faults again, finds the PTE allowing the access and
+ *     flushes that one page (vm_fault_locked's stale-entry case).
  *   - Other harts may still hold stale entries of this ASID from when the
  *     process last ran there; they flush the whole ASID when it next runs on
  *     them (mm_activate: last_cpu != this hart), so they never use them.
@@ -129,9 +140,8 @@ struct mm {
     struct sleeplock lock;   /* the (m) lock */
     struct list_head vmas;   /* (m) regions, sorted by start */
     struct vma **vindex;     /* (m) the same regions in an array, for binary search */
-    int vindex_len;          /* (m) */
+    int vindex_len;          /* (m) regions in it: as many as on the list */
     int vindex_cap;          /* (m) entries allocated */
-    bool vindex_stale;       /* (m) the list changed since the array was built */
     uintptr_t brk_base;      /* (m) start of the heap */
     uintptr_t brk;           /* (m) current break */
     struct mm_stats st;      /* (m) */
@@ -177,11 +187,14 @@ int vma_add_locked(struct mm *mm, const struct vma *proto);
 struct vma *vma_find_locked(struct mm *mm, uintptr_t addr);
 /* Would [start, end) run into a region other than skip (or a stack's gap)? */
 bool vma_collides_locked(struct mm *mm, uintptr_t start, uintptr_t end, const struct vma *skip);
+/* Regions come and go only through these two, which keep the list and the
+ * index (vma.c) together.  Before linking, the caller reserves room for it
+ * (0 or -ENOMEM, before anything changes); linking then cannot fail. */
+int vma_index_reserve_locked(struct mm *mm, int more);
+void vma_link_locked(struct mm *mm, struct vma *v);   /* v overlaps no region */
 void vma_unlink_locked(struct mm *mm, struct vma *v); /* off the list (no unmapping) */
-/* Every change to mm->vmas' membership calls this (a region's start or end
- * may move in place: the order of regions that never overlap stays). */
-void vma_index_stale_locked(struct mm *mm);
-void vma_index_free(struct mm *mm);       /* mm_destroy */
+struct vma *vma_last_locked(struct mm *mm);           /* the highest region, or NULL */
+void vma_index_free(struct mm *mm);                   /* mm_destroy, with no region left */
 void vma_free(struct vma *v);             /* an unlinked region; call without mm->lock; may sleep */
 struct vma *vma_dup(const struct vma *v); /* a copy, not linked; NULL: no memory */
 

@@ -3,10 +3,16 @@
  * non-overlapping, each page aligned and non-empty, and for lookups the same
  * regions in an array (mm->vindex) searched by bisection: a fault or msync
  * in a process with hundreds of regions costs log2(n) steps, not a walk.
- * The array is rebuilt from the list on the first lookup after a region
- * came or went (vma_index_stale_locked); a region whose start or end moves
- * in place keeps its rank, as regions never overlap.  Without memory for
- * the array, lookups walk the list.  A file-backed region
+ *
+ * Invariant: the array holds exactly the regions of the list, in the same
+ * order.  Both change together, in vma_link_locked and vma_unlink_locked,
+ * where a region comes or goes (mmap, split, munmap, fork, exec, exit); a
+ * region whose start or end moves in place (brk, stack growth, a split's
+ * first half) keeps its rank, as regions never overlap.  The array grows
+ * only in vma_index_reserve_locked, which a caller runs before it changes
+ * anything (so a refused mmap or split changes nothing); a lookup never
+ * allocates, so a fault never waits for memory to find its region.  A
+ * file-backed region
  * holds a reference on its inode for as long as it exists.  Everything here
  * runs with mm->lock held (mm_add_vma takes it).  A new region is checked
  * before anything is allocated, so a refused one changes nothing.  A region is unlinked
@@ -17,6 +23,7 @@
 #include "mm/slab.h"
 #include "abi/errno.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 
 static struct kmem_cache *vma_cache;
 
@@ -27,12 +34,6 @@ void vma_init(void)
         panic("vma_init: no memory");
 }
 
-void vma_index_stale_locked(struct mm *mm)
-{
-    ASSERT_SLEEP_HELD(&mm->lock);
-    mm->vindex_stale = true;
-}
-
 void vma_index_free(struct mm *mm)
 {
     kfree(mm->vindex);
@@ -40,64 +41,75 @@ void vma_index_free(struct mm *mm)
     mm->vindex_len = mm->vindex_cap = 0;
 }
 
-/* Rebuild the array from the list if it is stale; false: no memory for it
- * (the caller walks the list). */
-static bool vindex_fresh_locked(struct mm *mm)
+int vma_index_reserve_locked(struct mm *mm, int more)
 {
-    if (!mm->vindex_stale && mm->vindex)
-        return true;
-    int n = 0;
-    struct list_head *e;
-    list_for_each (e, &mm->vmas)
-        n++;
-    if (n > mm->vindex_cap) {
-        int cap = MAX(16, 2 * n);
-        struct vma **a = kmalloc((size_t)cap * sizeof(*a));
-        if (!a)
-            return false;
-        kfree(mm->vindex);
-        mm->vindex = a;
-        mm->vindex_cap = cap;
-    } else if (!mm->vindex) {
-        return false; /* no region and nothing allocated: nothing to find */
-    }
-    n = 0;
-    list_for_each (e, &mm->vmas)
-        mm->vindex[n++] = list_entry(e, struct vma, link);
-    mm->vindex_len = n;
-    mm->vindex_stale = false;
-    return true;
+    ASSERT_SLEEP_HELD(&mm->lock);
+    int need = mm->vindex_len + more;
+    if (need <= mm->vindex_cap)
+        return 0;
+    int cap = MAX(16, 2 * need);
+    struct vma **a = kmalloc((size_t)cap * sizeof(*a));
+    if (!a)
+        return -ENOMEM;
+    if (mm->vindex_len)
+        memcpy(a, mm->vindex, (size_t)mm->vindex_len * sizeof(*a));
+    kfree(mm->vindex);
+    mm->vindex = a;
+    mm->vindex_cap = cap;
+    return 0;
 }
 
-/* The region of the sorted array that holds addr, by binary search. */
-static struct vma *vindex_find_locked(struct mm *mm, uintptr_t addr)
+/* The rank of the first region whose start is above addr: the index of the
+ * region holding addr is that minus one (bisection). */
+static int vindex_rank_locked(struct mm *mm, uintptr_t addr)
 {
-    int lo = 0, hi = mm->vindex_len; /* the answer's index is in [lo, hi) */
-    while (hi - lo > 1) {
+    int lo = 0, hi = mm->vindex_len; /* the answer is in [lo, hi] */
+    while (lo < hi) {
         int mid = lo + (hi - lo) / 2;
         if (mm->vindex[mid]->start <= addr)
-            lo = mid;
+            lo = mid + 1;
         else
             hi = mid;
     }
-    struct vma *v = mm->vindex_len ? mm->vindex[lo] : NULL;
-    return v && v->start <= addr && addr < v->end ? v : NULL;
+    return lo;
+}
+
+void vma_link_locked(struct mm *mm, struct vma *v)
+{
+    ASSERT_SLEEP_HELD(&mm->lock);
+    if (mm->vindex_len >= mm->vindex_cap)
+        panic("vma_link_locked: no room reserved in the region index");
+    int r = vindex_rank_locked(mm, v->start);
+    struct list_head *prev = r ? &mm->vindex[r - 1]->link : &mm->vmas;
+    list_insert_between(&v->link, prev, prev->next);
+    memmove(&mm->vindex[r + 1], &mm->vindex[r], (size_t)(mm->vindex_len - r) * sizeof(v));
+    mm->vindex[r] = v;
+    mm->vindex_len++;
+}
+
+void vma_unlink_locked(struct mm *mm, struct vma *v)
+{
+    ASSERT_SLEEP_HELD(&mm->lock);
+    int r = vindex_rank_locked(mm, v->start) - 1;
+    if (r < 0 || mm->vindex[r] != v)
+        panic("vma_unlink_locked: region %p not in the index", (void *)v->start);
+    list_remove(&v->link);
+    memmove(&mm->vindex[r], &mm->vindex[r + 1], (size_t)(mm->vindex_len - r - 1) * sizeof(v));
+    mm->vindex_len--;
+}
+
+struct vma *vma_last_locked(struct mm *mm)
+{
+    ASSERT_SLEEP_HELD(&mm->lock);
+    return mm->vindex_len ? mm->vindex[mm->vindex_len - 1] : NULL;
 }
 
 struct vma *vma_find_locked(struct mm *mm, uintptr_t addr)
 {
     ASSERT_SLEEP_HELD(&mm->lock);
-    if (vindex_fresh_locked(mm))
-        return vindex_find_locked(mm, addr);
-    struct list_head *e;
-    list_for_each (e, &mm->vmas) {
-        struct vma *v = list_entry(e, struct vma, link);
-        if (addr < v->start)
-            return NULL; /* sorted: nothing further can contain it */
-        if (addr < v->end)
-            return v;
-    }
-    return NULL;
+    int r = vindex_rank_locked(mm, addr) - 1;
+    struct vma *v = r >= 0 ? mm->vindex[r] : NULL;
+    return v && addr < v->end ? v : NULL;
 }
 
 bool vma_collides_locked(struct mm *mm, uintptr_t start, uintptr_t end, const struct vma *skip)
@@ -126,18 +138,6 @@ struct vma *vma_dup(const struct vma *v)
     return n;
 }
 
-/* Insert v (not linked, overlapping nothing) at its place in the sorted list. */
-static void vma_insert(struct mm *mm, struct vma *v)
-{
-    struct list_head *e;
-    list_for_each (e, &mm->vmas) {
-        if (list_entry(e, struct vma, link)->start >= v->end)
-            break; /* insert before it: keeps the list sorted */
-    }
-    list_insert_between(&v->link, e->prev, e);
-    vma_index_stale_locked(mm);
-}
-
 /* Is [start, end) free of regions? */
 static bool range_free_locked(struct mm *mm, uintptr_t start, uintptr_t end)
 {
@@ -161,10 +161,10 @@ int vma_add_locked(struct mm *mm, const struct vma *proto)
         return -EINVAL;
     if (!range_free_locked(mm, start, end))
         return -EINVAL;
-    struct vma *v = vma_dup(proto);
-    if (!v)
+    struct vma *v;
+    if (vma_index_reserve_locked(mm, 1) != 0 || !(v = vma_dup(proto)))
         return -ENOMEM;
-    vma_insert(mm, v);
+    vma_link_locked(mm, v);
     return 0;
 }
 
@@ -174,13 +174,6 @@ int mm_add_vma(struct mm *mm, const struct vma *proto)
     int err = vma_add_locked(mm, proto);
     sleeplock_release(&mm->lock);
     return err;
-}
-
-void vma_unlink_locked(struct mm *mm, struct vma *v)
-{
-    ASSERT(sleeplock_is_held(&mm->lock));
-    list_remove(&v->link);
-    vma_index_stale_locked(mm);
 }
 
 void vma_free(struct vma *v)
