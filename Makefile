@@ -186,10 +186,11 @@ JOBS ?= 3
 fuzz: kernel $(B)/fs.img $(B)/mkfs/fsck
 	$(PYTHON) tests/fuzzrun.py --seed $(SEED) --calls $(CALLS) --cpus $(CPUS) --jobs $(JOBS)
 
-# `make bench`: the user-level benchmarks (user/bin/bench.c) on 1 and 4 harts;
+# `make bench`: the user-level benchmarks (user/bin/bench.c, user/bin/vmbench.c)
+# on 1 and 4 harts, with a swap disk;
 # ICOUNT=1: once, on one hart, under -icount shift=0 (deterministic counts);
 # BENCH="getpid pipe": only those rows; BENCH_OPS=N: N operations per row.
-# `make bench-kernel`: the in-kernel micro-benchmarks and vmbench.
+# `make bench-kernel`: the in-kernel micro-benchmarks.
 # BENCH_BOOTARGS="sched=lottery": more kernel arguments; BENCH_CPUS=4: harts under ICOUNT=1.
 ICOUNT ?=
 BENCH ?=
@@ -206,10 +207,11 @@ bench-kernel: kernel $(B)/fs.img
 	$(PYTHON) tests/bench.py --kernel
 
 # `make bench-profile ROW=pipe`: one row's instructions per operation, per
-# kernel function, from QEMU's instruction log (scripts/bench-profile.py).
+# kernel function, from QEMU's instruction log (scripts/bench-profile.py);
+# a row of bench or of vmbench; OPS=N: N and 3N operations (default 100).
 ROW ?= getpid
 bench-profile: kernel $(B)/fs.img
-	$(PYTHON) scripts/bench-profile.py $(ROW)
+	$(PYTHON) scripts/bench-profile.py $(ROW) $(if $(OPS),--ops $(OPS))
 
 # A Gantt chart of a workload: PLOT_CMD under PLOT_BOOTARGS on PLOT_CPUS harts
 # -> build/plot.trace, build/plot.png and a metrics table (scripts/gantt.py).
@@ -264,7 +266,7 @@ help:
 	@echo '  make lab-start LAB=x [DEST=dir]  the starting tree of lab x (docs/labs/README.md)'
 	@echo '  make labs          list the labs and check their markers in the sources'
 	@echo '  make bench         user-level benchmarks, 1 and 4 harts (ICOUNT=1: exact counts, 1 hart)'
-	@echo '  make bench-kernel  the in-kernel micro-benchmarks and vmbench (docs/performance.md)'
+	@echo '  make bench-kernel  the in-kernel micro-benchmarks (docs/performance.md)'
 	@echo '  make bench-profile ROW=pipe  instructions per operation of one bench row, per function'
 	@echo '  make deps          install the Debian packages the build and tests need'
 	@echo '  make format        clang-format the C sources (kernel, mkfs, user, unit tests)'

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """
 Where a benchmark row's instructions go: a per-function profile of one row of
-/bin/bench, measured by QEMU itself (`make bench-profile ROW=pipe`).
+/bin/bench or /bin/vmbench, measured by QEMU itself (`make bench-profile
+ROW=pipe`, `make bench-profile ROW=fork32m`).
 
 QEMU runs one hart with `-icount shift=0 -singlestep`, so every guest
 instruction is its own translation block, and its monitor turns on exec
 logging (`log exec,nochain`: one line per instruction, with its pc) just
-while `bench -n N ROW` runs at the shell.  That is done twice, with N and
+while `bench -n N ROW` (or `vmbench -n N ROW`, for a row of vmbench) runs
+at the shell.  That is done twice, with N and
 with 3N operations; the difference of the two logs, divided by 2N, is what
 one operation costs, with the fixed part (exec of bench, setup, printing)
 cancelled out.  Each pc is named by the function of build/kernel.elf that
@@ -17,8 +19,9 @@ first instruction).
 
     scripts/bench-profile.py ROW [--ops N] [--top K] [--calls spin_lock,...]
 
-The logs are large (about 100 bytes per instruction); they are written to a
-temporary directory and deleted.
+The logs are large (about 100 bytes per instruction: gigabytes for a row
+like fork32m), so QEMU writes them into a named pipe that this script reads
+and counts as they come; nothing is stored.
 """
 
 import argparse
@@ -30,6 +33,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -37,6 +41,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 from conftest import Qemu  # noqa: E402
 from fsimg import disk_args  # noqa: E402
+from bench import PROGS, prog_rows, swap_image  # noqa: E402
 
 KERNEL = os.path.join(ROOT, "build", "kernel.elf")
 FS_IMG = os.path.join(ROOT, "build", "fs.img")
@@ -65,27 +70,49 @@ def monitor(path, command):
         time.sleep(0.3)
 
 
-def traced_run(tmp, row, ops, name):
-    """Boot, log every instruction of `bench -n OPS ROW`; return the log's path."""
+class Counter(threading.Thread):
+    """Reads QEMU's exec log from a named pipe while QEMU writes it, counting
+    instructions and entries per function (count)."""
+
+    def __init__(self, fifo, name_of, starts):
+        super().__init__(daemon=True)
+        self.fifo, self.name_of, self.starts = fifo, name_of, starts
+        self.result = None
+
+    def run(self):
+        self.result = count(self.fifo, self.name_of, self.starts)
+
+
+def traced_run(tmp, row, ops, name, name_of, starts):
+    """Boot, count every instruction of `PROG -n OPS ROW` (PROG: the program
+    that has the row); return (instructions, calls) per function."""
     img = os.path.join(tmp, f"{name}.img")
     subprocess.run(["cp", "--sparse=always", FS_IMG, img], check=True)
+    swap = swap_image(os.path.join(tmp, f"{name}.swap"))
     mon = os.path.join(tmp, f"{name}.mon")
     log = os.path.join(tmp, f"{name}.log")
-    extra = disk_args(img) + ["-icount", "shift=0", "-singlestep",
-                              "-monitor", f"unix:{mon},server,nowait", "-D", log]
+    os.mkfifo(log)
+    counter = Counter(log, name_of, starts)
+    counter.start()
+    extra = disk_args(img, swap) + ["-icount", "shift=0", "-singlestep",
+                                    "-monitor", f"unix:{mon},server,nowait", "-D", log]
     vm = Qemu(cpus=1, bootargs="maxproc=128", extra=extra, name=name)
     try:
         vm.expect(r"\$ ", timeout=300)
-        vm.sendline("true")
+        prog = next((p for p in PROGS if row in prog_rows(vm, p)), None)
+        if prog is None:
+            sys.exit(f"bench-profile: no row {row} in {' or '.join(PROGS)}")
         vm.expect(r"\$ ", timeout=60)
         monitor(mon, "log exec,nochain")
-        vm.sendline(f"bench -n {ops} {row}")
-        vm.expect(r"bench: done", timeout=3600)
+        vm.sendline(f"{prog} -n {ops} {row}")
+        vm.expect(rf"{prog}: done", timeout=7200)
         monitor(mon, "log none")
     finally:
         vm.kill()
+        counter.join(timeout=3600)
         os.unlink(img)
-    return log
+        os.unlink(swap)
+    return counter.result
 
 
 def count(log, name_of, starts):
@@ -126,9 +153,8 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         n1, n2 = opts.ops, 3 * opts.ops
-        a = count(traced_run(tmp, opts.row, n1, "short"), name_of, starts)
-        os.unlink(os.path.join(tmp, "short.log"))
-        b = count(traced_run(tmp, opts.row, n2, "long"), name_of, starts)
+        a = traced_run(tmp, opts.row, n1, "short", name_of, starts)
+        b = traced_run(tmp, opts.row, n2, "long", name_of, starts)
     per = {k: (b[0][k] - a[0][k]) / (n2 - n1) for k in set(a[0]) | set(b[0])}
     print(f"bench {opts.row}: {sum(per.values()):.0f} instructions per operation "
           f"(runs of {n1} and {n2}, 1 hart, -icount shift=0)")

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """
-`make bench`: boot Quill to its shell on a private copy of build/fs.img, run
-the user-level benchmark program /bin/bench (user/bin/bench.c) and print its
-table.  docs/performance.md records the results and how to read them.
+`make bench`: boot Quill to its shell on a private copy of build/fs.img with
+a fresh swap disk, run the user-level benchmark programs /bin/bench
+(user/bin/bench.c: system calls, processes, files, scheduling) and /bin/vmbench
+(user/bin/vmbench.c: fork of a small and a big parent, page faults, swap,
+region lookups) and print their rows as one table.  docs/performance.md records the results and how to read them.
 
     tests/bench.py [--icount [--cpus N]] [--bootargs ARGS] [--ops N] [ROW...]
                                                     the user-level benchmarks
@@ -18,8 +20,8 @@ the same on every run of the same build and comparable between commits
 --bootargs adds kernel arguments (e.g. sched=lottery) to every boot.
 
 --kernel boots with the `bench` bootarg on 1 and 4 harts (kernel/test/bench.c:
-allocators, scheduler, file system from inside the kernel), runs vmbench at
-the shell with a swap disk, then the scheduler rows under every policy.
+allocators, scheduler, file system from inside the kernel), then the
+scheduler rows under every policy.
 """
 
 import argparse
@@ -47,27 +49,64 @@ def private_copy(tmp, name, src=FS_IMG):
     return dst
 
 
+# The programs of `make bench`, in order: the system-call rows, then the
+# virtual-memory ones (user/bin/vmbench.c, which wants a swap disk).
+PROGS = ("bench", "vmbench")
+
+
+def run_prog(vm, cmd):
+    """Run one benchmark command at the shell; its rows and exit status."""
+    start = len(vm.log)
+    vm.sendline(cmd + '; echo bench-""status $?')
+    m = vm.expect(r"bench-status (\d+)", timeout=3600)
+    out = vm.log[start:]
+    for line in out.splitlines():
+        if re.match(r"^\w+ \w+: error", line):
+            print(line, file=sys.stderr)
+    return [m.groups() for m in ROW.finditer(out)], int(m.group(1))
+
+
+def prog_rows(vm, prog):
+    """The names of prog's rows (`prog -l`)."""
+    start = len(vm.log)
+    vm.sendline(f'{prog} -l; echo list-""done')
+    vm.expect(r"list-done\r?\n")
+    return re.findall(r"^(\w+) ", vm.log[start:].split("\n", 1)[1], re.M)
+
+
 def run_user(tmp, cpus, icount, args, bootargs=""):
-    """Boot to the shell, run `bench ARGS`; return its rows and exit status."""
+    """Boot to the shell with a swap disk, run bench and vmbench with ARGS
+    (the rows asked for go to the program that has them); their rows and
+    exit status."""
     img = private_copy(tmp, f"bench{cpus}{'i' if icount else ''}.img")
-    extra = disk_args(img) + (["-icount", "shift=0"] if icount else [])
+    swap = swap_image(os.path.join(tmp, f"swap{cpus}{'i' if icount else ''}.img"))
+    extra = disk_args(img, swap) + (["-icount", "shift=0"] if icount else [])
     vm = Qemu(cpus=cpus, bootargs=f"{BENCH_BOOTARGS} {bootargs}".strip(), extra=extra,
               name=f"bench{cpus}")
+    opts = [a for a in args if a.startswith("-")]
+    wanted = [a for a in args if not a.startswith("-")]
+    rows, status, known = [], 0, set()
     try:
         vm.expect(r"\$ ", timeout=180)
-        vm.sendline("bench " + " ".join(args) + "; echo bench-status $?")
-        m = vm.expect(r"bench-status (\d+)", timeout=3600)
-        status = int(m.group(1))
+        for prog in PROGS:
+            names = prog_rows(vm, prog)
+            known.update(names)
+            mine = [r for r in wanted if r in names]
+            if wanted and not mine:
+                continue
+            got, st = run_prog(vm, " ".join([prog] + opts + mine))
+            rows += got
+            status |= st
+        unknown = [r for r in wanted if r not in known]
+        if unknown:
+            print(f"bench.py: no row {' '.join(unknown)}", file=sys.stderr)
+            status |= 2
         vm.expect(r"\$ ", timeout=60)
         vm.sendline("poweroff")
         vm.wait_exit(timeout=60)
     finally:
         vm.kill()
-    out = vm.log[vm.log.rfind("row "):]
-    for line in out.splitlines():
-        if line.startswith("bench ") and "error" in line:
-            print(line, file=sys.stderr)
-    return [m.groups() for m in ROW.finditer(out)], status
+    return rows, status
 
 
 def user_main(opts):
@@ -94,7 +133,7 @@ def user_main(opts):
     return runs[1][1] or runs[4][1]
 
 
-# ---- the in-kernel benchmarks (bootarg `bench`) and vmbench ---------------------
+# ---- the in-kernel benchmarks (bootarg `bench`) ---------------------------------
 
 POLICIES = ["mlfq", "lottery", "stride", "cfs"]
 SCHED_ROWS = ("yield,", "wait-queue ping-pong,")
@@ -112,18 +151,6 @@ def run_kernel_bench(cpus, img, bootargs=""):
     return re.findall(r"^bench ([^:]+): (.*)$", vm.log, re.M)
 
 
-def run_vmbench(cpus, img, swap):
-    """The virtual-memory benchmarks: user/bin/vmbench at the shell, with swap."""
-    vm = Qemu(cpus=cpus, extra=disk_args(img, swap), name=f"vmbench{cpus}")
-    try:
-        vm.expect(r"\$ ", timeout=120)
-        vm.sendline("vmbench")
-        vm.expect(r"bench: vm done", timeout=600)
-    finally:
-        vm.kill()
-    return re.findall(r"^bench ([^:]+): (.*?)\r?$", vm.log, re.M)
-
-
 def swap_image(path, mb=64):
     with open(path, "wb") as f:
         f.write(b"QUILLSWAP1")  # kernel/mm/swap.h
@@ -138,9 +165,6 @@ def kernel_main():
             img = make_image(os.path.join(tmp, f"bench{cpus}.img"), "64M")
             results[cpus] = {(f"{n} [rr]" if n.startswith(SCHED_ROWS) else n): v
                              for n, v in run_kernel_bench(cpus, img)}
-            copy = private_copy(tmp, f"vm{cpus}.img")
-            swap = swap_image(os.path.join(tmp, f"swap{cpus}.img"))
-            results[cpus].update(dict(run_vmbench(cpus, copy, swap)))
         for policy in POLICIES:
             for cpus in (1, 4):
                 img = make_image(os.path.join(tmp, f"bench{policy}{cpus}.img"), "64M")

@@ -9,20 +9,10 @@
  *   -l       list the rows and what each one times
  *
  * A row sets up, reads two counters, runs its loop, reads them again and
- * tears down; only the loop is measured.  It prints one line:
- *
- *   ROW  WHAT  INSTRET/UNIT  NS/UNIT  COUNT UNIT
- *
- * INSTRET is the difference of the `instret` counter (rdinstret; the kernel
- * lets user mode read it through scounteren).  Under `qemu -icount shift=0`
- * (`make bench ICOUNT=1`) QEMU makes that counter its virtual instruction
- * clock: every instruction retired, user and kernel, one unit each, plus the
- * virtual time the machine spends idle (waiting for the disk), so the figure
- * is the same on every run of the same kernel.  Without -icount QEMU's
- * instret runs at the host's cycle counter, and only the ns column (from
- * CLOCK_MONOTONIC) is worth reading.  Lines end with "bench: done"; a row
- * that cannot run says why on a "bench ROW: error ..." line and the exit
- * status is 1.
+ * tears down; only the loop is measured.  The command line, the output
+ * (one line per row: ROW WHAT INSTRET/UNIT NS/UNIT COUNT UNIT, then
+ * "bench: done") and what the counters mean under `qemu -icount` are the
+ * harness's, shared with vmbench: <quill/benchrow.h>.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +25,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <quill/benchrow.h>
 #include <quill/syscall.h>
 
 #define PAGE 4096L
@@ -43,62 +34,20 @@
 #define BENCH_FILE "/bench.dat"
 #define SMALL_FILE "/bench.small"
 
-struct sample {
-    uint64_t instret;
-    uint64_t ns;
-};
-
-struct row {
-    const char *name;
-    const char *what;
-    const char *unit; /* what one counted operation is */
-    long ops;         /* default number of operations */
-    /* Runs ops operations between sample_begin and sample_end into *m; returns
-     * the number of units to divide by (ops, or KiB), or -1 with errno. */
-    long (*run)(long ops, struct sample *m);
-};
-
-static inline uint64_t rd_instret(void)
-{
-    uint64_t v;
-    __asm__ volatile("rdinstret %0" : "=r"(v));
-    return v;
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void sample_begin(struct sample *m)
-{
-    m->ns = now_ns();
-    m->instret = rd_instret();
-}
-
-static void sample_end(struct sample *m)
-{
-    uint64_t i = rd_instret();
-    m->ns = now_ns() - m->ns;
-    m->instret = i - m->instret;
-}
-
 /* ---- processes ---- */
 
-static long run_getpid(long ops, struct sample *m)
+static long run_getpid(long ops, struct bench_sample *m)
 {
-    sample_begin(m);
+    bench_start(m);
     for (long i = 0; i < ops; i++)
         getpid();
-    sample_end(m);
+    bench_stop(m);
     return ops;
 }
 
-static long run_fork(long ops, struct sample *m)
+static long run_fork(long ops, struct bench_sample *m)
 {
-    sample_begin(m);
+    bench_start(m);
     for (long i = 0; i < ops; i++) {
         pid_t pid = fork();
         if (pid < 0)
@@ -108,14 +57,14 @@ static long run_fork(long ops, struct sample *m)
         if (waitpid(pid, NULL, 0) != pid)
             return -1;
     }
-    sample_end(m);
+    bench_stop(m);
     return ops;
 }
 
-static long run_forkexec(long ops, struct sample *m)
+static long run_forkexec(long ops, struct bench_sample *m)
 {
     char *const argv[] = {"true", NULL};
-    sample_begin(m);
+    bench_start(m);
     for (long i = 0; i < ops; i++) {
         int status;
         pid_t pid = fork();
@@ -132,14 +81,14 @@ static long run_forkexec(long ops, struct sample *m)
             return -1;
         }
     }
-    sample_end(m);
+    bench_stop(m);
     return ops;
 }
 
 /* nproc - 1 children that yield forever; then the caller's yields are timed.
  * One op: the caller's sched_yield returns, every other one having had its
  * turn (on one hart; on several they also run in parallel). */
-static long run_yield(long ops, struct sample *m, int nproc)
+static long run_yield(long ops, struct bench_sample *m, int nproc)
 {
     pid_t kids[64];
     int ready[2], n = 0;
@@ -161,10 +110,10 @@ static long run_yield(long ops, struct sample *m, int nproc)
     for (int i = 0; i < n; i++)
         if (read(ready[0], &c, 1) != 1)
             goto out_kill;
-    sample_begin(m);
+    bench_start(m);
     for (long i = 0; i < ops; i++)
         sched_yield();
-    sample_end(m);
+    bench_stop(m);
     ret = ops;
 out_kill:
     for (int i = 0; i < n; i++)
@@ -176,12 +125,12 @@ out_kill:
     return ret;
 }
 
-static long run_yield2(long ops, struct sample *m)
+static long run_yield2(long ops, struct bench_sample *m)
 {
     return run_yield(ops, m, 2);
 }
 
-static long run_yield64(long ops, struct sample *m)
+static long run_yield64(long ops, struct bench_sample *m)
 {
     return run_yield(ops, m, 64);
 }
@@ -189,7 +138,7 @@ static long run_yield64(long ops, struct sample *m)
 /* ---- pipes ---- */
 
 /* One op: a byte to the child through one pipe and back through another. */
-static long run_pipe(long ops, struct sample *m)
+static long run_pipe(long ops, struct bench_sample *m)
 {
     int to[2], from[2];
     char c = 'x';
@@ -214,11 +163,11 @@ static long run_pipe(long ops, struct sample *m)
     to[0] = from[1] = -1;
     if (write(to[1], &c, 1) != 1 || read(from[0], &c, 1) != 1) /* the child is running */
         goto out_child;
-    sample_begin(m);
+    bench_start(m);
     for (long i = 0; i < ops; i++)
         if (write(to[1], &c, 1) != 1 || read(from[0], &c, 1) != 1)
             goto out_child;
-    sample_end(m);
+    bench_stop(m);
     ret = ops;
 out_child:
     close(to[1]);
@@ -240,9 +189,9 @@ out_to:
 /* ---- memory ---- */
 
 /* One op: the heap grows by a page, the page is written, the heap shrinks. */
-static long run_sbrk(long ops, struct sample *m)
+static long run_sbrk(long ops, struct bench_sample *m)
 {
-    sample_begin(m);
+    bench_start(m);
     for (long i = 0; i < ops; i++) {
         volatile char *p = sbrk(PAGE);
         if (p == (char *)-1)
@@ -251,21 +200,21 @@ static long run_sbrk(long ops, struct sample *m)
         if (sbrk(-PAGE) == (char *)-1)
             return -1;
     }
-    sample_end(m);
+    bench_stop(m);
     return ops;
 }
 
 /* One op: the first write to a page of an anonymous mapping (demand-zero). */
-static long run_fault(long ops, struct sample *m)
+static long run_fault(long ops, struct bench_sample *m)
 {
     volatile char *p =
         mmap(0, ops * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return -1;
-    sample_begin(m);
+    bench_start(m);
     for (long i = 0; i < ops; i++)
         p[i * PAGE] = 1;
-    sample_end(m);
+    bench_stop(m);
     munmap((void *)p, ops * PAGE);
     return ops;
 }
@@ -275,19 +224,19 @@ static long run_fault(long ops, struct sample *m)
 static char chunk[FILE_CHUNK];
 
 /* The file rows' file: ops chunks written (timed if m) and synced. */
-static int write_file(long ops, struct sample *m)
+static int write_file(long ops, struct bench_sample *m)
 {
     int fd = open(BENCH_FILE, O_RDWR | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
         return -1;
     memset(chunk, 'b', sizeof(chunk));
     if (m)
-        sample_begin(m);
+        bench_start(m);
     for (long i = 0; i < ops; i++)
         if (write(fd, chunk, FILE_CHUNK) != FILE_CHUNK)
             goto out_close;
     if (m)
-        sample_end(m);
+        bench_stop(m);
     if (fsync(fd) < 0)
         goto out_close;
     return fd;
@@ -298,7 +247,7 @@ out_close:
 }
 
 /* One unit: a KiB of a file written sequentially in 4 KiB calls. */
-static long run_write(long ops, struct sample *m)
+static long run_write(long ops, struct bench_sample *m)
 {
     int fd = write_file(ops, m);
     if (fd < 0)
@@ -309,7 +258,7 @@ static long run_write(long ops, struct sample *m)
 }
 
 /* One unit: a KiB of that file read back sequentially in 4 KiB calls. */
-static long run_read(long ops, struct sample *m)
+static long run_read(long ops, struct bench_sample *m)
 {
     long ret = -1;
     int fd = write_file(ops, NULL);
@@ -317,11 +266,11 @@ static long run_read(long ops, struct sample *m)
         return -1;
     if (lseek(fd, 0, SEEK_SET) != 0)
         goto out_close;
-    sample_begin(m);
+    bench_start(m);
     for (long i = 0; i < ops; i++)
         if (read(fd, chunk, FILE_CHUNK) != FILE_CHUNK)
             goto out_close;
-    sample_end(m);
+    bench_stop(m);
     ret = ops * (FILE_CHUNK / 1024);
 out_close:
     close(fd);
@@ -330,10 +279,10 @@ out_close:
 }
 
 /* One op: create a file, write 64 bytes, close it, unlink it. */
-static long run_smallfile(long ops, struct sample *m)
+static long run_smallfile(long ops, struct bench_sample *m)
 {
     static const char data[64] = "sixty-four bytes of a small file";
-    sample_begin(m);
+    bench_start(m);
     for (long i = 0; i < ops; i++) {
         int fd = open(SMALL_FILE, O_WRONLY | O_CREAT | O_EXCL, 0644);
         if (fd < 0)
@@ -342,11 +291,11 @@ static long run_smallfile(long ops, struct sample *m)
         if (close(fd) < 0 || w != (long)sizeof(data) || unlink(SMALL_FILE) < 0)
             return -1;
     }
-    sample_end(m);
+    bench_stop(m);
     return ops;
 }
 
-static const struct row rows[] = {
+static const struct bench_row rows[] = {
     {"getpid", "getpid()", "op", 20000, run_getpid},
     {"pipe", "pipe round trip, 1 byte each way", "op", 2000, run_pipe},
     {"fork", "fork + exit + wait", "op", 200, run_fork},
@@ -360,71 +309,7 @@ static const struct row rows[] = {
     {"yield64", "sched_yield round trip, 64 runnable", "op", 100, run_yield64},
 };
 
-static const struct row *row_named(const char *name)
-{
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-        if (strcmp(rows[i].name, name) == 0)
-            return &rows[i];
-    return NULL;
-}
-
-/* Run one row; 0 on success, -1 after reporting the error. */
-static int run_row(const struct row *r, long ops)
-{
-    struct sample m = {0, 0};
-    long units = r->run(ops > 0 ? ops : r->ops, &m);
-    if (units <= 0) {
-        int err = errno;
-        printf("bench %s: error: %s%s\n", r->name, strerror(err),
-               err == EAGAIN ? " (too many processes? boot with maxproc=128)" : "");
-        return -1;
-    }
-    printf("%-10s %-42s %12llu %10llu %8ld %s\n", r->name, r->what,
-           (unsigned long long)(m.instret / units), (unsigned long long)(m.ns / units), units,
-           r->unit);
-    fflush(stdout);
-    return 0;
-}
-
-static void usage(void)
-{
-    fprintf(stderr, "usage: bench [-l] [-n OPS] [ROW...]\n");
-    exit(2);
-}
-
 int main(int argc, char *argv[])
 {
-    long ops = 0;
-    int opt, status = 0;
-    while ((opt = getopt(argc, argv, "ln:")) != -1) {
-        switch (opt) {
-        case 'l':
-            for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-                printf("%-10s %-42s %6ld %s\n", rows[i].name, rows[i].what, rows[i].ops,
-                       rows[i].unit);
-            return 0;
-        case 'n':
-            ops = strtol(optarg, NULL, 10);
-            if (ops < 1 || ops > 1000000)
-                usage();
-            break;
-        default:
-            usage();
-        }
-    }
-    for (int i = optind; i < argc; i++)
-        if (!row_named(argv[i])) {
-            fprintf(stderr, "bench: no row '%s' (bench -l lists them)\n", argv[i]);
-            return 2;
-        }
-    printf("%-10s %-42s %12s %10s %8s\n", "row", "what", "instret/unit", "ns/unit", "count");
-    if (optind == argc) {
-        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-            status |= run_row(&rows[i], ops);
-    } else {
-        for (int i = optind; i < argc; i++)
-            status |= run_row(row_named(argv[i]), ops);
-    }
-    printf("bench: done\n");
-    return status ? 1 : 0;
+    return bench_main("bench", rows, sizeof(rows) / sizeof(rows[0]), argc, argv);
 }
