@@ -19,6 +19,11 @@
  *   oomvictim   without swap a big idle process is the one killed when a
  *               smaller one grows (not the one that faults); with swap both
  *               live
+ *   oomancestor the processes the faulting one runs under (its parent, its
+ *               shell) are spared while another has memory to give: a big
+ *               parent's growing child is killed although the parent holds
+ *               more, and the parent lives on with its data; with swap both
+ *               live
  *
  * They are slow (seconds of swap traffic): test_vm.py runs them by name with a
  * fresh swap disk and a small RAM; the free-frame check at the end of
@@ -260,11 +265,44 @@ static void test_oomvictim(void)
     CHECK(wait_signal(big) == SIGKILL, "the big process was not the one killed");
 }
 
+/* In the middle process: fill big_pages, then let a hog child fill
+ * small_pages (and check them); exit 0 if the child ended as it must (killed without
+ * swap room, finished with it) and the parent's pages kept their data. */
+static void oom_middle(long big_pages, long small_pages, bool room)
+{
+    unsigned long *p = map_anon(big_pages);
+    fill_pages(p, big_pages, 8);
+    int small = hog(small_pages), st;
+    if (waitpid(small, &st, 0) != small)
+        _exit(4);
+    bool ended =
+        room ? WIFEXITED(st) && WEXITSTATUS(st) == 0 : WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
+    _exit(!ended ? 2 : check_pages(p, big_pages, 8) < 0 ? 0 : 3);
+}
+
+static void test_oomancestor(void)
+{
+    struct vmstat v0 = vmstat_now();
+    long big_pages = (long)v0.free * 11 / 20, small_pages = (long)v0.free * 9 / 20 + 256;
+    bool room = swap_room(&v0) > big_pages + small_pages;
+    int mid = xfork();
+    if (mid == 0)
+        oom_middle(big_pages, small_pages, room);
+    int st;
+    CHECK(waitpid(mid, &st, 0) == mid, "waitpid");
+    CHECK(!WIFSIGNALED(st), "the parent (%ld pages) was killed by signal %d, not its child",
+          big_pages, WTERMSIG(st));
+    CHECK(!WIFEXITED(st) || WEXITSTATUS(st) == 0,
+          "parent: status %d (2: the child was not %s, 3: the parent's data changed)",
+          WEXITSTATUS(st), room ? "let finish" : "the one killed");
+}
+
 static const struct ut_test pressure_tests[] = {
     {"swaptwice", test_swaptwice, UT_SLOW, 0, UT_QUILL_ONLY},
     {"cowswap", test_cowswap, UT_SLOW, 0, UT_QUILL_ONLY},
     {"forkstorm", test_forkstorm, UT_SLOW, 0, UT_QUILL_ONLY},
     {"oomvictim", test_oomvictim, UT_SLOW, 0, UT_QUILL_ONLY},
+    {"oomancestor", test_oomancestor, UT_SLOW, 0, UT_QUILL_ONLY},
 };
 UT_REGISTER(pressure_tests);
 #endif
