@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(not os.path.isfile(USERTESTS),
 
 VM_TESTS = ["cow", "cowcount", "sbrk", "sbrklazy", "brkrefused", "stack", "stackoverflow",
             "execlazy", "execbus", "oom", "mmapanon", "mmapshared", "mmaperr", "mmapfixed",
-            "munmappart", "mprotect", "mmapfile", "rmapchurn", "rmappaths"]
+            "munmappart", "mprotect", "mprotectmerge", "mmapfile", "rmapchurn", "rmappaths"]
 SWAP_TESTS = ["belady", "swapwork", "cowcount", "mmapshared", "oom"]
 SWAP_MAGIC = b"QUILLSWAP1"  # kernel/mm/swap.h
 PRESSURE_TESTS = ["swaptwice", "cowswap", "forkstorm", "oomvictim", "oomancestor"]
@@ -179,3 +179,22 @@ def test_vmbench_every_row(qemu, tmp_path, cpus):
     for name, (_, _, instret, ns, count, unit) in rows.items():
         assert int(count) == (4096 if name.startswith("swap") else 2), f"{name}: {count} {unit}"
         assert 0 < int(instret) < 10**10 and 0 < int(ns) < 10**11, f"{name}: {instret} {ns}"
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_vm_bootargs(qemu, tmp_path, cpus):
+    """The replacement policy and the daemon's watermarks chosen at boot
+    (vmrepl=, vm_low=, vm_high=), then changed at run time; an unknown policy
+    at boot falls back to clock and says so."""
+    from test_usertests import private_image
+    from fsimg import disk_args
+    vm = qemu(cpus=cpus, bootargs="vmrepl=aging vm_low=80 vm_high=200",
+              extra=disk_args(private_image(tmp_path)))
+    vm.expect(r"\$ ", timeout=120)
+    assert re.search(r"^aging low=80 high=200", shell_run(vm, "vmctl"), re.M)
+    assert "fifo low=80 high=200" in shell_run(vm, "vmctl fifo")
+    vm.kill()
+    vm = qemu(cpus=cpus, bootargs="vmrepl=nosuch", extra=disk_args(private_image(tmp_path)))
+    vm.expect(r"reclaim: no policy 'nosuch'; using clock", timeout=120)
+    vm.expect(r"\$ ", timeout=120)
+    assert re.search(r"^clock low=\d+ high=\d+", shell_run(vm, "vmctl"), re.M)

@@ -13,7 +13,11 @@
  *   munmap    any page range: regions are split at its ends.
  *   mprotect  splits too, then rewrites each PTE: a private page that another
  *             process still maps becomes copy-on-write instead of writable; a
- *             PROT_NONE page keeps its frame in a non-present PTE.
+ *             PROT_NONE page keeps its frame in a non-present PTE.  Then each
+ *             changed region is merged with its neighbours where they are
+ *             alike again (vma_merge_locked), so protecting a range and
+ *             putting it back leaves one region.  mmap does not merge: each
+ *             mapping stays a region of its own (pmap shows it).
  *
  * Errors as POSIX says: EINVAL (alignment, zero length, bad flags), EBADF,
  * EACCES (file not open for reading; PROT_WRITE of a shared mapping of a file
@@ -290,6 +294,7 @@ int mm_mprotect(struct mm *mm, uintptr_t addr, size_t len, int prot)
         return -ENOMEM;
     if (len == 0)
         return 0;
+    struct list_head dead = LIST_HEAD_INIT(dead);
     sleeplock_acquire(&mm->lock);
     int err = -ENOMEM;
     if (!fully_mapped_locked(mm, addr, addr + len))
@@ -304,10 +309,11 @@ int mm_mprotect(struct mm *mm, uintptr_t addr, size_t len, int prot)
         struct vma *v = vma_find_locked(mm, a);
         v->prot = prot_to_pte(prot);
         reprotect_region_locked(mm, v);
-        a = v->end;
+        a = vma_merge_locked(mm, v, &dead)->end; /* with pieces alike again */
     }
 out:
     sleeplock_release(&mm->lock);
+    free_dead(&dead);
     return err;
 }
 

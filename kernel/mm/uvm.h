@@ -194,7 +194,12 @@ int vma_index_reserve_locked(struct mm *mm, int more);
 void vma_link_locked(struct mm *mm, struct vma *v);   /* v overlaps no region */
 void vma_unlink_locked(struct mm *mm, struct vma *v); /* off the list (no unmapping) */
 struct vma *vma_last_locked(struct mm *mm);           /* the highest region, or NULL */
-void vma_index_free(struct mm *mm);                   /* mm_destroy, with no region left */
+/* Join v with the regions just below and above it where they are alike
+ * (same kind, protection and sharing; pieces of one file mapping); the
+ * regions that go are put on dead (vma_free after mm->lock).  Returns the
+ * region that now holds v's range. */
+struct vma *vma_merge_locked(struct mm *mm, struct vma *v, struct list_head *dead);
+void vma_index_free(struct mm *mm);       /* mm_destroy, with no region left */
 void vma_free(struct vma *v);             /* an unlinked region; call without mm->lock; may sleep */
 struct vma *vma_dup(const struct vma *v); /* a copy, not linked; NULL: no memory */
 

@@ -6,7 +6,8 @@
  *
  * Invariant: the array holds exactly the regions of the list, in the same
  * order.  Both change together, in vma_link_locked and vma_unlink_locked,
- * where a region comes or goes (mmap, split, munmap, fork, exec, exit); a
+ * where a region comes or goes (mmap, split, merge, munmap, fork, exec,
+ * exit); a
  * region whose start or end moves in place (brk, stack growth, a split's
  * first half) keeps its rank, as regions never overlap.  The array grows
  * only in vma_index_reserve_locked, which a caller runs before it changes
@@ -96,6 +97,40 @@ void vma_unlink_locked(struct mm *mm, struct vma *v)
     list_remove(&v->link);
     memmove(&mm->vindex[r], &mm->vindex[r + 1], (size_t)(mm->vindex_len - r - 1) * sizeof(v));
     mm->vindex_len--;
+}
+
+/* May a and b (a just below b) be one region?  Anonymous regions alike in
+ * protection and sharing, or two pieces of one file mapping (a split keeps
+ * the file fields of both halves the same). */
+static bool vma_mergeable(const struct vma *a, const struct vma *b)
+{
+    if (a->end != b->start || a->kind != b->kind || a->prot != b->prot || a->flags != b->flags)
+        return false;
+    if (a->kind == VMA_FILE)
+        return a->ip == b->ip && a->file_off == b->file_off && a->file_va == b->file_va &&
+               a->file_len == b->file_len;
+    return a->kind == VMA_ANON;
+}
+
+struct vma *vma_merge_locked(struct mm *mm, struct vma *v, struct list_head *dead)
+{
+    ASSERT_SLEEP_HELD(&mm->lock);
+    int r = vindex_rank_locked(mm, v->start) - 1;
+    if (r > 0 && vma_mergeable(mm->vindex[r - 1], v)) {
+        struct vma *prev = mm->vindex[r - 1];
+        vma_unlink_locked(mm, v);
+        prev->end = v->end;
+        list_push_back(dead, &v->link);
+        v = prev;
+        r--;
+    }
+    if (r + 1 < mm->vindex_len && vma_mergeable(v, mm->vindex[r + 1])) {
+        struct vma *next = mm->vindex[r + 1];
+        vma_unlink_locked(mm, next);
+        v->end = next->end;
+        list_push_back(dead, &next->link);
+    }
+    return v;
 }
 
 struct vma *vma_last_locked(struct mm *mm)

@@ -1,6 +1,7 @@
 /*
  * usertests, memory: copy-on-write fork, sbrk growing and shrinking, running
- * out of memory (the hog is killed; the system recovers), deep recursion and
+ * out of memory (the hog is killed; the system recovers), mprotect splitting
+ * a region and merging the pieces again, deep recursion and
  * stack overflow.
  */
 #include "ut.h"
@@ -199,6 +200,38 @@ static void test_stackoverflow(void)
     fail("recursion through 4 GiB of stack returned %ld", r);
 }
 
+#if QUILL
+/* The regions of this process that overlap [lo, hi). */
+static int regions_in(unsigned long lo, unsigned long hi)
+{
+    static struct vmregion r[256];
+    int n = vmregions(0, r, 256), in = 0;
+    CHECK(n > 0 && n <= 256, "vmregions: %d", n);
+    for (int i = 0; i < n; i++)
+        in += r[i].start < hi && lo < r[i].end;
+    return in;
+}
+
+/* mprotect splits a region and merges the pieces again once they are alike. */
+static void test_mprotectmerge(void)
+{
+    char *p = xmmap(0, 6 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    unsigned long lo = (unsigned long)p, hi = lo + 6 * PAGE;
+    pattern((unsigned char *)p, 6 * PAGE, 0, 9);
+    CHECK(regions_in(lo, hi) == 1, "a new mapping is %d regions", regions_in(lo, hi));
+    OK(mprotect(p + 2 * PAGE, 2 * PAGE, PROT_READ));
+    CHECK(regions_in(lo, hi) == 3, "after mprotect of the middle: %d regions", regions_in(lo, hi));
+    OK(mprotect(p + 2 * PAGE, PAGE, PROT_READ | PROT_WRITE));
+    CHECK(regions_in(lo, hi) == 3, "after putting one page back: %d regions", regions_in(lo, hi));
+    OK(mprotect(p + 3 * PAGE, PAGE, PROT_READ | PROT_WRITE));
+    CHECK(regions_in(lo, hi) == 1, "after putting all back: %d regions, not 1", regions_in(lo, hi));
+    CHECK(pattern_diff((unsigned char *)p, 6 * PAGE, 0, 9) < 0, "data changed by mprotect");
+    p[3 * PAGE] = 1; /* writable again */
+    OK(munmap(p, 6 * PAGE));
+    CHECK(regions_in(lo, hi) == 0, "after munmap: %d regions", regions_in(lo, hi));
+}
+#endif
+
 static const struct ut_test mem_tests[] = {
     {"cow", test_cow, UT_QUICK, 0, UT_ANY},
     {"sbrk", test_sbrk, UT_QUICK, 0, UT_ANY},
@@ -206,5 +239,8 @@ static const struct ut_test mem_tests[] = {
     {"stack", test_stack, UT_QUICK, 0, UT_ANY},
     {"stackoverflow", test_stackoverflow, UT_QUICK, SIGSEGV, UT_ANY},
     {"oomrepeat", test_oomrepeat, UT_SLOW, 0, UT_ANY},
+#if QUILL
+    {"mprotectmerge", test_mprotectmerge, UT_QUICK, 0, UT_QUILL_ONLY},
+#endif
 };
 UT_REGISTER(mem_tests);
