@@ -509,9 +509,12 @@ void sched_exit_current(int code)
 {
     struct thread *t = thread_current();
     t->exit_code = code;
-    t->exit_tick = ticks;
     t->switch_reason = SWITCH_EXIT;
     struct runq *rq = runq_lock_self();
+    /* Under the lock (no tick charges it from here on) and before the
+     * release of T_ZOMBIE: a reader that sees the zombie sees its
+     * completion, and its CPU ticks fit between arrival and completion. */
+    t->exit_tick = ticks;
     set_state(t, T_ZOMBIE);
     sched_switch(rq, false);
     panic("sched_exit_current: zombie '%s' ran again", t->name);

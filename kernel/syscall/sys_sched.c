@@ -163,14 +163,18 @@ static int fill_info(struct thread *t, void *arg)
 {
     struct schedinfo *si = arg;
     si->pid = trace_id(t);
-    si->state = t->proc && t->proc->state == P_ZOMBIE ? 'Z' : thread_state_letter(t);
+    /* A zombie once its thread's exit is complete (not when its process is
+     * marked one, a moment earlier): its completion tick is set then, and
+     * no tick charges it any more (sched_exit_current). */
+    bool done = __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == T_ZOMBIE;
+    si->state = done ? 'Z' : thread_state_letter(t);
     si->hart = READ_ONCE(t->cpu);
     si->nice = READ_ONCE(t->nice);
     si->tickets = READ_ONCE(t->tickets);
     si->level = READ_ONCE(t->level);
     si->arrival = t->created_tick;
     si->first_run = READ_ONCE(t->has_run) ? READ_ONCE(t->first_run_tick) : 0;
-    si->completion = si->state == 'Z' ? READ_ONCE(t->exit_tick) : 0;
+    si->completion = done ? READ_ONCE(t->exit_tick) : 0;
     si->cpu = READ_ONCE(t->ticks_run);
     si->wait = READ_ONCE(t->wait_ticks);
     si->voluntary = READ_ONCE(t->nvoluntary);
