@@ -53,6 +53,11 @@ static unsigned allotment_of(int level)
     return allot_slices * slice_of(level);
 }
 
+unsigned mlfq_allotment(int level)
+{
+    return allotment_of(level);
+}
+
 static uint64_t current_epoch(void)
 {
     return ticks / boost_period;

@@ -109,6 +109,8 @@ uint64_t lottery_next(uint64_t *state);
 struct thread *lottery_winner(struct runq *rq, uint64_t winner);
 /* T: the base tickets of every thread queued on rq. */
 uint64_t lottery_total(struct runq *rq);
+/* MLFQ: the ticks a thread may run at `level` before it moves down (rule 4). */
+unsigned mlfq_allotment(int level);
 /* CFS arithmetic, exposed for the unit tests. */
 uint32_t cfs_weight_of(int nice);
 uint64_t cfs_vruntime_delta(uint64_t ran_ns, uint32_t weight);
