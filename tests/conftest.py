@@ -364,6 +364,7 @@ LONG_FIRST = [
     "test_policies.py::test_usertests_under_policy",
     "test_sched.py::test_usertests_sched_layouts",
     "test_policies.py::test_policy_selftests",
+    "test_sched_smp.py::test_policy_eight_harts",
     "test_selftest.py::test_selftest_all",
     "test_fs.py::test_damaged_images",
     "test_gdb.py::test_gdb_debug_build",

@@ -9,8 +9,8 @@ The scheduling policies (kernel/sched/*.c) and their user-space side.
   where they are exact up to the tick in progress at each end of a run:
   stride's order A B C C C A C C (from the switch trace) and its 2:1:5
   shares; lottery's unfairness tending to 1; MLFQ's rules 4 and 5; CFS's
-  1024/335 for nice 0 against nice 5.  On 4 harts, stride's shares with the
-  shared queue.
+  1024/335 for nice 0 against nice 5.  (On 4 and 8 harts:
+  tests/test_sched_smp.py.)
 - Run-time switching under load loses no process; `sched`, `nice`, `time`,
   `ps` and `schedtrace` work.
 """
@@ -101,10 +101,13 @@ def test_stride_order_any_start(qemu, tmp_path):
 def test_stride_late_arrival_in_quill(qemu, tmp_path):
     """stride-late: A and B spin for 2 s, then L arrives and all three spin
     for 2 s more.  L starts at the queue's current pass, so over that window
-    each gets about a third; had L started at pass 0 it would have run alone
-    for half the window and taken about two thirds.  Tolerance: the window's
-    ends and the parent's polling cost a few ticks, and a loaded host gives a
-    2 s window as few as ~100 ticks: each within 0.22 .. 0.45."""
+    each gets a third; had L started at pass 0 it would have run alone for
+    half the window and taken about two thirds.  The window is read by the
+    parent alone, from just before L's fork to a moment when all three still
+    spin (user/bin/stride-late.c), so it holds no job's start or end and no
+    polling: equal strides then share it within a tick, plus a tick at each
+    end, plus the tick the parent may be charged waking up: each within 4
+    ticks of a third."""
     sh = boot(qemu, tmp_path, 1, "sched=stride")
     out = sh.run("stride-late 2", timeout=WORKLOAD_TIMEOUT)
     cpu = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\s*([ABL])\s+(\d+)\s", out, re.M)}
@@ -112,23 +115,7 @@ def test_stride_late_arrival_in_quill(qemu, tmp_path):
     total = sum(cpu.values())
     assert total >= 60, f"too few ticks to compare\n{out}"
     for k in "ABL":
-        assert 0.22 * total <= cpu[k] <= 0.45 * total, f"{k} got {cpu[k]} of {total} ticks\n{out}"
-
-
-def test_stride_shares_four_harts(qemu, tmp_path):
-    """Four A, B, C groups on 4 harts sharing one queue.  CPU time is charged
-    by each hart's own tick, and emulated harts compete for the host's two
-    cores: a hart the host starves charges its job fewer ticks, so the exact
-    2:1:5 is a one-hart result (test_stride_order_and_shares).  What must hold
-    with four harts: every job runs, C-jobs get the most in total, then A, then
-    B, and C's total is at least 45% (5/8 = 62.5% ideally)."""
-    sh = boot(qemu, tmp_path, 4, "sched=stride runq=global")
-    rows = job_table(sh.run("stride-abc 3 4", timeout=WORKLOAD_TIMEOUT))
-    assert sum(len(v) for v in rows.values()) == 12
-    assert all(c > 0 for v in rows.values() for _, c in v)
-    cpu = {k: sum(c for _, c in rows[k]) for k in "ABC"}
-    assert cpu["C"] > cpu["A"] > cpu["B"], f"stride shares {cpu} are not ordered 5 > 2 > 1"
-    assert cpu["C"] >= 0.45 * sum(cpu.values()), f"stride shares {cpu}"
+        assert abs(cpu[k] - total / 3) <= 4, f"{k} got {cpu[k]} of {total} ticks\n{out}"
 
 
 def test_lottery_unfairness(qemu, tmp_path):
@@ -144,10 +131,15 @@ def test_lottery_unfairness(qemu, tmp_path):
     assert u[50] > u[1], f"U does not grow with the job length: {u}"
 
 
-def mlfq_rows(out):
+def mlfq_table(out):
+    """mlfq-mix's rows: {kind: [{cpu, level, wait, vol, levels}]}."""
     rows = {}
-    for m in re.finditer(r"^(hog|gamer|interactive)\s+(\d+)\s+(\d+)\s+(\d+)", out, re.M):
-        rows.setdefault(m.group(1), []).append((int(m.group(3)), int(m.group(4))))
+    pattern = r"^(hog|gamer|interactive)\s+\d+\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)((?: \d+)+)$"
+    for m in re.finditer(pattern, out, re.M):
+        rows.setdefault(m.group(1), []).append({
+            "cpu": int(m.group(2)), "level": int(m.group(3)), "wait": int(m.group(4)),
+            "vol": int(m.group(5)), "levels": [int(x) for x in m.group(6).split()]})
+    assert set(rows) == {"hog", "gamer", "interactive"}, f"mlfq-mix printed no table:\n{out}"
     return rows
 
 
@@ -159,29 +151,36 @@ def test_mlfq_rule4(qemu, tmp_path):
     and it uses far less CPU than the hog."""
     sh = boot(qemu, tmp_path, 1, "sched=mlfq mlfq_boost=100000")
     out = sh.run("mlfq-mix 2 1", timeout=WORKLOAD_TIMEOUT)
-    rows = mlfq_rows(out)
-    assert rows["hog"][0][1] == 2, f"hog at level {rows['hog'][0][1]}\n{out}"
-    assert rows["gamer"][0][1] > 0, f"the gamer kept the top level by yielding (rule 4 gamed)\n{out}"
-    assert rows["interactive"][0][1] < rows["hog"][0][1], f"the interactive job sank\n{out}"
-    assert rows["interactive"][0][0] * 4 <= rows["hog"][0][0], out
+    rows = {k: v[0] for k, v in mlfq_table(out).items()}
+    assert rows["hog"]["level"] == 2, f"hog at level {rows['hog']['level']}\n{out}"
+    assert rows["gamer"]["level"] > 0, f"the gamer kept the top level by yielding (rule 4 gamed)\n{out}"
+    assert rows["interactive"]["level"] < rows["hog"]["level"], f"the interactive job sank\n{out}"
+    assert rows["interactive"]["cpu"] * 4 <= rows["hog"]["cpu"], out
 
 
 def test_mlfq_rule5_no_starvation(qemu, tmp_path):
-    """Eight interactive jobs ask for more CPU than there is; boosts every 20
-    ticks still give the hog a share (without rule 5 it would get none once
-    the interactive jobs sat above it)."""
+    """Eight interactive jobs and a gamer above the hog; boosts every 20 ticks
+    still give the hog a share (without rule 5 it would get none while the
+    others kept the levels above it busy).  The hog uses its level-0
+    allotment (4 ticks) in its first turns; only a boost brings it back to
+    level 0, so more than 4 ticks run there prove rule 5 whatever the load."""
     sh = boot(qemu, tmp_path, 1, "sched=mlfq mlfq_boost=20")
-    rows = mlfq_rows(sh.run("mlfq-mix 3 8", timeout=WORKLOAD_TIMEOUT))
-    total = sum(c for v in rows.values() for c, _ in v)
-    assert rows["hog"][0][0] >= total / 40, f"the hog starved: {rows}"
+    out = sh.run("mlfq-mix 3 8", timeout=WORKLOAD_TIMEOUT)
+    rows = mlfq_table(out)
+    total = sum(j["cpu"] for v in rows.values() for j in v)
+    hog = rows["hog"][0]
+    assert hog["levels"][0] > 4, f"the hog was never boosted: {hog}\n{out}"
+    assert hog["cpu"] >= total / 40, f"the hog starved: {rows}\n{out}"
 
 
 def test_cfs_nice(qemu, tmp_path):
     """nice 0 against nice 5: CPU in the ratio of the weights, 1024/335 = 3.06,
-    so the nice-5 job gets 335/1359 of the ticks.  The count is exact but for
-    the tick in progress at each end and the ticks the waiting parent is
-    charged: within 4 ticks (on a loaded host a run of 3 s may see only ~100
-    ticks, so a fixed ratio tolerance would not do)."""
+    so the nice-5 job gets 335/1359 of the ticks.  cfs-nice measures a window
+    in which both jobs spin and the parent sleeps (neither job's start or end
+    is in it: user/bin/cfs-nice.c), so the count is exact but for the vruntime
+    lead the running job may have at each end of the window, a slice at most
+    (4 ticks for nice 0, 2 for nice 5): within 4 ticks (on a loaded host a 3 s
+    window may hold only ~100 ticks, so a fixed ratio tolerance would not do)."""
     sh = boot(qemu, tmp_path, 1, "sched=cfs")
     out = sh.run("cfs-nice 3 5", timeout=WORKLOAD_TIMEOUT)
     cpu = [int(m.group(2)) for m in re.finditer(r"^\s*(-?\d+)\s+\d+\s+(\d+)\s*$", out, re.M)]

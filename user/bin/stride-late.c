@@ -2,7 +2,7 @@
  * stride-late: a job that arrives late must not monopolise the CPU.  Jobs
  * A and B (100 tickets each) spin; after SECONDS a third job, L, with as
  * many tickets arrives and the three spin for SECONDS more.  The table
- * gives the CPU ticks each got while L was there.
+ * gives the CPU ticks each got from L's arrival to the end of the window.
  *
  * Usage: stride-late [SECONDS]     (default 2)
  *
@@ -10,6 +10,11 @@
  * L starts at the queue's current pass.  Were it to start at pass 0 it would
  * run alone until its pass caught up with A's and B's (SECONDS x 50 ticks
  * at 10 ms, half the window), and get some two thirds of it.
+ *
+ * The window's ends are read by the parent alone (on one hart no job runs
+ * meanwhile): A's and B's CPU just before it forks L, and all three while
+ * they still spin, in one pass between two equal tick counts; the jobs are
+ * killed after that, so no job's end falls in the window.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -19,61 +24,73 @@
 #include <unistd.h>
 
 #include <quill/sched.h>
+#include <quill/syscall.h>
+#include <quill/sysinfo.h>
 
-static unsigned long now_ms(void)
+static unsigned long now_ticks(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (unsigned long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    struct ksysinfo si;
+    return sysinfo(&si) < 0 ? 0 : si.ticks;
 }
 
-/* A job that spins for ms (0: until it is killed). */
-static pid_t spinner(unsigned long ms)
+/* A job that spins until it is killed. */
+static pid_t spinner(void)
 {
     pid_t pid = fork();
-    if (pid == 0) {
-        unsigned long end = now_ms() + ms;
-        while (ms == 0 || now_ms() < end)
+    if (pid == 0)
+        for (;;)
             ;
-        _exit(0);
-    }
     return pid;
 }
 
-static unsigned long cpu_of(pid_t pid)
+/* The CPU ticks of n jobs, read with no tick in between (a few tries). */
+static void cpu_of(const pid_t *pids, int n, unsigned long *cpu)
 {
     struct schedinfo si;
-    return schedinfo(pid, &si) == 0 ? si.cpu : 0;
+    for (int tries = 0; tries < 100; tries++) {
+        unsigned long t0 = now_ticks();
+        for (int i = 0; i < n; i++)
+            cpu[i] = schedinfo(pids[i], &si) == 0 ? si.cpu : 0;
+        if (now_ticks() == t0)
+            return;
+    }
+}
+
+static void sleep_ms(unsigned long ms)
+{
+    nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000}, NULL);
 }
 
 int main(int argc, char *argv[])
 {
     unsigned long ms = (argc > 1 ? strtoul(argv[1], NULL, 10) : 2) * 1000;
-    struct schedinfo si;
-    int mine = tickets(TICKETS_GET, 0, 0);
+    unsigned long start[3] = {0, 0, 0}, cpu[3];
+    pid_t pids[3];
+    int mine = tickets(TICKETS_GET, 0, 0), n = 0;
     tickets(TICKETS_SET, 0, 100); /* the jobs inherit 100 */
-    pid_t a = spinner(0), b = spinner(0);
-    if (a < 0 || b < 0) {
-        perror("stride-late: fork");
-        return 1;
+    for (; n < 2 && (pids[n] = spinner()) > 0; n++)
+        ;
+    if (n == 2) {
+        sleep_ms(ms);
+        cpu_of(pids, 2, start);
+        if ((pids[n] = spinner()) > 0)
+            n++;
     }
-    nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000}, NULL);
-    unsigned long a0 = cpu_of(a), b0 = cpu_of(b);
-    pid_t late = spinner(ms);
     tickets(TICKETS_SET, 0, mine);
-    if (late < 0) {
+    if (n == 3) {
+        sleep_ms(ms);
+        cpu_of(pids, 3, cpu);
+    } else
         perror("stride-late: fork");
-        return 1;
+    for (int i = 0; i < n; i++) {
+        kill(pids[i], SIGKILL);
+        waitpid(pids[i], NULL, 0);
     }
-    while (schedinfo(late, &si) == 0 && si.state != 'Z')
-        nanosleep(&(struct timespec){0, 10000000}, NULL);
-    unsigned long cpu[3] = {cpu_of(a) - a0, cpu_of(b) - b0, si.cpu};
-    kill(a, SIGKILL);
-    kill(b, SIGKILL);
-    waitpid(late, NULL, 0);
-    waitpid(a, NULL, 0);
-    waitpid(b, NULL, 0);
-    unsigned long total = cpu[0] + cpu[1] + cpu[2];
+    if (n < 3)
+        return 1;
+    unsigned long total = 0;
+    for (int i = 0; i < 3; i++)
+        total += cpu[i] -= start[i];
     printf("job   cpu  share   (while L ran)\n");
     for (int i = 0; i < 3; i++) {
         unsigned long permille = total ? cpu[i] * 1000 / total : 0;
