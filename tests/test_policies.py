@@ -3,8 +3,9 @@ The scheduling policies (kernel/sched/*.c) and their user-space side.
 
 - The core self-tests (threads, preempt, sleep, wakeup, spread) and the
   policy self-tests (stride, mlfq) under every policy, on 1 hart and on 4.
-- The quick usertests under every policy on 4 harts (rr runs in
-  test_usertests.py and test_sched.py).
+- The quick usertests under every policy on 1 and 4 harts, and the
+  scheduler's slow usertests (pipestress, fsrace-long) on 4 (rr runs the
+  whole set in test_usertests.py; the matrix: docs/testing.md).
 - The textbook's results through the workloads in user/bin, on one hart,
   where they are exact up to the tick in progress at each end of a run:
   stride's order A B C C C A C C (from the switch trace) and its 2:1:5
@@ -19,11 +20,39 @@ import re
 
 import pytest
 
-from fsimg import disk_args
+import hostunit
+
+from fsimg import disk_args, fsck
 from test_shell import PROMPT, Shell
-from test_usertests import QUICK_TIMEOUT, check, private_image, run_usertests
+from test_usertests import QUICK_TIMEOUT, SLOW_TIMEOUT, check, private_image, run_usertests
 
 POLICIES = ["rr", "mlfq", "lottery", "stride", "cfs"]
+
+# The policies' arithmetic on the host (tests/unit/test_sched.c, built from the
+# kernel's own policy files), one pytest case each so that `make grade` scores
+# them (stride's order and late arrival are lab sched's: test_lab_sched.py).
+test_policy_unit = hostunit.cases("sched_test", {
+    "lottery_walk": ("test_lottery_walk",
+                     "the book's walk: A=100, B=50, C=250 and winner 300 must pick C"),
+    "lottery_generator": ("test_lottery_generator",
+                          "the seeded generator must repeat its sequence for a seed"),
+    "lottery_draws": ("test_lottery_draws_follow_tickets",
+                      "draws must be won in proportion to the tickets"),
+    "lottery_currency": ("test_lottery_currency",
+                         "tickets in a currency must be worth their share of its funding"),
+    "lottery_tree": ("test_lottery_tree_is_the_walk",
+                     "the tree of partial sums must pick the thread the linear walk picks"),
+    "mlfq_rule4": ("test_mlfq_rule4_gaming_fails",
+                   "the allotment must count every tick at a level, however often it yielded"),
+    "mlfq_rule5": ("test_mlfq_levels_and_boost",
+                   "levels, longer slices lower down, and a boost of every job each period"),
+    "cfs_weights": ("test_cfs_weights", "nice 0 -> 1024, nice 5 -> 335, ~1.25x a step"),
+    "cfs_vruntime": ("test_cfs_nice_ratio",
+                     "vruntime grows by runtime x 1024 / weight: nice 0 and 5 share 1024:335"),
+    "cfs_lowest_first": ("test_cfs_lowest_first", "the lowest vruntime must run first"),
+    "migration": ("test_cfs_migration",
+                  "a moved thread keeps its lead over the old queue's minimum vruntime"),
+})
 CORE_TESTS = "threads,preempt,sleep,wakeup,spread,stride,mlfq"
 RESULT = re.compile(r"^selftest (\S+): (PASS|FAIL)(.*)$", re.M)
 WORKLOAD_TIMEOUT = 120
@@ -50,10 +79,42 @@ def test_policy_selftests(qemu, policy, cpus):
     assert m.group(1) == "all passed"
 
 
-@pytest.mark.parametrize("policy", ["mlfq", "lottery", "stride", "cfs"])
-def test_usertests_under_policy(qemu, tmp_path, policy):
-    check(*run_usertests(qemu, tmp_path, 4, "-q", QUICK_TIMEOUT, bootargs=f"sched={policy}"),
+# The usertests matrix (docs/testing.md).  Round robin, the default, runs the
+# whole set on 4 harts and the quick set on 1, 4 and 8 harts and with the shared
+# queue (test_usertests.py, test_sched.py).  Every other policy runs the quick
+# set on 1 and on 4 harts, and on 4 harts the slow tests whose load is the
+# scheduler's.  The other slow tests fill the disk, the inode table or memory
+# (swap, OOM): what they prove does not change with the policy, and they are
+# most of the whole set's 10 minutes and more on a loaded host.
+OTHER_POLICIES = ["mlfq", "lottery", "stride", "cfs"]
+# pipestress: pipe pairs stream at once (sleeps, wake-ups, hand-offs between
+# harts); fsrace-long: processes race on the same directories and files (sleep
+# locks, wait queues).
+SCHED_SLOW_TESTS = ["pipestress", "fsrace-long"]
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+@pytest.mark.parametrize("policy", OTHER_POLICIES)
+def test_usertests_under_policy(qemu, tmp_path, policy, cpus):
+    """The quick usertests under each policy on 1 and 4 harts."""
+    check(*run_usertests(qemu, tmp_path, cpus, "-q", QUICK_TIMEOUT, bootargs=f"sched={policy}"),
           expect_slow=False)
+
+
+@pytest.mark.parametrize("policy", OTHER_POLICIES)
+def test_usertests_slow_under_policy(qemu, tmp_path, policy):
+    """The scheduler's slow usertests under each policy on 4 harts: they pass,
+    leak no memory and leave a clean file system."""
+    summary, results, log, img = run_usertests(qemu, tmp_path, 4, " ".join(SCHED_SLOW_TESTS),
+                                               SLOW_TIMEOUT, bootargs=f"sched={policy}")
+    assert "panic:" not in log, "the kernel panicked"
+    assert sorted(results) == sorted(SCHED_SLOW_TESTS), f"tests run: {sorted(results)}"
+    failed = {n: r for n, (v, r) in results.items() if v != "OK"}
+    assert not failed and summary == "ALL TESTS PASSED", f"usertests failed: {failed}"
+    m = re.search(r"free frames: (\d+) before the tests, (\d+) after", log)
+    assert m and int(m.group(2)) >= int(m.group(1)), "usertests lost memory"
+    status, out = fsck(img)
+    assert status == 0, f"fsck after usertests:\n{out}"
 
 
 def job_table(out):
