@@ -51,7 +51,7 @@ KSRCS := $(shell find kernel -name '*.c' | sort)
 KASMS := $(shell find kernel -name '*.S' | sort)
 KOBJS := $(KSRCS:%.c=$(B)/%.o) $(KASMS:%.S=$(B)/%.o)
 
-.PHONY: FORCE update-fs all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench bench-kernel bench-profile plot fuzz format format-check clean help deps
+.PHONY: FORCE update-fs all kernel qemu qemu-gdb gdb test unit-test qemu-test grade lab-start labs bench bench-kernel bench-sched bench-profile plot fuzz format format-check clean help deps
 
 all: kernel $(B)/fs.img $(B)/mkfs/fsck
 kernel: $(B)/kernel.elf
@@ -206,6 +206,16 @@ bench: kernel $(B)/fs.img
 bench-kernel: kernel $(B)/fs.img
 	$(PYTHON) tests/bench.py --kernel
 
+# `make bench-sched`: yield2/yield64/pipe/pipe64 under every policy on 1 and 4
+# harts, with the 64/2 and 4/1 ratios; ICOUNT=1: under -icount shift=0;
+# BENCH_REPEAT=N: N boots each (min/median); BENCH_OPS, BENCH_BOOTARGS as above.
+BENCH_REPEAT ?= 1
+bench-sched: kernel $(B)/fs.img
+	$(PYTHON) tests/bench.py --sched --repeat $(BENCH_REPEAT) \
+		$(if $(filter 1 yes,$(ICOUNT)),--icount) \
+		$(if $(BENCH_BOOTARGS),--bootargs "$(BENCH_BOOTARGS)") \
+		$(if $(BENCH_OPS),--ops $(BENCH_OPS))
+
 # `make bench-profile ROW=pipe`: one row's instructions per operation, per
 # kernel function, from QEMU's instruction log (scripts/bench-profile.py);
 # a row of bench or of vmbench; OPS=N: N and 3N operations (default 100).
@@ -267,6 +277,7 @@ help:
 	@echo '  make labs          list the labs and check their markers in the sources'
 	@echo '  make bench         user-level benchmarks, 1 and 4 harts (ICOUNT=1: exact counts, 1 hart)'
 	@echo '  make bench-kernel  the in-kernel micro-benchmarks (docs/performance.md)'
+	@echo '  make bench-sched   scheduler rows x every policy x 1 and 4 harts (ICOUNT=1, BENCH_REPEAT=N)'
 	@echo '  make bench-profile ROW=pipe  instructions per operation of one bench row, per function'
 	@echo '  make deps          install the Debian packages the build and tests need'
 	@echo '  make format        clang-format the C sources (kernel, mkfs, user, unit tests)'

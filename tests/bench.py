@@ -8,6 +8,7 @@ region lookups) and print their rows as one table.  docs/performance.md records 
 
     tests/bench.py [--icount [--cpus N]] [--bootargs ARGS] [--ops N] [ROW...]
                                                     the user-level benchmarks
+    tests/bench.py --sched [--icount] [--repeat N]  the scheduler matrix
     tests/bench.py --kernel                         the in-kernel ones
 
 Without --icount the program runs on 1 and on 4 harts and the table gives the
@@ -18,6 +19,13 @@ each guest instruction is one unit of virtual time, so the instret column is
 the same on every run of the same build and comparable between commits
 (--cpus N: on N harts, which QEMU then runs in turn in one host thread).
 --bootargs adds kernel arguments (e.g. sched=lottery) to every boot.
+
+--sched (`make bench-sched`) runs the scheduler rows (yield2, yield64, pipe,
+pipe64) under every policy on 1 and on 4 harts and prints them with the
+ratios the scheduler's goals are stated in: 64 runnable against 2 (per
+context switch for the yield rows) and 4 harts against 1.  With --repeat N
+each configuration boots N times and the table gives the minimum and the
+median of each figure.
 
 --kernel boots with the `bench` bootarg on 1 and 4 harts (kernel/test/bench.c:
 allocators, scheduler, file system from inside the kernel), then the
@@ -87,7 +95,7 @@ def run_user(tmp, cpus, icount, args, bootargs=""):
     wanted = [a for a in args if not a.startswith("-")]
     rows, status, known = [], 0, set()
     try:
-        vm.expect(r"\$ ", timeout=180)
+        vm.expect(r"\$ ", timeout=600)  # -icount on 4 harts boots slowly on a busy host
         for prog in PROGS:
             names = prog_rows(vm, prog)
             known.update(names)
@@ -131,6 +139,88 @@ def user_main(opts):
         print(f"{name:<10} {what:<42} {ns:>10} {ns4 if ns4 is not None else '-':>10} {ratio:>6}"
               f"  per {unit}")
     return runs[1][1] or runs[4][1]
+
+
+# ---- the scheduler matrix (`make bench-sched`) ----------------------------------
+
+SCHED_POLICIES = ["rr", "mlfq", "lottery", "stride", "cfs"]
+SCHED_BENCH_ROWS = ["yield2", "yield64", "pipe", "pipe64"]
+
+
+def switches_per_op(row, cpus):
+    """Context switches on the timed process's hart in one op of a yield row:
+    every runnable process there has a turn (64 or 2 spread over the harts;
+    with fewer processes than harts a yield finds its hart empty: one)."""
+    n = 64 if row == "yield64" else 2
+    return max(1, n // cpus)
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
+
+
+def sched_matrix(opts):
+    """{(policy, cpus): {row: [figure per run]}}, the figure being units per
+    op under --icount, else wall ns per op; and the worst exit status."""
+    col = 2 if opts.icount else 3
+    args = ([f"-n {opts.ops}"] if opts.ops else []) + SCHED_BENCH_ROWS
+    results, status = {}, 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for policy in opts.policies:
+            for cpus in (1, 4):
+                runs = results.setdefault((policy, cpus), {r: [] for r in SCHED_BENCH_ROWS})
+                for _ in range(opts.repeat):
+                    rows, st = run_user(tmp, cpus, opts.icount, args,
+                                        f"sched={policy} {opts.bootargs}".strip())
+                    status = status or st
+                    for r in rows:
+                        if r[0] in runs:
+                            runs[r[0]].append(int(r[col]))
+                print(f"bench-sched: {policy} on {cpus} hart(s): "
+                      + " ".join(f"{r}={runs[r]}" for r in SCHED_BENCH_ROWS), file=sys.stderr)
+    return results, status
+
+
+def fmt(xs, scale=1.0):
+    if not xs:
+        return "-"
+    lo, med = min(xs) / scale, median(xs) / scale
+    return f"{lo:,.0f}" if len(xs) == 1 else f"{lo:,.0f}/{med:,.0f}"
+
+
+def ratio(a, b):
+    return f"{median(a) / median(b):.2f}" if a and b and median(b) else "-"
+
+
+def sched_main(opts):
+    results, status = sched_matrix(opts)
+    unit = "units (-icount shift=0: instructions)" if opts.icount else "wall ns"
+    many = f"; {opts.repeat} boots each: min/median" if opts.repeat > 1 else ""
+    print(f"scheduler rows, {unit} per op{many}" +
+          (f", bootargs {opts.bootargs}" if opts.bootargs else ""))
+    print("yield rows also per context switch (/sw); 64/2: 64 runnable against 2 "
+          "(yield per switch); 4/1: 4 harts against 1 (per switch)")
+    head = (f"{'policy':<8} {'harts':>5} {'yield2':>15} {'yield64':>17} {'yield64/sw':>13}"
+            f" {'pipe':>15} {'pipe64':>15} {'y 64/2':>6} {'p 64/2':>6} {'y2 4/1':>6}"
+            f" {'y64 4/1':>7} {'p 4/1':>6} {'p64 4/1':>7}")
+    print(head)
+    for policy in opts.policies:
+        for cpus in (1, 4):
+            r = results[(policy, cpus)]
+            per = {k: [x / switches_per_op(k, cpus) for x in r[k]] for k in ("yield2", "yield64")}
+            one = results[(policy, 1)]
+            one_per = {k: [x / switches_per_op(k, 1) for x in one[k]]
+                       for k in ("yield2", "yield64")}
+            four = cpus == 4
+            print(f"{policy:<8} {cpus:>5} {fmt(r['yield2']):>15} {fmt(r['yield64']):>17}"
+                  f" {fmt(per['yield64']):>13} {fmt(r['pipe']):>15} {fmt(r['pipe64']):>15}"
+                  f" {ratio(per['yield64'], per['yield2']):>6} {ratio(r['pipe64'], r['pipe']):>6}"
+                  f" {ratio(per['yield2'], one_per['yield2']) if four else '':>6}"
+                  f" {ratio(per['yield64'], one_per['yield64']) if four else '':>7}"
+                  f" {ratio(r['pipe'], one['pipe']) if four else '':>6}"
+                  f" {ratio(r['pipe64'], one['pipe64']) if four else '':>7}")
+    return status
 
 
 # ---- the in-kernel benchmarks (bootarg `bench`) ---------------------------------
@@ -186,10 +276,17 @@ def main():
     ap.add_argument("--cpus", type=int, default=1, help="harts for --icount (default 1)")
     ap.add_argument("--bootargs", default="", help="more kernel arguments, e.g. sched=lottery")
     ap.add_argument("--kernel", action="store_true", help="the in-kernel benchmarks instead")
+    ap.add_argument("--sched", action="store_true",
+                    help="the scheduler rows under every policy on 1 and 4 harts")
+    ap.add_argument("--repeat", type=int, default=1, help="--sched: boots per configuration")
+    ap.add_argument("--policies", nargs="+", default=SCHED_POLICIES, choices=SCHED_POLICIES,
+                    help="--sched: only these policies")
     ap.add_argument("rows", nargs="*", help="rows to run (default: all; bench -l lists them)")
     opts = ap.parse_args()
     if not shutil.which("cp"):
         sys.exit("bench.py: cp(1) is needed")
+    if opts.sched:
+        sys.exit(sched_main(opts))
     sys.exit(kernel_main() if opts.kernel else user_main(opts))
 
 

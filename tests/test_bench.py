@@ -18,7 +18,7 @@ from test_shell import BOOT_TIMEOUT, PROMPT, Shell
 
 FS_IMG = os.path.join(ROOT, "build", "fs.img")
 ROW = re.compile(r"^(\w+) +(.*?) +(\d+) +(\d+) +(\d+) (\w+)$")
-ROWS = ["getpid", "pipe", "fork", "forkexec", "sbrk", "write", "read", "smallfile", "fault",
+ROWS = ["getpid", "pipe", "pipe64", "fork", "forkexec", "sbrk", "write", "read", "smallfile", "fault",
         "yield2", "yield64"]
 FILE_ROWS = {"write", "read"}  # -n N: N calls of 4 KiB, counted in KiB
 
@@ -26,7 +26,8 @@ FILE_ROWS = {"write", "read"}  # -n N: N calls of 4 KiB, counted in KiB
 def bench_shell(qemu, tmp_path, cpus):
     img = tmp_path / "fs.img"
     shutil.copyfile(FS_IMG, img)
-    # yield64 runs 64 processes besides init and the shell: above maxproc's default.
+    # yield64 and pipe64 run 64 processes besides init and the shell: above
+    # maxproc's default.
     vm = qemu(cpus=cpus, bootargs="maxproc=128", extra=disk_args(img))
     vm.wait_boot(timeout=BOOT_TIMEOUT)
     vm.expect(PROMPT, timeout=BOOT_TIMEOUT)

@@ -85,44 +85,80 @@ static long run_forkexec(long ops, struct bench_sample *m)
     return ops;
 }
 
-/* nproc - 1 children that yield forever; then the caller's yields are timed.
- * One op: the caller's sched_yield returns, every other one having had its
- * turn (on one hart; on several they also run in parallel). */
-static long run_yield(long ops, struct bench_sample *m, int nproc)
+/* ---- scheduling and pipes ---- */
+
+/*
+ * The background of the rows with many runnable processes: n children that
+ * call sched_yield forever, so that n more processes are runnable at every
+ * moment while each costs only a short turn (a system call and a switch).
+ * Spinners would keep as many runnable, but each of their turns would last
+ * a whole time slice, and a row would then time the slice and the policy's
+ * share (the measured processes get 1 / (n + 1) of the hart), not the
+ * switch paths.  Returns 0 once every child runs, or -1 with errno (the
+ * children made so far killed and reaped).
+ */
+struct yielders {
+    pid_t pid[64];
+    int n;
+};
+
+static void yielders_stop(struct yielders *y)
 {
-    pid_t kids[64];
-    int ready[2], n = 0;
-    long ret = -1;
+    for (int i = 0; i < y->n; i++)
+        kill(y->pid[i], SIGKILL);
+    for (int i = 0; i < y->n; i++)
+        waitpid(y->pid[i], NULL, 0);
+    y->n = 0;
+}
+
+static int yielders_start(struct yielders *y, int n)
+{
+    int ready[2], ret = -1;
+    char c;
+    y->n = 0;
     if (pipe(ready) < 0)
         return -1;
-    for (; n < nproc - 1; n++) {
-        kids[n] = fork();
-        if (kids[n] < 0)
-            goto out_kill;
-        if (kids[n] == 0) {
+    for (; y->n < n; y->n++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            goto out_close;
+        if (pid == 0) {
             close(ready[0]);
             write(ready[1], "r", 1);
             for (;;)
                 sched_yield();
         }
+        y->pid[y->n] = pid;
     }
-    char c;
     for (int i = 0; i < n; i++)
         if (read(ready[0], &c, 1) != 1)
-            goto out_kill;
+            goto out_close;
+    ret = 0;
+out_close:
+    close(ready[0]);
+    close(ready[1]);
+    if (ret < 0) {
+        int err = errno;
+        yielders_stop(y);
+        errno = err;
+    }
+    return ret;
+}
+
+/* nproc - 1 yielders; then the caller's yields are timed.  One op: the
+ * caller's sched_yield returns, every other one having had its turn (on one
+ * hart; on several they also run in parallel). */
+static long run_yield(long ops, struct bench_sample *m, int nproc)
+{
+    struct yielders y;
+    if (yielders_start(&y, nproc - 1) < 0)
+        return -1;
     bench_start(m);
     for (long i = 0; i < ops; i++)
         sched_yield();
     bench_stop(m);
-    ret = ops;
-out_kill:
-    for (int i = 0; i < n; i++)
-        kill(kids[i], SIGKILL);
-    for (int i = 0; i < n; i++)
-        waitpid(kids[i], NULL, 0);
-    close(ready[0]);
-    close(ready[1]);
-    return ret;
+    yielders_stop(&y);
+    return ops;
 }
 
 static long run_yield2(long ops, struct bench_sample *m)
@@ -135,14 +171,15 @@ static long run_yield64(long ops, struct bench_sample *m)
     return run_yield(ops, m, 64);
 }
 
-/* ---- pipes ---- */
-
-/* One op: a byte to the child through one pipe and back through another. */
-static long run_pipe(long ops, struct bench_sample *m)
+/* One op: a byte to the child through one pipe and back through another,
+ * while nproc - 2 yielders are runnable too. */
+static long run_pipe_with(long ops, struct bench_sample *m, int nproc)
 {
     int to[2], from[2];
     char c = 'x';
     long ret = -1;
+    int err = 0;
+    struct yielders y = {.n = 0};
     if (pipe(to) < 0)
         return -1;
     if (pipe(from) < 0)
@@ -161,6 +198,8 @@ static long run_pipe(long ops, struct bench_sample *m)
     close(to[0]);
     close(from[1]);
     to[0] = from[1] = -1;
+    if (yielders_start(&y, nproc - 2) < 0)
+        goto out_child;
     if (write(to[1], &c, 1) != 1 || read(from[0], &c, 1) != 1) /* the child is running */
         goto out_child;
     bench_start(m);
@@ -170,6 +209,8 @@ static long run_pipe(long ops, struct bench_sample *m)
     bench_stop(m);
     ret = ops;
 out_child:
+    err = errno; /* reported after the clean-up */
+    yielders_stop(&y);
     close(to[1]);
     to[1] = -1;
     waitpid(pid, NULL, 0);
@@ -183,7 +224,19 @@ out_to:
         close(to[0]);
     if (to[1] >= 0)
         close(to[1]);
+    if (ret < 0 && err)
+        errno = err;
     return ret;
+}
+
+static long run_pipe(long ops, struct bench_sample *m)
+{
+    return run_pipe_with(ops, m, 2);
+}
+
+static long run_pipe64(long ops, struct bench_sample *m)
+{
+    return run_pipe_with(ops, m, 64);
 }
 
 /* ---- memory ---- */
@@ -298,6 +351,7 @@ static long run_smallfile(long ops, struct bench_sample *m)
 static const struct bench_row rows[] = {
     {"getpid", "getpid()", "op", 20000, run_getpid},
     {"pipe", "pipe round trip, 1 byte each way", "op", 2000, run_pipe},
+    {"pipe64", "pipe round trip, 62 yielders runnable", "op", 2000, run_pipe64},
     {"fork", "fork + exit + wait", "op", 200, run_fork},
     {"forkexec", "fork + exec /bin/true + wait", "op", 50, run_forkexec},
     {"sbrk", "sbrk +4 KiB, touch, sbrk -4 KiB", "page", 2000, run_sbrk},
