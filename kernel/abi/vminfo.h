@@ -31,6 +31,10 @@ struct vmstat {
     unsigned long slab_frames;  /* frames held by the kernel's slab caches */
     unsigned long rmap_frames;  /* of those, the reverse map's (its "rmap" cache) */
     unsigned long rmap_chained; /* reverse-map items: PTEs beyond the first of their frame */
+    unsigned long page_cache;   /* frames in the page cache (file pages) */
+    unsigned long cache_mapped; /* of those, frames mapped by some process */
+    unsigned long cache_hits;   /* page-cache lookups that found the page */
+    unsigned long cache_misses; /* lookups that read the page from its file */
 };
 
 /* vmregions(): one record per region (VMA) of a process, for pmap. */

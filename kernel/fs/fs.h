@@ -75,6 +75,10 @@ struct inode {
     uint64_t map_first;
     uint32_t map_n;
     uint32_t map[INODE_MAP_WINDOW];
+    /* Its pages in the page cache (mm/pcache.h): (pcache lock); they come in
+     * only under ip->lock, so a holder of that lock may test pc_n alone. */
+    struct list_head pc_pages;
+    size_t pc_n;
 };
 
 extern struct fs *root_fs;

@@ -18,6 +18,9 @@
 #include "dev/rtc.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "mm/page.h"
+#include "mm/layout.h"
+#include "mm/pcache.h"
 #include "mm/slab.h"
 #include "mm/usercopy.h"
 #include "proc/signal.h"
@@ -38,6 +41,7 @@ void inode_cache_init(void)
     inode_cache = kmem_cache_create("inode", sizeof(struct inode), 16);
     if (!inode_cache)
         panic("inode_cache_init: no memory");
+    pcache_init();
 }
 
 int64_t fs_now(void)
@@ -76,6 +80,7 @@ struct inode *inode_get(struct fs *fs, uint32_t inum)
     fresh->fs = fs;
     fresh->inum = inum;
     fresh->ref = 1;
+    list_init(&fresh->pc_pages);
     fresh->log_tid = log_running_tid(&fs->log);
     sleeplock_init(&fresh->lock, "inode");
 
@@ -252,6 +257,7 @@ void inode_put(struct inode *ip)
     if (--ip->ref == 0) {
         list_remove(&ip->link);
         spin_unlock(&icache_lock);
+        pcache_inode_drop(ip); /* its cached pages go with it (mm/pcache.h) */
         dir_index_drop(ip);
         kmem_cache_free(inode_cache, ip);
         return;
@@ -498,6 +504,7 @@ int inode_truncate_step_locked(struct inode *ip, uint64_t size, bool *done)
         free_past(ip, blocks_for(target));
         zero_tail(ip, target);
     }
+    pcache_truncate_locked(ip, ip->d.size, target);
     ip->d.size = target;
     ip->d.mtime = ip->d.ctime = fs_now();
     return inode_update(ip);
@@ -518,6 +525,7 @@ int inode_truncate(struct inode *ip, uint64_t size)
         }
         err = fs_op_end(ip->fs, err);
     }
+    pcache_reap(); /* unmap the pages it cut off from every process */
     return err;
 }
 
@@ -558,8 +566,13 @@ ssize_t inode_read(struct inode *ip, bool user, uintptr_t dst, uint64_t off, siz
             return done ? (ssize_t)done : -EINTR;
         uint32_t blk;
         size_t m = MIN(n - done, BS - (off % BS));
-        int err = bmap(ip, off / BS, false, &blk);
-        if (!err && blk) {
+        struct page *cp = pcache_find(ip, off);
+        int err = cp ? 0 : bmap(ip, off / BS, false, &blk);
+        if (cp) { /* the cached page: the file's bytes and a shared mapping's stores */
+            err = copy_chunk(user, true, (void *)(dst + done),
+                             (char *)page_to_kva(cp) + off % PAGE_SIZE, m);
+            pcache_unpin(cp);
+        } else if (!err && blk) {
             struct buf *b = bcache_read(ip->fs->dev, blk);
             if (!b)
                 err = -EIO;
@@ -595,6 +608,8 @@ ssize_t inode_write(struct inode *ip, bool user, uintptr_t src, uint64_t off, si
     uint8_t *bounce = NULL;
     if (user && n && !(bounce = kmalloc(BS)))
         return -ENOMEM;
+    if (off > ip->d.size)
+        pcache_truncate_locked(ip, ip->d.size, off); /* the gap reads as zero */
     size_t done = 0;
     int err = 0;
     while (done < n) {
@@ -615,6 +630,7 @@ ssize_t inode_write(struct inode *ip, bool user, uintptr_t src, uint64_t off, si
         memcpy(b->data + off % BS, user ? bounce : from, m);
         log_write(&ip->fs->log, b);
         bcache_release(b);
+        pcache_write_locked(ip, off, user ? bounce : from, m); /* the same step */
         done += m;
         off += m;
     }

@@ -10,18 +10,21 @@
  *     0 atomically and shot down (mm_shootdown_page), which also captures
  *     its final D bit; then:
  *
+ *       a page-cache frame (pcache.h),
+ *         clean .......................... unmapped everywhere and dropped from
+ *                                          the cache: read from the file again
+ *         dirty (D in a PTE of a ......... cleaned: D cleared, every PTE
+ *           writable shared mapping)       restored, the frame pinned; the
+ *                                          caller writes it to the file with no
+ *                                          lock held (mm_evict_writeback) and a
+ *                                          later pass drops it
  *       private, clean, file-backed ...... dropped: read from the file again
+ *         (a segment's partial page)
  *       private, otherwise (anonymous, ... written once to one swap slot;
  *         or a written file page)          every PTE becomes a swap PTE on
  *                                          that slot, one slot reference each
- *       shared file page, one mapping,
- *         clean .......................... dropped
- *         dirty .......................... cleaned: copied out, D cleared and
- *                                          the PTE restored; the caller
- *                                          writes the copy to the file with
- *                                          no lock held (struct evict_wb)
- *       shared anonymous, or shared ...... stays (without a page cache a
- *         file page mapped twice           second copy would split them)
+ *       shared anonymous ................. stays (a second copy would split
+ *                                          its sharers)
  *
  *     Any failure (no slot, I/O error) puts every PTE back as it was.
  *   swap-in: read the slot into a new frame and map it with the region's
@@ -35,6 +38,7 @@
  */
 #include "mm/uvm.h"
 #include "mm/page.h"
+#include "mm/pcache.h"
 #include "mm/reclaim.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
@@ -81,10 +85,12 @@ static bool lock_all(struct evict_ctx *c)
     return true;
 }
 
-/* With every lock held: is the chain still exactly the snapshot? */
+/* With every lock held: is the chain still exactly the snapshot?  (The
+ * page cache holds one reference of its own on its frames.) */
 static bool chain_whole_locked(struct evict_ctx *c)
 {
-    if (rmap_count(c->pg) != c->n || __atomic_load_n(&c->pg->refcount, __ATOMIC_ACQUIRE) != c->n)
+    int refs = c->n + (pcache_is_frame(c->pg) ? 1 : 0);
+    if (rmap_count(c->pg) != c->n || __atomic_load_n(&c->pg->refcount, __ATOMIC_ACQUIRE) != refs)
         return false; /* changed, or pinned */
     for (int i = 0; i < c->n; i++) {
         pte_t pte = *c->r[i].pte;
@@ -133,43 +139,61 @@ static void finish_all(struct evict_ctx *c, long slot)
     }
 }
 
-/* A shared file page mapped once: drop it if clean, else clean it. */
-static int evict_shared_file(struct evict_ctx *c, bool dirty, struct evict_wb *wb)
+/* Does this PTE of region v hold a store the file has not seen? */
+static bool writes_file(const struct vma *v, pte_t pte)
 {
-    struct vma *v = c->v[0];
-    uintptr_t va = c->r[0].va;
-    if (!dirty) {
+    return (v->flags & VMA_SHARED) && !(v->flags & VMA_NOWRITE) && (pte & PTE_D);
+}
+
+/* A page-cache frame: drop it if clean, else clean it for a write-back. */
+static int evict_cached(struct evict_ctx *c, struct evict_wb *wb)
+{
+    int w = -1;
+    for (int i = 0; i < c->n; i++) {
+        c->old[i] = __atomic_exchange_n(c->r[i].pte, 0, __ATOMIC_ACQ_REL);
+        mm_shootdown_page(c->r[i].mm, c->r[i].va);
+        if (writes_file(c->v[i], c->old[i]))
+            w = i;
+    }
+    if (w < 0) {
         finish_all(c, 0);
+        pcache_evicted(c->pg);
         return 0;
     }
-    if (!wb || (v->flags & VMA_NOWRITE)) {
+    if (!wb) {
         restore_all(c, 0);
         return -EBUSY;
     }
-    uintptr_t lo = MAX(va, v->file_va), hi = MIN(va + PAGE_SIZE, v->file_va + v->file_len);
-    wb->len = lo < hi ? hi - lo : 0;
-    if (wb->len) {
-        memcpy(wb->buf, (char *)pa_to_kva(c->pa) + (lo - va), wb->len);
-        wb->off = v->file_off + (lo - v->file_va);
-        wb->ip = vm_file_get(v->ip);
-    }
+    struct vma *v = c->v[w];
+    wb->ip = vm_file_get(v->ip);
+    wb->off = v->file_off + (c->r[w].va - v->file_va);
+    wb->len = PAGE_SIZE; /* vm_file_write stops at the file's end */
+    wb->pin = c->pg;
+    page_ref_inc(c->pg);
     restore_all(c, PTE_D); /* clean now: written again only if written again */
     return -EAGAIN;
+}
+
+void mm_evict_writeback(struct evict_wb *wb)
+{
+    vm_file_write(wb->ip, wb->off, page_to_kva(wb->pin), wb->len);
+    vm_file_put(wb->ip);
+    mm_page_put(page_to_pa(wb->pin));
 }
 
 /* With the chain locked and whole: evict (see the top of the file). */
 static int evict_locked(struct evict_ctx *c, struct evict_wb *wb)
 {
+    if (pcache_is_frame(c->pg))
+        return evict_cached(c, wb);
     bool shared = false, file = true;
     for (int i = 0; i < c->n; i++) {
         shared |= (c->v[i]->flags & VMA_SHARED) != 0;
         file &= c->v[i]->kind == VMA_FILE;
     }
-    if (shared && (c->n != 1 || !file))
+    if (shared)
         return -EBUSY;
     bool dirty = unmap_all(c);
-    if (shared)
-        return evict_shared_file(c, dirty, wb);
     if (file && !dirty) {
         finish_all(c, 0);
         return 0;

@@ -11,9 +11,15 @@
  *   PTE present and allows it ........ another path mapped it / stale TLB:
  *                                      flush the entry and retry
  *   PTE absent, anonymous/heap/stack . demand-zero: a fresh zeroed frame
- *   PTE absent, file ................. read the file's bytes into a zeroed
- *                                      frame (bss part stays zero); a page
- *                                      past the end of the file: BUS
+ *   PTE absent, file, a whole page ... map the page cache's frame
+ *     of the file (pcache.h)           (pcache.h): shared mapping: as it is,
+ *                                      writable; private: read-only (text),
+ *                                      or copy-on-write (a write fault copies
+ *                                      it at once); past the file's end: BUS
+ *   PTE absent, file, part of a page . read the file's bytes into a zeroed
+ *     (a segment's edge, its bss)      frame of its own (the rest stays zero)
+ *   PTE present, write, PTE_COW ...... on a page-cache frame: always a copy
+ *     on a cache frame                 (the cache keeps the file's page)
  *   PTE holds a swap slot ............ swap-in: read the slot (evict.c)
  *
  * A page brought in for a process with a resident-set limit may first push
@@ -24,6 +30,7 @@
  */
 #include "mm/uvm.h"
 #include "mm/page.h"
+#include "mm/pcache.h"
 #include "mm/reclaim.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
@@ -80,12 +87,111 @@ static enum vm_fault_result file_fill(struct vma *v, uintptr_t page, void *frame
     return r > 0 ? VM_FAULT_OK : VM_FAULT_BUS; /* 0: the file ends before this page */
 }
 
+/* Is page of file region v a whole page of the file?  Then *index is its
+ * page number there (the page cache can hold it). */
+static bool file_window(const struct vma *v, uintptr_t page, uint64_t *index)
+{
+    if (page < v->file_va || page + PAGE_SIZE > v->file_va + v->file_len)
+        return false;
+    uint64_t off = v->file_off + (page - v->file_va);
+    *index = off / PAGE_SIZE;
+    return off % PAGE_SIZE == 0;
+}
+
+/* A fresh private frame holding a copy of src, on the reverse map at
+ * (mm, page, pte) (the caller writes the PTE), or NULL: no memory. */
+static void *copy_frame_locked(struct mm *mm, pte_t *pte, uintptr_t page, struct page *src)
+{
+    ASSERT_SLEEP_HELD(&mm->lock);
+    void *copy = mm_alloc_user_frame(false);
+    if (!copy)
+        return NULL;
+    memcpy(copy, page_to_kva(src), PAGE_SIZE);
+    kva_to_page(copy)->flags |= PG_ANON;
+    if (rmap_add(kva_to_page(copy), mm, page, pte) != 0) {
+        page_free(copy, 0);
+        return NULL;
+    }
+    return copy;
+}
+
+/* Map the page cache's frame of page (file_window) for this access. */
+static enum vm_fault_result map_cached_locked(struct mm *mm, struct vma *v, pte_t *pte,
+                                              uintptr_t page, uint64_t index, bool write)
+{
+    ASSERT_SLEEP_HELD(&mm->lock);
+    struct page *cp;
+    bool major = false, shared = v->flags & VMA_SHARED;
+    int err = pcache_get(v->ip, index, &cp, &major);
+    if (err)
+        return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_BUS;
+    paddr_t pa = page_to_pa(cp);
+    if (write && !shared) { /* a private write: a copy at once */
+        void *copy = pcache_still_cached(cp) ? copy_frame_locked(mm, pte, page, cp) : NULL;
+        bool gone = !copy && !pcache_still_cached(cp);
+        mm_page_put(pa);
+        if (!copy)
+            return gone ? VM_FAULT_BUS : VM_FAULT_OOM;
+        *pte = region_pte(v, kva_to_pa(copy), true);
+        goto out;
+    }
+    if (rmap_add(cp, mm, page, pte) != 0) {
+        mm_page_put(pa);
+        return VM_FAULT_OOM;
+    }
+    pte_t npte = region_pte(v, pa, write);
+    if (!shared && (npte & PTE_W))
+        npte = (npte & ~PTE_W) | PTE_COW; /* the first write copies it */
+    *pte = npte;
+    if (!pcache_still_cached(cp)) { /* truncated meanwhile (pcache.h) */
+        *pte = 0;
+        mm_flush_page(mm, page);
+        rmap_del(cp, mm, page);
+        mm_page_put(pa);
+        return VM_FAULT_BUS;
+    }
+out:
+    if (major)
+        mm->st.majflt++;
+    else
+        mm->st.minflt++;
+    mm->st.resident++;
+    mm_rset_mapped_locked(mm, v, page);
+    return VM_FAULT_OK;
+}
+
+/* A write to a private page that still maps the page cache's frame: the
+ * cache keeps its frame, this process gets a copy. */
+static enum vm_fault_result cached_cow_locked(struct mm *mm, struct vma *v, pte_t *pte,
+                                              uintptr_t page)
+{
+    ASSERT_SLEEP_HELD(&mm->lock);
+    paddr_t old = PTE_TO_PA(*pte);
+    struct page *opg = pa_to_page(old);
+    page_ref_inc(opg); /* pinned while copying: reclaim leaves it alone */
+    void *copy = copy_frame_locked(mm, pte, page, opg);
+    if (!copy) {
+        mm_page_put(old);
+        return VM_FAULT_OOM;
+    }
+    *pte = region_pte(v, kva_to_pa(copy), true);
+    mm_flush_page(mm, page); /* before the old frame can go to anyone */
+    rmap_del(opg, mm, page);
+    mm_page_put(old);
+    mm_page_put(old); /* the pin */
+    mm->st.minflt++;
+    return VM_FAULT_OK;
+}
+
 /* Map a new frame at page: zeroed, or read from the region's file. */
 static enum vm_fault_result map_new_locked(struct mm *mm, struct vma *v, pte_t *pte, uintptr_t page,
                                            bool write)
 {
     ASSERT_SLEEP_HELD(&mm->lock);
     bool read = false;
+    uint64_t index;
+    if (v->kind == VMA_FILE && file_window(v, page, &index))
+        return map_cached_locked(mm, v, pte, page, index, write);
     void *frame = mm_alloc_user_frame(true);
     if (!frame)
         return VM_FAULT_OOM;
@@ -189,8 +295,11 @@ enum vm_fault_result vm_fault_locked(struct mm *mm, uintptr_t addr, bool write, 
     }
     if (!(*pte & PTE_V))
         return map_new_locked(mm, v, pte, page, write);
-    if (write && !(*pte & PTE_W) && (*pte & PTE_COW))
+    if (write && !(*pte & PTE_W) && (*pte & PTE_COW)) {
+        if (pcache_is_frame(pa_to_page(PTE_TO_PA(*pte))))
+            return cached_cow_locked(mm, v, pte, page);
         return cow_break_locked(mm, v, pte, page);
+    }
     if (pte_allows(*pte, write, exec)) {
         /* A stale TLB entry, or A/D bits this hart does not set itself. */
         *pte |= PTE_A | (write ? PTE_D : 0);

@@ -22,15 +22,16 @@
  * absent, so a sweep without swap costs a flag test per frame.
  *
  *   the daemon ("kswapd", a kernel thread): woken when an allocation leaves
- *     fewer than `low` frames free; runs the policy's tick (aging), then
- *     evicts until `high` frames are free or a sweep over RAM found nothing.
+ *     fewer than `low` frames free; runs the policy's tick (aging), frees
+ *     page-cache frames that nothing maps (pcache_shrink), then evicts until
+ *     `high` frames are free or a sweep over RAM found nothing.
  *     It alone writes dirty shared file pages back (holding no lock but the
  *     file system's own while it writes).
  *   direct reclaim (mm_reclaim_direct): an allocation that finds no frame
- *     evicts a few itself, with the faulting process's mm->lock held: it
- *     may evict that process's own pages and those of any process whose
- *     lock is free; it never writes to a file (the faulting thread may hold
- *     an inode lock or be inside a file-system operation).
+ *     frees unmapped page-cache frames, then evicts a few itself, with the faulting process's
+ * mm->lock held: it may evict that process's own pages and those of any process whose lock is free;
+ * it never writes to a file (the faulting thread may hold an inode lock or be inside a file-system
+ * operation).
  *
  * User allocations leave low/4 frames to the kernel's own allocations (page
  * tables, rmap items, slabs), which do not reclaim.
@@ -45,6 +46,7 @@
  */
 #include "mm/reclaim.h"
 #include "mm/page.h"
+#include "mm/pcache.h"
 #include "mm/repl.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
@@ -131,8 +133,8 @@ static int reclaim_one(struct evict_wb *wb)
 
 size_t mm_reclaim_direct(size_t want)
 {
-    size_t freed = 0;
     STAT_ADD(direct_runs, 1);
+    size_t freed = pcache_shrink(want); /* unmapped page-cache frames first */
     for (size_t fails = 0; freed < want && fails < RECLAIM_MAX_FAILS;) {
         int err = reclaim_one(NULL);
         if (err == -ENOENT)
@@ -168,15 +170,24 @@ void mm_reclaim_kick(void)
     spin_unlock(&kswapd_lock);
 }
 
-/* One wake-up's work: evict until `high` frames are free. */
-static void kswapd_run(void *buf)
+/* Frames still missing for `high`. */
+static size_t below_high(void)
+{
+    size_t free = page_free_count(), high = READ_ONCE(wm_high);
+    return free < high ? high - free : 0;
+}
+
+/* One wake-up's work: evict until `high` frames are free, page-cache
+ * frames no one maps first (the cheapest: no PTE, no I/O). */
+static void kswapd_run(void)
 {
     sleeplock_acquire(&gset_lock);
     gset.ops->tick(&gset);
     sleeplock_release(&gset_lock);
-    size_t freed = 0;
-    for (size_t fails = 0; page_free_count() < READ_ONCE(wm_high) && fails < RECLAIM_MAX_FAILS;) {
-        struct evict_wb wb = {.buf = buf};
+    pcache_reap(); /* truncated pages left mapped */
+    size_t freed = pcache_shrink(below_high());
+    for (size_t fails = 0; below_high() && fails < RECLAIM_MAX_FAILS;) {
+        struct evict_wb wb = {0};
         int err = reclaim_one(&wb);
         if (err == -ENOENT)
             break;
@@ -185,8 +196,7 @@ static void kswapd_run(void *buf)
         else
             fails++;
         if (err == -EAGAIN && wb.len) {
-            vm_file_write(wb.ip, wb.off, buf, wb.len);
-            vm_file_put(wb.ip);
+            mm_evict_writeback(&wb);
             STAT_ADD(writebacks, 1);
         }
     }
@@ -195,7 +205,7 @@ static void kswapd_run(void *buf)
 
 static void kswapd_main(void *arg)
 {
-    void *buf = arg;
+    (void)arg;
     for (;;) {
         spin_lock(&kswapd_lock);
         while (!kswapd_wanted)
@@ -203,7 +213,7 @@ static void kswapd_main(void *arg)
         spin_unlock(&kswapd_lock);
         mm_reap_deferred(); /* address spaces a reclaimer let go of last */
         STAT_ADD(kswapd_runs, 1);
-        kswapd_run(buf);
+        kswapd_run();
         if (page_free_count() < READ_ONCE(wm_low))
             sched_sleep_ticks(10); /* nothing more to take now: let the others run */
         spin_lock(&kswapd_lock);
@@ -236,12 +246,8 @@ void mm_reclaim_start(void)
         ops = &repl_clock;
     }
     struct repl_slot *slots = kmalloc(n * sizeof(*slots));
-    void *buf = page_alloc(0);
-    if (!slots || !buf) {
+    if (!slots) {
         printf("reclaim: no memory for the frame table; no global reclaim\n");
-        kfree(slots);
-        if (buf)
-            page_free(buf, 0);
         return;
     }
     size_t low = bootarg_frames("vm_low", MAX(n / 64, (size_t)32));
@@ -252,7 +258,7 @@ void mm_reclaim_start(void)
     wm_low = low;
     wm_high = MAX(high, low + 1);
     __atomic_store_n(&gslots, slots, __ATOMIC_RELEASE);
-    if (!thread_spawn_detached("kswapd", kswapd_main, buf))
+    if (!thread_spawn_detached("kswapd", kswapd_main, NULL))
         printf("reclaim: no memory for the swap daemon\n");
 }
 

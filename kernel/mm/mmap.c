@@ -4,12 +4,16 @@
  *   mmap      anonymous or file-backed, MAP_PRIVATE or MAP_SHARED, MAP_FIXED,
  *             PROT_NONE..RWX.  Without MAP_FIXED the region goes at the hint
  *             if it is free, else at the highest free range below the stack's
- *             reserve.  A private file mapping reads pages in on first touch
- *             into frames of its own (a write stays in the process).  A shared
- *             mapping is populated at mmap, so that every process that shares
- *             it after fork maps the same frames; a shared file mapping's
- *             pages are written back to the file (never past its end) on
- *             msync, munmap and exit.
+ *             reserve.  A file mapping's pages are the page cache's frames
+ *             (pcache.h), mapped at the first touch: a shared mapping shares
+ *             them with read(), write() and every other mapper; a private one
+ *             maps them read-only or copy-on-write (a write stays in the
+ *             process).  A shared file mapping's dirty pages (D set in this
+ *             process's PTE) are written back to the file (never past its
+ *             end) on msync, munmap and exit, one file-system operation per
+ *             page.  A shared anonymous mapping has no file to meet in: it is
+ *             populated at mmap, so every process that shares it after fork
+ *             maps the same frames.
  *   munmap    any page range: regions are split at its ends.
  *   mprotect  splits too, then rewrites each PTE: a private page that another
  *             process still maps becomes copy-on-write instead of writable; a
@@ -116,6 +120,13 @@ void mm_writeback_locked(struct mm *mm, struct vma *v, uintptr_t start, uintptr_
         pte_t *pte = pt_walk(mm->root, va, false);
         if (!pte || !pte_has_frame(*pte) || va < v->file_va || va >= v->file_va + v->file_len)
             continue;
+        if (*pte & PTE_V) { /* (a PROT_NONE page keeps no D bit: always written) */
+            if (!(*pte & PTE_D))
+                continue;
+            /* Clean first: a store from now on sets D again and is written again. */
+            *pte &= ~PTE_D;
+            mm_flush_page(mm, va);
+        }
         size_t n = MIN((uint64_t)PAGE_SIZE, v->file_va + v->file_len - va);
         vm_file_write(v->ip, v->file_off + (va - v->file_va), pa_to_kva(PTE_TO_PA(*pte)), n);
     }
@@ -163,8 +174,8 @@ static int mmap_file_check(struct vma *v, struct file *f, int prot, int flags, u
     return 0;
 }
 
-/* Fault every page of a new shared region in (see the top of the file); a
- * pending signal stops it (-EINTR). */
+/* Fault every page of a new shared anonymous region in (see the top of the
+ * file); a pending signal stops it (-EINTR). */
 static int populate_locked(struct mm *mm, struct vma *v)
 {
     ASSERT_SLEEP_HELD(&mm->lock);
@@ -174,8 +185,6 @@ static int populate_locked(struct mm *mm, struct vma *v)
         enum vm_fault_result r = vm_fault_locked(mm, va, false, false);
         if (r == VM_FAULT_ACCESS && !(v->prot & PTE_R))
             continue; /* PROT_NONE: made when it becomes accessible */
-        if (r == VM_FAULT_BUS)
-            break; /* past the end of the file: SIGBUS when touched */
         if (r != VM_FAULT_OK)
             return -ENOMEM;
     }
@@ -225,7 +234,7 @@ long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, str
     if ((r = vma_add_locked(mm, &v)) != 0)
         goto out;
     r = (long)addr;
-    if (v.flags & VMA_SHARED) {
+    if ((v.flags & VMA_SHARED) && v.kind == VMA_ANON) {
         struct vma *nv = vma_find_locked(mm, addr);
         int err = populate_locked(mm, nv);
         if (err) {

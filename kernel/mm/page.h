@@ -14,6 +14,7 @@
  *   owner               the holder of the allocated block (slab: its cache)
  *   rmap_*, PG_USER     a user frame's reverse map: its rmap lock (mm/rmap.h);
  *                       they share their words with list/owner/freelist
+ *   pcache              the page cache's lock (mm/pcache.h); NULL when free
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H
@@ -26,6 +27,7 @@
 
 struct rmap_item;
 struct mm;
+struct pcache_page;
 
 /* struct page flags */
 #define PG_RESERVED (1u << 0) /* never handed out (kernel image, firmware, ...) */
@@ -57,6 +59,7 @@ struct page {
             struct rmap_item *rmap; /* (rmap lock) */
         };
     };
+    struct pcache_page *pcache; /* (pcache lock) its page-cache entry, NULL: none */
 };
 
 struct page_stats {

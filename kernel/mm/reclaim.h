@@ -19,14 +19,16 @@ void mm_reclaim_caches(void);
  * May sleep; the caller may hold its own mm->lock. */
 void *mm_alloc_user_frame(bool zero);
 
-/* A dirty shared file page that eviction cleaned instead of freeing: the
- * caller writes len bytes of buf at off of ip and drops ip. */
+/* A dirty page-cache frame that eviction cleaned instead of freeing: the
+ * caller writes len bytes of it at off of ip (mm_evict_writeback, with no
+ * lock held), which drops ip and the pin. */
 struct evict_wb {
-    void *buf; /* a page, the caller's */
-    struct inode *ip;
+    struct page *pin; /* the frame, pinned */
+    struct inode *ip; /* a reference */
     uint64_t off;
     size_t len;
 };
+void mm_evict_writeback(struct evict_wb *wb);
 /* Give up user frame pg from every PTE that maps it (evict.c).  0 (freed),
  * -EAGAIN (cleaned: *wb to write; only when wb is given), -EBUSY (locked,
  * pinned, shared, or not a user frame), -ENOSPC (no swap slot), -EIO. */

@@ -69,6 +69,7 @@
     X(VBLK, "vblk", 0)                                                                             \
     X(BLOCKDEV, "blockdev", 0)                                                                     \
     X(SWAP, "swap", 0)                                                                             \
+    X(PCACHE, "pcache", 0) /* the page cache (mm/pcache.h) */                                      \
     X(RMAP, "rmap", 0)     /* a user frame's reverse map (mm/rmap.h) */                            \
     X(ITIMER, "itimer", 0) /* interval timers: sends SIGALRM under it */                           \
     X(PROC, "proc", 0)     /* the process tree (proc/proc.h) */                                    \

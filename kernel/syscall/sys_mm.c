@@ -6,6 +6,7 @@
 #include "fs/file.h"
 #include "mm/usercopy.h"
 #include "mm/page.h"
+#include "mm/pcache.h"
 #include "mm/reclaim.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
@@ -123,6 +124,12 @@ long sys_vmstat(const struct sysargs *args)
     v.slab_frames = kmem_frames();
     v.rmap_frames = rmap_frames();
     v.rmap_chained = rmap_chained_items();
+    struct pcache_stats pc;
+    pcache_get_stats(&pc);
+    v.page_cache = pc.pages;
+    v.cache_mapped = pc.mapped;
+    v.cache_hits = pc.hits;
+    v.cache_misses = pc.misses;
     return copy_to_user(arg_ptr(args, 0), &v, sizeof(v));
 }
 

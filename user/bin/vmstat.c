@@ -9,7 +9,9 @@
  * shared file pages written back, OOM kills (the counters since boot, or
  * since the previous line when repeating).  The last lines give the
  * daemon's watermarks and the frames of the kernel's slab caches (those of
- * the reverse map, and its chained items: PTEs beyond a frame's first).
+ * the reverse map, and its chained items: PTEs beyond a frame's first) and
+ * the page cache: frames of file pages, how many of them are mapped, and
+ * the lookups that found their page or read it from the file.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,5 +45,7 @@ int main(int argc, char **argv)
     printf("watermarks: low %lu, high %lu frames\n", v.low, v.high);
     printf("kernel slabs: %lu frames (reverse map: %lu, %lu chained items)\n", v.slab_frames,
            v.rmap_frames, v.rmap_chained);
+    printf("page cache: %lu frames (%lu mapped), %lu hits, %lu misses\n", v.page_cache,
+           v.cache_mapped, v.cache_hits, v.cache_misses);
     return 0;
 }

@@ -47,10 +47,17 @@ long check_own_size(void)
     return 0;
 }
 
+long check_memfree(void)
+{
+    struct vmstat vs;
+    long cached = vmstat(&vs) == 0 ? (long)(vs.page_cache - vs.cache_mapped) : 0;
+    return memfree() + cached;
+}
+
 /* Free frames plus the frames the fuzzer's own growth took since `base_size`. */
 static long frames_free(long base_size)
 {
-    return memfree() + (check_own_size() - base_size) / 4096;
+    return check_memfree() + (check_own_size() - base_size) / 4096;
 }
 
 /* Free frames once every process the run made is gone (init reaps orphans). */

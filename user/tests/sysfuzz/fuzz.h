@@ -123,6 +123,9 @@ void parent_run(const struct options *o);
 /* check.c */
 void check_alive(void);
 long check_own_size(void);
+/* Free frames, and page-cache frames no process maps (given back at once
+ * under pressure, and when their file's last reference goes). */
+long check_memfree(void);
 long check_settled_memfree(long want, long base_size);
 /* Note the kernel's own memory (slab frames, reverse-map items) before the
  * run (when 0) or after it (1), for the report: where missing frames went. */

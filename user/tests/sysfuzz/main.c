@@ -135,7 +135,7 @@ int main(int argc, char **argv)
     printf("sysfuzz: seed %llu, %s%ld calls, %d at a time, %d per child\n",
            (unsigned long long)o.seed, o.seconds ? "at most " : "", o.calls, o.jobs, o.chunk);
     check_warm_up();
-    long base_size = check_own_size(), before = memfree(), start = parent_now_ns();
+    long base_size = check_own_size(), before = check_memfree(), start = parent_now_ns();
     check_kernel_mem(0);
     parent_run(&o);
     long secs = (parent_now_ns() - start) / 1000000000L;

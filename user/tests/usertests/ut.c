@@ -133,10 +133,11 @@ long ut_free_frames(void)
 {
 #if QUILL
     struct vminfo vi;
+    struct vmstat vs;
     long free = memfree();
-    if (vminfo(0, &vi) != 0)
+    if (vminfo(0, &vi) != 0 || vmstat(&vs) != 0)
         return -1;
-    return free + (long)vi.resident;
+    return free + (long)vi.resident + (long)(vs.page_cache - vs.cache_mapped);
 #else
     return -1;
 #endif

@@ -555,7 +555,11 @@ int rmtree(const char *path, char *bad, size_t badlen);
  * Free frames plus this process's own resident pages (-1 on a Linux host).
  * A program's pages are made on first touch (text and data read in lazily,
  * heap and stack zero-filled), so its own footprint grows without any leak;
- * a count that leaves it out would take that growth for a leak.
+ * a count that leaves it out would take that growth for a leak.  Page-cache
+ * frames that no process maps count as free too: they are given back at
+ * once under pressure and when their file's last reference goes, and a
+ * child that ran code of this program its parent never ran leaves such
+ * pages of the parent's still-open program file behind.
  */
 long ut_free_frames(void);
 
