@@ -525,7 +525,7 @@ int inode_truncate(struct inode *ip, uint64_t size)
         }
         err = fs_op_end(ip->fs, err);
     }
-    pcache_reap(); /* unmap the pages it cut off from every process */
+    pcache_reap(true); /* unmap the pages it cut off from every process */
     return err;
 }
 

@@ -184,7 +184,7 @@ static void kswapd_run(void)
     sleeplock_acquire(&gset_lock);
     gset.ops->tick(&gset);
     sleeplock_release(&gset_lock);
-    pcache_reap(); /* truncated pages left mapped */
+    pcache_reap(false); /* truncated pages left mapped */
     size_t freed = pcache_shrink(below_high());
     for (size_t fails = 0; below_high() && fails < RECLAIM_MAX_FAILS;) {
         struct evict_wb wb = {0};

@@ -260,12 +260,16 @@ void pcache_truncate_locked(struct inode *ip, uint64_t old, uint64_t size)
         free_entry(list_entry(e, struct pcache_page, ilink));
 }
 
-/* Clear mm's PTE at va if it still maps pa (the caller holds a reference on
- * mm, and its page tables live as long as the mm). */
-static void unmap_one(struct mm *mm, uintptr_t va, pte_t *pte, struct page *pg)
+/* Clear mm's PTE at va if it still maps pg (the caller holds a reference on
+ * mm, and its page tables live as long as the mm).  false: !wait, and the
+ * lock was taken. */
+static bool unmap_one(struct mm *mm, uintptr_t va, pte_t *pte, struct page *pg, bool wait)
 {
     paddr_t pa = page_to_pa(pg);
-    sleeplock_acquire_leaf(&mm->lock);
+    if (wait)
+        sleeplock_acquire_leaf(&mm->lock);
+    else if (!sleeplock_try_acquire(&mm->lock))
+        return false;
     pte_t old = *pte;
     if (pte_has_frame(old) && PTE_TO_PA(old) == pa) {
         __atomic_store_n(pte, 0, __ATOMIC_RELEASE);
@@ -276,11 +280,14 @@ static void unmap_one(struct mm *mm, uintptr_t va, pte_t *pte, struct page *pg)
         mm_page_put(pa);
     }
     sleeplock_release(&mm->lock);
+    return true;
 }
 
-/* Take pg out of every address space that maps it (with no lock held). */
-static void unmap_everywhere(struct page *pg)
+/* Take pg out of every address space that maps it (with no lock held);
+ * false: !wait, and a lock was taken. */
+static bool unmap_everywhere(struct page *pg, bool wait)
 {
+    bool done = true;
     struct rmap_ref small[8], *r = small;
     int max = 8;
     for (int round = 0; round < 16; round++) {
@@ -298,15 +305,18 @@ static void unmap_everywhere(struct page *pg)
             continue;
         }
         for (int i = 0; i < n; i++) {
-            unmap_one(r[i].mm, r[i].va, r[i].pte, pg);
+            done &= unmap_one(r[i].mm, r[i].va, r[i].pte, pg, wait);
             mm_put(r[i].mm);
         }
+        if (!done)
+            break;
     }
     if (r != small)
         kfree(r);
+    return done;
 }
 
-void pcache_reap(void)
+void pcache_reap(bool wait)
 {
     for (;;) {
         spin_lock(&pc_lock);
@@ -315,8 +325,12 @@ void pcache_reap(void)
         if (!e)
             return;
         struct pcache_page *p = list_entry(e, struct pcache_page, ilink);
-        list_init(&p->ilink);
-        unmap_everywhere(p->pg);
+        if (!unmap_everywhere(p->pg, wait)) { /* busy: next time */
+            spin_lock(&pc_lock);
+            list_push_back(&pc_doomed, &p->ilink);
+            spin_unlock(&pc_lock);
+            return;
+        }
         free_entry(p); /* a pin still held frees the frame when it goes */
     }
 }

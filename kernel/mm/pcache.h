@@ -39,7 +39,8 @@
  * Lock order: mm->lock -> inode lock -> the cache lock (a spinlock, ranked
  * "pcache" just before "rmap" in sync/lockorder.h).  Nothing is taken under
  * the cache lock but the page and slab allocators.  pcache_reap takes mm
- * locks as a leaf (sleeplock_acquire_leaf) holding no other sleep lock.
+ * locks as a leaf (sleeplock_acquire_leaf) holding no other sleep lock, or
+ * (the swap daemon) only with try-locks.
  */
 #ifndef MM_PCACHE_H
 #define MM_PCACHE_H
@@ -91,8 +92,10 @@ void pcache_write_locked(struct inode *ip, uint64_t off, const void *src, size_t
 /* The file's size goes from old to size: zero the cached tail past the
  * smaller of the two and doom every page past the new end. */
 void pcache_truncate_locked(struct inode *ip, uint64_t old, uint64_t size);
-/* Unmap and free the doomed pages (call with no sleep lock held). */
-void pcache_reap(void);
+/* Unmap and free the doomed pages (call with no sleep lock held).  wait:
+ * for each mapper's mm->lock (as a leaf); else only what try-locks allow
+ * (the swap daemon, which must not wait for a process that waits for it). */
+void pcache_reap(bool wait);
 /* ip's last reference is going: free its pages (none is mapped). */
 void pcache_inode_drop(struct inode *ip);
 
