@@ -517,8 +517,10 @@ int inode_truncate(struct inode *ip, uint64_t size)
     bool done = false;
     int err = 0;
     while (!err && !done) {
-        if (sig_fatal_pending())
-            return -EINTR;
+        if (sig_fatal_pending()) {
+            err = -EINTR;
+            break;
+        }
         if ((err = fs_op_begin(ip->fs)) == 0 && (err = inode_lock(ip)) == 0) {
             err = ip->d.type == QFS_T_FILE ? inode_truncate_step_locked(ip, size, &done) : -EISDIR;
             inode_unlock(ip);

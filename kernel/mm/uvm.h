@@ -249,7 +249,8 @@ int mm_split_at_locked(struct mm *mm, uintptr_t start, uintptr_t end);
 /* Take the regions inside [start, end) (split there first) out, unmapping their
  * pages; they go on dead, for vma_free after mm->lock is released. */
 void mm_unmap_regions_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct list_head *dead);
-/* Write a shared file region's resident pages in [start, end) back; mm->lock held. */
+/* Write a shared file region's dirty pages in [start, end) back, clearing
+ * their D bits first; mm->lock held. */
 void mm_writeback_locked(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t end);
 
 /* ---- resident-set limit (rset.c) and eviction (evict.c) ---- */
