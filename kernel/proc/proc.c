@@ -573,6 +573,7 @@ int proc_list(uintptr_t ubuf, int max)
         }
         pi->size = p->mm ? p->mm->st.resident * PAGE_SIZE : 0;
         pi->ticks = p->thread ? p->thread->ticks_run : 0;
+        pi->cpu_ns = p->thread ? sched_cpu_ns(p->thread) : 0;
         pi->state = p->state == P_ZOMBIE ? 'Z'
                     : sig_is_stopped(p)  ? 'T'
                                          : thread_state_letter(p->thread);

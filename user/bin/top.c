@@ -15,9 +15,11 @@
  * From sysinfo() and getprocs().  S is the state as in ps (R running,
  * r runnable, S sleeping, Z zombie, E embryo); HART is the hart it runs on
  * (R) or last ran on.  %CPU is the share of one hart it used since the
- * previous refresh (since boot for the first): its CPU ticks over the
- * ticks that passed, so a process spinning on one hart shows ~100 and the
- * sum over all may reach 100 x harts.  Rows are sorted by %CPU, then pid.
+ * previous refresh (since boot for the first): the CPU time it ran (exact,
+ * procinfo.cpu_ns) over the time that passed, so a process spinning on one
+ * hart shows ~100 and the sum over all may reach 100 x harts.  TICKS is the
+ * sampled count (the timer tick charges whoever runs): it can fall behind
+ * when an emulated hart misses ticks.  Rows are sorted by %CPU, then pid.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,14 +38,14 @@ struct row {
 
 static struct procinfo prev[TOP_MAX_PROCS];
 static int nprev;
-static unsigned long prev_ticks;
+static unsigned long prev_uptime_ns;
 
-/* CPU ticks the process with this pid had at the previous refresh. */
-static unsigned long prev_ticks_of(int pid)
+/* CPU time the process with this pid had at the previous refresh. */
+static unsigned long prev_cpu_ns_of(int pid)
 {
     for (int i = 0; i < nprev; i++)
         if (prev[i].pid == pid)
-            return prev[i].ticks;
+            return prev[i].cpu_ns;
     return 0;
 }
 
@@ -78,10 +80,10 @@ static int refresh(struct row *rows, struct procinfo *now, int batch)
         perror("top: getprocs");
         return -1;
     }
-    unsigned long elapsed = si.ticks - prev_ticks;
+    unsigned long elapsed = si.uptime_ns - prev_uptime_ns;
     for (int i = 0; i < n; i++) {
         rows[i].p = now[i];
-        unsigned long used = now[i].ticks - prev_ticks_of(now[i].pid);
+        unsigned long used = now[i].cpu_ns - prev_cpu_ns_of(now[i].pid);
         rows[i].share = elapsed ? 100.0 * (double)used / (double)elapsed : 0.0;
     }
     qsort(rows, n, sizeof(*rows), by_share);
@@ -102,7 +104,7 @@ static int refresh(struct row *rows, struct procinfo *now, int batch)
     fflush(stdout);
     memcpy(prev, now, n * sizeof(*now));
     nprev = n;
-    prev_ticks = si.ticks;
+    prev_uptime_ns = si.uptime_ns;
     return 0;
 }
 
