@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <quill/syscall.h>
@@ -108,6 +109,67 @@ static void after_fork(long r)
 
 void __sigtramp(void); /* the user library's handler return (user/lib/sigtramp.S) */
 
+/*
+ * H_MAP: most random mmap requests are refused (flags without MAP_PRIVATE or
+ * MAP_SHARED, lengths that wrap), so 60 % of these calls are shaped into a
+ * well-formed one on the window [MAP_WINDOW, +64 pages): mappings are made,
+ * split, protected, synced and unmapped there, and the pages touched after.
+ * Half the ranges start inside the newest mapping made.  Always the same
+ * draws, whatever the kernel returned before.  Returns the protection to
+ * touch the range with afterwards (-1: do not touch).
+ */
+static long last_map, last_map_pages; /* the newest mapping that succeeded */
+
+static int shape_map_call(const struct call *c, long a[MAX_ARGS])
+{
+    bool shape = gen_chance(60), fixed = gen_chance(50), hint = gen_chance(50);
+    bool touch = gen_chance(60), inside = gen_chance(50);
+    long page = (long)gen_below(MAP_WINDOW_PAGES), pages = 1 + (long)gen_below(16);
+    long odd = gen_chance(20) ? 100 : 0, prot = (long)gen_below(8), kind = (long)gen_below(4);
+    long off = (long)gen_below(4) * 4096, fd = gen_chance(85) ? 3 : (long)gen_below(7);
+    long ms = (long)gen_below(8);
+    if (!shape)
+        return -1;
+    a[0] = (long)MAP_WINDOW + page * 4096;
+    if (inside && last_map_pages) {
+        page %= last_map_pages;
+        a[0] = last_map + page * 4096;
+        if (pages > last_map_pages - page)
+            pages = last_map_pages - page;
+    }
+    a[1] = pages * 4096 - odd;
+    if (strcmp(c->name, "mmap") == 0) {
+        long flags = (kind & 1) ? MAP_SHARED : MAP_PRIVATE;
+        if (kind & 2)
+            flags |= MAP_ANONYMOUS;
+        if (fixed)
+            flags |= MAP_FIXED;
+        else if (!hint)
+            a[0] = 0;
+        a[2] = prot;
+        a[3] = flags;
+        a[4] = (kind & 2) ? -1 : fd;
+        a[5] = off;
+    } else if (strcmp(c->name, "mprotect") == 0) {
+        a[2] = prot;
+    } else if (strcmp(c->name, "msync") == 0) {
+        a[2] = ms;
+    }
+    return touch && strcmp(c->name, "munmap") != 0 && strcmp(c->name, "msync") != 0 ? (int)prot
+                                                                                    : -1;
+}
+
+/* Use [addr, addr + len) as prot allows: a byte written (or read) per page. */
+static void touch_range(long addr, long len, int prot)
+{
+    for (long p = addr & ~4095L; p < addr + len; p += 4096) {
+        if (prot & PROT_WRITE)
+            *(volatile char *)p = (char)p;
+        else if (prot & PROT_READ)
+            (void)*(volatile char *)p;
+    }
+}
+
 static void on_signal(int sig)
 {
     (void)sig;
@@ -131,6 +193,7 @@ static void fuzz_one(int n, int index, uintptr_t arena_end)
                 nr = 599; /* in the table after all: use a free number */
         index = table_ncalls;
     }
+    int touch = c && (c->flags & H_MAP) ? shape_map_call(c, a) : -1;
     if (child_tracing) {
         static const struct call unknown = {0, "unknown", "", 6, {0}, 0, NULL};
         trace_call(n, c ? c : &unknown, a);
@@ -154,6 +217,14 @@ static void fuzz_one(int n, int index, uintptr_t arena_end)
     if (child_tracing)
         trace_result(r);
     record(index, r >= 0);
+    if (c && (c->flags & H_MAP) && strcmp(c->name, "mmap") == 0 && (unsigned long)r < -4096UL) {
+        last_map = r;
+        last_map_pages = (a[1] + 4095) / 4096;
+    }
+    if (touch >= 0 && (unsigned long)r < -4096UL) {
+        flush_records(); /* the touch may end the child (SIGSEGV, SIGBUS) */
+        touch_range(strcmp(c->name, "mmap") == 0 ? r : a[0], a[1], touch);
+    }
     if (c && (c->flags & H_FORK))
         after_fork(r);
     if (c && (c->flags & H_BRK))

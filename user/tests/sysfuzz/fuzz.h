@@ -35,6 +35,8 @@
 #define OVERRUN_NS 30000000000L /* running this long: killed, counted */
 #define UNKILLABLE_NS 20000000000L
 #define KERNEL_HALF 0xffffffc000000000UL
+#define MAP_WINDOW 0x2000000000UL /* the child's mmap window: far from heap and stack */
+#define MAP_WINDOW_PAGES 64
 #define SETUP_FAILED 0x7fff /* record: the child could not make its scratch directory */
 
 enum kind {
@@ -64,6 +66,7 @@ enum {
     H_NAP = 64,     /* a time it is given is short, mostly */
     H_RARE = 128,   /* made a tenth as often: it blocks until killed, mostly */
     H_SIGACT = 256, /* the new action's handler is mostly a real one (or DFL/IGN) */
+    H_MAP = 512,    /* often a well-formed request on the mapping window, then used */
 };
 
 struct call {

@@ -35,6 +35,12 @@ static const struct hint hints[] = {
     {"rt_sigsuspend", H_RARE, "waits for a signal that does not come: made a tenth as often"},
     {"nanosleep", H_NAP,
      "the time is mostly under 10 ms (a long sleep only gets the child killed)"},
+    {"mmap", H_MAP,
+     "often a well-formed mapping (anonymous or of the file at fd 3, private or shared, "
+     "fixed or not) in a window of 64 pages, then touched: random flags are refused"},
+    {"mprotect", H_MAP, "often a range of the mapping window, then touched as the new prot allows"},
+    {"munmap", H_MAP, "often a range of the mapping window (whole, part or none of a mapping)"},
+    {"msync", H_MAP, "often a range of the mapping window, with MS_* flags"},
 };
 
 #define SYSCALL(nr, name, ret, params) {nr, #name, #params, 0, {0}, 0, NULL},
