@@ -194,6 +194,10 @@ static void watch_children(void)
             jb->why = why;
             jb->killed_at = t;
             kill(jb->pid, SIGKILL);
+            if (strcmp(why, "overran") == 0) /* rare: worth a look */
+                printf("sysfuzz: child %d ran over %ld s; replay: sysfuzz -s %llu -C %d -v\n",
+                       jb->index, OVERRUN_NS / 1000000000L, (unsigned long long)jb->seed,
+                       jb->index);
         }
     }
 }
