@@ -8,6 +8,7 @@
  * calls that end a child (_exit, rt_sigreturn), fuzzed too.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -159,9 +160,27 @@ static int shape_map_call(const struct call *c, long a[MAX_ARGS])
                                                                                     : -1;
 }
 
-/* Use [addr, addr + len) as prot allows: a byte written (or read) per page. */
+/* Would a fault the child takes come back to it (a handler of SIGSEGV or
+ * SIGBUS that returns)?  Then touching a page that faults would fault again
+ * for ever: the handler returns to the same store. */
+static bool fault_returns(void)
+{
+    static const int sigs[] = {SIGSEGV, SIGBUS};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) != 0 ||
+            (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN))
+            return true;
+    }
+    return false;
+}
+
+/* Use [addr, addr + len) as prot allows: a byte written (or read) per page;
+ * not at all if a fault would return (above). */
 static void touch_range(long addr, long len, int prot)
 {
+    if (fault_returns())
+        return;
     for (long p = addr & ~4095L; p < addr + len; p += 4096) {
         if (prot & PROT_WRITE)
             *(volatile char *)p = (char)p;
