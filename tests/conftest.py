@@ -347,27 +347,36 @@ def qemu(request):
 
 # ---- running in parallel (make test: pytest-xdist) ------------------------------
 
-# The tests that take longest (from about 15 s to over a minute each on a loaded
-# two-core host), longest first.  In a pytest-xdist worker (`make test`,
-# TEST_JOBS) they are collected before all the others, and with `--dist
-# loadgroup` each worker takes the next test when it has two left: the long ones
-# start at once, spread over the workers, and the short ones fill in around them,
-# so no worker starts a long test while the others run out of work.  In one
-# process the files' order stays.  A test that grows past ~15 s belongs here.
+# The tests that take longest, longest first, with what each took (its
+# slowest parameter set) in a `make test --durations=60` on the 2-core
+# development host at a load average of about 20 (five developers' suites at
+# once; docs/testing.md).  In a pytest-xdist worker (`make test`, TEST_JOBS)
+# they are collected before all the others, and with `--dist loadgroup` each
+# worker takes the next test when it has two left: the long ones start at
+# once, spread over the workers, and the short ones fill in around them, so
+# no worker starts a long test while the others run out of work.  In one
+# process the files' order stays.  A test that grows past ~15 s belongs here
+# (tests/test_suite.py checks that every name is a test).
 LONG_FIRST = [
-    "test_crash.py::test_crash_consistency",
-    "test_fuzz.py::test_sysfuzz",
-    "test_labs.py::test_grader_proven",
-    "test_lab_syscall.py::test_handout_steps_work",
-    "test_usertests.py::test_usertests_all",
-    "test_usertests.py::test_usertests_quick",
-    "test_policies.py::test_usertests_under_policy",
-    "test_sched.py::test_usertests_sched_layouts",
-    "test_policies.py::test_policy_selftests",
-    "test_sched_smp.py::test_policy_eight_harts",
-    "test_selftest.py::test_selftest_all",
-    "test_fs.py::test_damaged_images",
-    "test_gdb.py::test_gdb_debug_build",
+    "test_usertests.py::test_usertests_all",  # 840 s (its timeout, at that load)
+    "test_vm.py::test_pressure_noswap",  # 600 s
+    "test_vm.py::test_pressure_swap",  # 523 s
+    "test_vm.py::test_swap_group",  # 158 s
+    "test_policies.py::test_usertests_under_policy",  # 131 s
+    "test_vm.py::test_vm_group",  # 122 s
+    "test_fs.py::test_damaged_images",  # 114 s
+    "test_usertests.py::test_usertests_quick",  # 105 s
+    "test_sched.py::test_usertests_sched_layouts",  # 102 s
+    "test_vm.py::test_pressure_swap_smp",  # 90 s
+    "test_labs.py::test_grader_proven",  # 76 s
+    "test_fuzz.py::test_sysfuzz",  # 71 s
+    "test_lab_syscall.py::test_handout_steps_work",  # 68 s
+    "test_crash.py::test_crash_consistency",  # 59 s
+    "test_gdb.py::test_gdb_debug_build",  # 48 s
+    "test_selftest.py::test_selftest_all",  # 21 s
+    "test_sched.py::test_sched_selftests_percpu",  # 19 s
+    "test_policies.py::test_policy_selftests",  # 15 s
+    "test_sched_smp.py::test_policy_eight_harts",  # (new: not in that run)
 ]
 
 
