@@ -151,13 +151,16 @@ unit-test: fs-unit-test
 # process.  --dist loadgroup with no group marked makes every test its own unit:
 # a worker gets the next one when it has two left, longest first (LONG_FIRST in
 # tests/conftest.py).  (Recursive: looked at after deps installed what was missing.)
+# PYTEST_ARGS: more pytest options, e.g. --durations=60 (the slowest tests,
+# to keep LONG_FIRST in order) or -x.
 TEST_JOBS ?= 3
+PYTEST_ARGS ?=
 PYTEST_JOBS = $(if $(filter-out 0 1,$(TEST_JOBS)),$(if $(shell $(PYTHON) -c 'import xdist' \
 	2>/dev/null && echo y),-n $(TEST_JOBS) --dist loadgroup,$(info pytest-xdist missing: \
 	the tests run one at a time)))
 test: deps
 	$(MAKE) kernel $(B)/fs.img $(B)/mkfs/fsck unit-test format-check
-	$(PYTHON) -m pytest -v $(PYTEST_JOBS) tests
+	$(PYTHON) -m pytest -v $(PYTEST_JOBS) $(PYTEST_ARGS) tests
 
 # make update-fs [FROM=image]: build/fs.img gets the new /bin and rootfs/ and
 # keeps every other file of FROM (default: build/fs.img itself).
@@ -270,6 +273,7 @@ help:
 	@echo '  make gdb           attach gdb-multiarch to make qemu-gdb (.gdbinit: qps, qpt, uprog)'
 	@echo '  make test          install missing packages, build, host unit tests + the QEMU suite'
 	@echo '  make test TEST_JOBS=N  the QEMU suite in N processes at once (default 3; 1: one at a time)'
+	@echo '  make test PYTEST_ARGS=--durations=60  more pytest options (here: the slowest tests)'
 	@echo '  make unit-test     host unit tests only (allocators, mkfs, fsck)'
 	@echo '  make grade         every test, scored by tests/rubric.txt; results in build/grade.json'
 	@echo '  make grade LAB=x   one lab: its tests only, its score and pass mark (build/grade-x.json)'
