@@ -35,6 +35,7 @@ struct vmstat {
     unsigned long cache_mapped; /* of those, frames mapped by some process */
     unsigned long cache_hits;   /* page-cache lookups that found the page */
     unsigned long cache_misses; /* lookups that read the page from its file */
+    unsigned long slab_objects; /* objects in use in the slab caches */
 };
 
 /* vmregions(): one record per region (VMA) of a process, for pmap. */

@@ -325,6 +325,20 @@ size_t kmem_frames(void)
     return n;
 }
 
+size_t kmem_objects(void)
+{
+    struct list_head *pos;
+    struct kmem_cache_stats st;
+    size_t n = 0;
+    spin_lock(&slab_caches_lock);
+    list_for_each (pos, &slab_caches) {
+        kmem_cache_get_stats(list_entry(pos, struct kmem_cache, link), &st);
+        n += st.inuse;
+    }
+    spin_unlock(&slab_caches_lock);
+    return n;
+}
+
 void kmem_cache_stats_print(void)
 {
     struct list_head *pos;

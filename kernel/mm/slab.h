@@ -60,6 +60,8 @@ void kmem_drain_local(void);
 void kmem_cache_get_stats(struct kmem_cache *c, struct kmem_cache_stats *st);
 /* Frames held by every cache's slabs. */
 size_t kmem_frames(void);
+/* Objects handed out by every cache (not those in the harts' magazines). */
+size_t kmem_objects(void);
 /* One line per cache: name, objsize, in use, total, slabs. */
 void kmem_cache_stats_print(void);
 

@@ -122,6 +122,7 @@ long sys_vmstat(const struct sysargs *args)
     v.low = rs.low;
     v.high = rs.high;
     v.slab_frames = kmem_frames();
+    v.slab_objects = kmem_objects();
     v.rmap_frames = rmap_frames();
     v.rmap_chained = rmap_chained_items();
     struct pcache_stats pc;
