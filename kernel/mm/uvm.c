@@ -18,6 +18,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "proc/cpu.h"
+#include "proc/oom.h"
 #include "sync/spinlock.h"
 
 static struct kmem_cache *mm_cache;
@@ -267,6 +268,7 @@ static void mm_destroy(struct mm *mm)
         vma_free(list_entry(e, struct vma, link));
     free_tables(mm->root, 2, 256); /* the upper half is the shared kernel one */
     page_free(mm->root, 0);
+    oom_mm_destroyed(mm); /* its frames are free: an OOM victim's are back */
     kmem_cache_free(mm_cache, mm);
 }
 

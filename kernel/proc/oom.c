@@ -15,6 +15,10 @@
  * holding its own mm->lock, which the victim never needs) waits for the
  * victim's address space to go, then retries its allocation.  While a
  * victim is dying nobody else is killed: later callers wait for it too.
+ * "Gone" means its address space has been destroyed and its frames freed
+ * (oom_mm_destroyed), not only that the process let go of it: a reclaimer
+ * may still hold a reference, and the last one may be dropped to the swap
+ * daemon (mm_put_deferred), so the frames come back some ticks later.
  * A caller that gets SIGKILL while it waits, or whose victim holds on to all
  * of its memory for OOM_WAIT_TICKS in a row (stuck: it may wait for a lock
  * the caller holds), gives up: its own allocation fails and it dies, so no
@@ -27,6 +31,7 @@
 #include "proc/signal.h"
 #include "abi/signal.h"
 #include "lib/printf.h"
+#include "mm/page.h"
 #include "mm/reclaim.h"
 #include "mm/uvm.h"
 #include "sync/spinlock.h"
@@ -34,6 +39,20 @@
 #define OOM_WAIT_TICKS 500
 
 static int oom_victim_pid; /* (proc_lock) a victim not yet gone, 0: none */
+/* (atomic) the victim's address space until mm_destroy has freed it */
+static struct mm *oom_victim_mm;
+
+void oom_mm_destroyed(struct mm *mm)
+{
+    struct mm *want = mm;
+    __atomic_compare_exchange_n(&oom_victim_mm, &want, NULL, false, __ATOMIC_RELEASE,
+                                __ATOMIC_RELAXED);
+}
+
+static bool victim_mm_left(void)
+{
+    return __atomic_load_n(&oom_victim_mm, __ATOMIC_ACQUIRE) != NULL;
+}
 
 static bool sig_pending_proc_kill(struct proc *p)
 {
@@ -90,7 +109,7 @@ static struct proc *oom_pick_locked(struct proc *self)
 /* Is the victim still holding its memory?  proc_lock held. */
 static bool victim_alive_locked(int pid)
 {
-    return victim_pages_locked(pid) >= 0;
+    return victim_pages_locked(pid) >= 0 || victim_mm_left();
 }
 
 static void oom_kill_locked(struct proc *victim, struct proc *self)
@@ -103,6 +122,7 @@ static void oom_kill_locked(struct proc *victim, struct proc *self)
     sig_send_kernel(victim, SIGKILL);
     mm_reclaim_count_oom();
     oom_victim_pid = victim->pid;
+    __atomic_store_n(&oom_victim_mm, victim->mm, __ATOMIC_RELEASE);
 }
 
 bool oom_kill_and_wait(void)
@@ -120,17 +140,22 @@ bool oom_kill_and_wait(void)
     if (pid == self->pid)
         return false;
     long last = -1;
+    size_t last_free = page_free_count();
     for (int t = 0; t < OOM_WAIT_TICKS; t++) {
         spin_lock(&proc_lock);
         long pages = victim_pages_locked(pid);
         spin_unlock(&proc_lock);
-        if (pages < 0)
+        if (pages < 0 && !victim_mm_left())
             return true;
         if (sig_pending_proc_kill(self))
             return false;
-        if (last >= 0 && pages < last)
-            t = 0; /* it is letting go of its memory: wait on, however slowly */
-        last = pages;
+        /* It is letting go of its memory (its own count shrinks while it
+         * runs, the free count grows while its address space is torn
+         * down): wait on, however slowly. */
+        size_t free = page_free_count();
+        if ((last >= 0 && pages >= 0 && pages < last) || free > last_free)
+            t = 0;
+        last = pages, last_free = free;
         sched_sleep_ticks(1);
     }
     return false;

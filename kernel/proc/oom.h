@@ -11,5 +11,8 @@
 bool oom_kill_and_wait(void);
 /* Has the calling process been sent SIGKILL (by the killer or anyone)? */
 bool oom_self_killed(void);
+struct mm;
+/* mm_destroy has freed mm: if it was the victim's, the victim is gone. */
+void oom_mm_destroyed(struct mm *mm);
 
 #endif
