@@ -1,13 +1,13 @@
 /*
  * usertests: the kernel tested from user space, through its system calls.
  *
- *   usertests [-q] [-l] [name ...]
+ *   usertests [-q] [-l] [-x name]... [name ...]
  *
  * Each test is a function run in a child process inside its own scratch
  * directory (WORK/<name>); the child's exit status is the verdict: 0 passes,
  * anything else fails, except that a test listed with a signal must die by that
  * signal (the fault tests).  fail() says why.  -q runs the quick tests only, the
- * default runs quick and slow, names run just those; -l lists the tests.  At the
+ * default runs quick and slow, names run just those; -x leaves one out; -l lists the tests.  At the
  * end the free-frame count (memfree) must be back at least where it started: a leak of
  * even one page fails the run.  Output, one line per test:
  *
@@ -293,14 +293,17 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && strncmp(argv[1], "--exec-", 7) == 0)
         return ut_exec_mode(argc, argv);
-    int quick = 0, list = 0, first = 1;
+    int quick = 0, list = 0, first = 1, nskip = 0;
+    const char *skip[16];
     for (; first < argc && argv[first][0] == '-'; first++) {
         if (!strcmp(argv[first], "-q"))
             quick = 1;
         else if (!strcmp(argv[first], "-l"))
             list = 1;
+        else if (!strcmp(argv[first], "-x") && first + 1 < argc && nskip < 16)
+            skip[nskip++] = argv[++first];
         else {
-            fprintf(stderr, "usage: usertests [-q] [-l] [name ...]\n");
+            fprintf(stderr, "usage: usertests [-q] [-l] [-x name]... [name ...]\n");
             return 2;
         }
     }
@@ -309,6 +312,16 @@ int main(int argc, char **argv)
     static char selected[MAX_TESTS];
     for (int i = 0; i < ntests; i++)
         selected[i] = first == argc && (!quick || tests[i]->speed == UT_QUICK);
+    for (int s = 0; s < nskip; s++) {
+        int found = 0;
+        for (int i = 0; i < ntests; i++)
+            if (!strcmp(skip[s], tests[i]->name))
+                selected[i] = 0, found = 1;
+        if (!found) {
+            fprintf(stderr, "usertests: no test named %s (usertests -l lists them)\n", skip[s]);
+            return 2;
+        }
+    }
     for (int a = first; a < argc; a++) {
         int found = 0;
         for (int i = 0; i < ntests; i++)
