@@ -107,6 +107,15 @@ static void unlink_locked(struct pcache_page *p)
         p->ip->pc_n--;
 }
 
+/* An entry taken out to be freed: its frame no longer names it, under the
+ * lock, so pcache_evicted on another hart (which reads pg->pcache under the
+ * lock) cannot take and free it a second time before free_entry runs. */
+static void forget_locked(struct pcache_page *p)
+{
+    ASSERT_HELD(&pc_lock);
+    __atomic_store_n(&p->pg->pcache, NULL, __ATOMIC_RELEASE);
+}
+
 /* An unlinked entry whose frame nobody else holds: free both. */
 static void free_entry(struct pcache_page *p)
 {
@@ -248,6 +257,7 @@ void pcache_truncate_locked(struct inode *ip, uint64_t old, uint64_t size)
             continue;
         unlink_locked(p);
         if (idle(p)) {
+            forget_locked(p);
             list_push_back(&idle_list, &p->ilink);
         } else {
             p->doomed = true;
@@ -331,6 +341,9 @@ void pcache_reap(bool wait)
             spin_unlock(&pc_lock);
             return;
         }
+        spin_lock(&pc_lock);
+        forget_locked(p);
+        spin_unlock(&pc_lock);
         free_entry(p); /* a pin still held frees the frame when it goes */
     }
 }
@@ -345,6 +358,7 @@ void pcache_inode_drop(struct inode *ip)
         unlink_locked(p);
         p->ip = NULL;
         if (idle(p)) {
+            forget_locked(p);
             list_push_back(&gone, &p->ilink);
         } else { /* cannot be (pcache.h): keep it safe for pcache_reap anyway */
             p->doomed = true;
@@ -371,6 +385,7 @@ size_t pcache_shrink(size_t want)
         }
         list_init(&p->lru);
         unlink_locked(p);
+        forget_locked(p);
         list_push_back(&gone, &p->ilink);
         n++;
     }
@@ -385,8 +400,10 @@ bool pcache_evicted(struct page *pg)
     spin_lock(&pc_lock);
     struct pcache_page *p = pg->pcache;
     bool gone = p && !p->doomed && idle(p);
-    if (gone)
+    if (gone) {
         unlink_locked(p);
+        forget_locked(p);
+    }
     spin_unlock(&pc_lock);
     if (gone)
         free_entry(p);
