@@ -115,6 +115,19 @@ static void *copy_frame_locked(struct mm *mm, pte_t *pte, uintptr_t page, struct
     return copy;
 }
 
+/* A page is newly mapped in mm: count the fault (major if it came from the
+ * disk) and the resident page, and tell the resident-set limit. */
+static void count_mapped_locked(struct mm *mm, struct vma *v, uintptr_t page, bool major)
+{
+    ASSERT_SLEEP_HELD(&mm->lock);
+    if (major)
+        mm->st.majflt++;
+    else
+        mm->st.minflt++;
+    mm->st.resident++;
+    mm_rset_mapped_locked(mm, v, page);
+}
+
 /* Map the page cache's frame of page (file_window) for this access. */
 static enum vm_fault_result map_cached_locked(struct mm *mm, struct vma *v, pte_t *pte,
                                               uintptr_t page, uint64_t index, bool write)
@@ -151,12 +164,7 @@ static enum vm_fault_result map_cached_locked(struct mm *mm, struct vma *v, pte_
         return VM_FAULT_BUS;
     }
 out:
-    if (major)
-        mm->st.majflt++;
-    else
-        mm->st.minflt++;
-    mm->st.resident++;
-    mm_rset_mapped_locked(mm, v, page);
+    count_mapped_locked(mm, v, page, major);
     return VM_FAULT_OK;
 }
 
@@ -208,13 +216,8 @@ static enum vm_fault_result map_new_locked(struct mm *mm, struct vma *v, pte_t *
         page_free(frame, 0);
         return VM_FAULT_OOM;
     }
-    if (read)
-        mm->st.majflt++;
-    else
-        mm->st.minflt++;
     *pte = region_pte(v, kva_to_pa(frame), write);
-    mm->st.resident++;
-    mm_rset_mapped_locked(mm, v, page);
+    count_mapped_locked(mm, v, page, read);
     return VM_FAULT_OK; /* was invalid: not flushed (the TLB rule in uvm.h) */
 }
 
