@@ -152,12 +152,23 @@ class Qemu:
             index = "eof"
         # (Failing outside the except clauses keeps pexpect's dump out of the report.)
         if index == "timeout":
+            self._dump_processes()
             self._fail(f"timed out after {timeout:.0f}s waiting for {patterns!r}")
         if index == "eof":
             self._reap()
             self._fail(f"QEMU exited (status {self.exitstatus}) while waiting for {patterns!r}")
         self.last_index = index
         return self.proc.match
+
+    def _dump_processes(self):
+        """Before giving up on a stuck guest: ^P makes the console print the
+        process list (state, hart, CPU ticks, the wait queue of a sleeper),
+        so the log tells a hang from a slow host."""
+        try:
+            self.proc.send("\x10")
+            self.drain(3)
+        except (OSError, pexpect.ExceptionPexpect):
+            pass
 
     def expect_exact(self, text, timeout=None):
         return self.expect(re.escape(text), timeout)
