@@ -95,24 +95,13 @@ OTHER_POLICIES = ["mlfq", "lottery", "stride", "cfs"]
 SCHED_SLOW_TESTS = ["pipestress", "fsrace-long"]
 
 
-# On 1 hart without kill-truncate: it needs the killer to run while a child
-# truncates, and on one hart the new child runs first for longer than the
-# truncation takes: under MLFQ at the top level for its whole allotment while
-# the busy-polling killer has sunk below it (20 tries out of 20), under CFS for
-# a slice of several ticks from the lowest vruntime while the killer's is far
-# above, and under stride and lottery often enough to fail some runs.  That is
-# the policies doing what they must; the test's assumption is round robin's.
-# It runs under round robin on 1 hart and under every policy on 4.
 QUICK_MATRIX = [(p, c) for p in OTHER_POLICIES for c in (1, 4)]
-ONE_HART_SKIP = "-x kill-truncate"
 
 
 @pytest.mark.parametrize("policy,cpus", QUICK_MATRIX)
 def test_usertests_under_policy(qemu, tmp_path, policy, cpus):
-    """The quick usertests under each policy on 4 harts and on 1 (there without
-    kill-truncate: see ONE_HART_SKIP)."""
-    args = "-q" if cpus > 1 else f"-q {ONE_HART_SKIP}"
-    check(*run_usertests(qemu, tmp_path, cpus, args, QUICK_TIMEOUT, bootargs=f"sched={policy}"),
+    """The quick usertests under each policy on 4 harts and on 1."""
+    check(*run_usertests(qemu, tmp_path, cpus, "-q", QUICK_TIMEOUT, bootargs=f"sched={policy}"),
           expect_slow=False)
 
 

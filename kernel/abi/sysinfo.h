@@ -18,6 +18,7 @@ struct ksysinfo {
     unsigned int nprocs;        /* processes, zombies included */
     unsigned int max_procs;     /* the limit (bootargs maxproc=) */
     unsigned int shutdown;      /* 1 once power-off or reboot has begun */
+    unsigned long bcache_bufs;  /* buffers in the block cache, one disk block each */
 };
 
 struct kstatfs {

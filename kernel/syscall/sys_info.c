@@ -1,6 +1,6 @@
 /*
  * System calls that describe the machine to user space: sysinfo (uptime,
- * memory, harts, processes) for free, uptime and top, and statfs (sizes and
+ * memory, harts, processes, block cache) for free, uptime and top, and statfs (sizes and
  * free space of the file system holding a path) for df.  Both only read
  * counters; the numbers are a snapshot and may be stale by the time the
  * caller prints them.
@@ -11,6 +11,7 @@
 #include "abi/sysinfo.h"
 #include "arch/riscv/timer.h"
 #include "dev/blockdev.h"
+#include "fs/bcache.h"
 #include "fs/fs.h"
 #include "fs/fsops.h"
 #include "lib/string.h"
@@ -36,6 +37,7 @@ long sys_sysinfo(const struct sysargs *args)
     si.ncpu = (unsigned)ncpu;
     si.max_procs = (unsigned)max_procs;
     si.shutdown = proc_shutting_down();
+    si.bcache_bufs = bcache_nbufs();
     proc_totals(&si.nprocs, &si.mem_user);
     return copy_to_user(arg_ptr(args, 0), &si, sizeof(si));
 }

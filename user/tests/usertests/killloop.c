@@ -8,8 +8,11 @@
  *
  *   kill-write     write() of 24 MiB to a file stops between two journal
  *                  operations: the file has some of the bytes, not all;
- *   kill-truncate  ftruncate() of a 3 GiB sparse file to 0 stops between two
- *                  truncation steps: the size is below 3 GiB and above 0;
+ *   kill-truncate  ftruncate() of a 3 GiB sparse file to 0, its pointer
+ *                  blocks pushed out of the block cache first (each step
+ *                  waits for the disk, so the killer runs inside the call
+ *                  on one hart too), stops between two truncation steps:
+ *                  the size is below 3 GiB and above 0;
  *   kill-read      read() of a 24 MiB file into unmapped heap: the child
  *                  dies by SIGKILL, and every frame its copy had taken is
  *                  back (memfree) once it is reaped.
@@ -18,6 +21,8 @@
 #include "ut.h"
 
 #if QUILL /* memfree, and the kernel's promise to stop; Linux may finish the call */
+#include <quill/sched.h>
+
 #define BIG_WRITE (24 * MiB)
 #define SPARSE_SIZE (3L << 30)
 
@@ -45,6 +50,13 @@ static bool rss_grew(void *arg)
     struct rss_watch *w = arg;
     struct vminfo vi;
     return vminfo(w->pid, &vi) == 0 && vi.resident > w->from;
+}
+
+/* ... or: process pid is asleep (in a call that waits, here for the disk). */
+static bool asleep(void *arg)
+{
+    struct schedinfo si;
+    return __sys_schedinfo(*(int *)arg, &si) == 0 && si.state == 'S';
 }
 
 static long file_size(int fd)
@@ -79,40 +91,67 @@ static void test_kill_write(void)
     OK(unlink("killw"));
 }
 
-/* One try: kill a child truncating the sparse file as soon as the size moves.
- * True if the kill stopped the call part-way (the child died of SIGKILL and
- * the file is neither whole nor empty); false if the call was over first. */
-static bool kill_truncating_child(int fd)
+/*
+ * Push every block of the file system out of the block cache: write a file
+ * of twice the cache's size (sysinfo says how many buffers it has) through
+ * it, so that the least recently used buffers, all of them older, are
+ * recycled, and delete it.
+ */
+static void flush_block_cache(void)
 {
-    OK(ftruncate(fd, SPARSE_SIZE));
-    for (long off = 0; off < SPARSE_SIZE; off += 4 * MiB) /* a block and a pointer block */
-        CHECK(pwrite(fd, "t", 1, off) == 1, "pwrite at %ld failed",
-              off); /* per 4 MiB: work per step */
-    int pid = xfork();
-    if (pid == 0) {
-        ftruncate(fd, 0);
-        _exit(0);
-    }
-    /* No sleep between polls: the truncation is quick now that its steps
-     * join one commit. */
-    struct size_watch w = {fd, SPARSE_SIZE};
-    int status = ut_kill_when(pid, size_moved, &w, 0, 20000, NULL);
-    long size = file_size(fd);
-    /* A kill that lands after the last step ends the process on its way
-     * back to user mode, with the file already empty: not part-way. */
-    return killed_by(status, SIGKILL) && size > 0 && size < SPARSE_SIZE;
+    struct ksysinfo si;
+    struct kstatfs sf;
+    static char block[64 * 1024];
+    OK(sysinfo(&si));
+    OK(statfs(".", &sf));
+    long size = 2 * (long)si.bcache_bufs * (long)sf.block_size;
+    int fd = OK(open("killt-flush", O_CREAT | O_WRONLY | O_TRUNC, 0644));
+    memset(block, 'f', sizeof(block));
+    for (long done = 0; done < size; done += sizeof(block))
+        CHECK(write(fd, block, sizeof(block)) == (long)sizeof(block),
+              "cannot write the %ld-byte file that flushes the block cache", size);
+    close(fd);
+    OK(unlink("killt-flush"));
 }
 
+/*
+ * The truncation of the sparse file frees it from the end in steps of a few
+ * thousand blocks, each step reading the pointer blocks of its part (one per
+ * 4 MiB here).  With those out of the block cache every step waits for the
+ * disk several times, so the child certainly sleeps inside the call, and the
+ * killer, which waits for exactly that, runs then even on one hart and
+ * whatever the policy (nothing else is runnable while the child sleeps).
+ * The child stops at the next check between two steps, long before the last
+ * of the 192.  Without the flush each step is a few microseconds of work on
+ * cached blocks and the whole call can end within one tick, before a killer
+ * on the same hart ever runs.  The killer watches the child's state, not the
+ * file's size: fstat takes the inode's lock, which the child holds through
+ * each step and takes again at once for the next one, so a watcher woken at
+ * the end of a step would find it taken again, step after step.
+ */
 static void test_kill_truncate(void)
 {
     int fd = OK(open("killt", O_CREAT | O_RDWR | O_TRUNC, 0644));
-    bool stopped = false;
-    for (int tries = 0; tries < 20 && !stopped; tries++)
-        stopped = kill_truncating_child(fd);
-    CHECK(stopped,
-          "in 20 tries SIGKILL never stopped a truncation between its steps "
-          "(size %ld after the last)",
-          file_size(fd));
+    OK(ftruncate(fd, SPARSE_SIZE));
+    for (long off = 0; off < SPARSE_SIZE; off += 4 * MiB) /* a block and a pointer block */
+        CHECK(pwrite(fd, "t", 1, off) == 1, "pwrite at %ld failed", off);
+    flush_block_cache();
+    int pid = xfork();
+    if (pid == 0) {
+        ftruncate(fd, 0);
+        _exit(0); /* not reached if the kill stops the truncation */
+    }
+    /* No sleep between polls: the child's waits for the disk are short. */
+    bool started;
+    int status = ut_kill_when(pid, asleep, &pid, 0, 20000, &started);
+    long size = file_size(fd);
+    CHECK(started, "the truncating child never slept (size %ld)", size);
+    CHECK(killed_by(status, SIGKILL), "the truncating child was not killed by SIGKILL (status %#x)",
+          status);
+    CHECK(size > 0 && size < SPARSE_SIZE,
+          "killed truncation: size %ld (expected between 0 and %ld: the truncation must stop "
+          "between two steps once the child is killed)",
+          size, SPARSE_SIZE);
     OK(ftruncate(fd, 0)); /* the rest, by a process that is not killed */
     CHECK(file_size(fd) == 0, "ftruncate to 0 after the killed one: size %ld", file_size(fd));
     close(fd);
