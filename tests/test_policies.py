@@ -60,9 +60,9 @@ RESULT = re.compile(r"^selftest (\S+): (PASS|FAIL)(.*)$", re.M)
 WORKLOAD_TIMEOUT = 120
 
 
-def boot(qemu, tmp_path, cpus, bootargs):
+def boot(qemu, tmp_path, cpus, bootargs, extra=()):
     img = private_image(tmp_path)
-    vm = qemu(cpus=cpus, bootargs=bootargs, extra=disk_args(img))
+    vm = qemu(cpus=cpus, bootargs=bootargs, extra=disk_args(img) + list(extra))
     vm.expect(PROMPT, timeout=120)
     return Shell(vm)
 
