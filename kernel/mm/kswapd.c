@@ -327,3 +327,8 @@ size_t mm_reclaim_reserve(void)
 {
     return READ_ONCE(wm_low) / 4;
 }
+
+size_t mm_reclaim_low(void)
+{
+    return READ_ONCE(wm_low);
+}

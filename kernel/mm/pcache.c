@@ -410,6 +410,11 @@ bool pcache_evicted(struct page *pg)
     return gone;
 }
 
+size_t pcache_nr_pages(void)
+{
+    return __atomic_load_n(&pc_pages, __ATOMIC_RELAXED);
+}
+
 void pcache_get_stats(struct pcache_stats *out)
 {
     size_t mapped = 0;

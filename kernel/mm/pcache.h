@@ -106,5 +106,6 @@ size_t pcache_shrink(size_t want);
  * nothing else holds it (true: freed). */
 bool pcache_evicted(struct page *pg);
 void pcache_get_stats(struct pcache_stats *out);
+size_t pcache_nr_pages(void); /* frames in the cache now (no lock: a moment old) */
 
 #endif

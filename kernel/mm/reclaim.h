@@ -57,5 +57,6 @@ void mm_reclaim_get_stats(struct reclaim_stats *out);
 void mm_reclaim_count_oom(void);
 /* Frames user allocations leave to the kernel (0 before reclaim starts). */
 size_t mm_reclaim_reserve(void);
+size_t mm_reclaim_low(void); /* the low watermark, frames */
 
 #endif
