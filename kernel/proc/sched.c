@@ -11,6 +11,25 @@
  * from that queue, if there is one (the direct hand-off, below): the next
  * thread completes the sleeper's switch-out.
  *
+ * The synchronous hand-off.  A thread that wakes one other thread and then
+ * sleeps waiting for its answer (a pipe's writer that reads the reply
+ * next) can give the woken thread the rest of its turn, so the answer does
+ * not wait behind every runnable thread of the hart.  Invariant: the woken
+ * thread takes the sleeper's turn only if
+ *   - it was the only thread that wake-up released (a broadcast that
+ *     released several, e.g. jobs waiting at one gate, offers nothing:
+ *     the policy orders them as it would without a hand-off);
+ *   - it was queued on the sleeper's queue by that wake-up and is still
+ *     there, and the sleeper has not left the hart since (a yield, a
+ *     preemption or an exit withdraws the offer);
+ *   - the policy agrees (its take op): it is the one the policy would run
+ *     first of the sleeper and itself (stride: the smaller (pass, tid);
+ *     CFS: the lower vruntime; MLFQ: the same level or higher; round robin
+ *     and lottery: always, the pair sharing the turn the sleeper won), and
+ *     it runs only the rest of the sleeper's slice.
+ * Otherwise the sleep picks the next thread as usual and the woken thread
+ * waits its turn on the queue.
+ *
  * Thread states and who changes them:
  *   EMBRYO -> RUNNABLE     sched_start, under the target queue's lock
  *   RUNNABLE -> RUNNING    the loop that picked it, under its queue's lock
@@ -267,7 +286,14 @@ static void sched_switch(struct runq *rq, bool sleeping)
     if (t->state == T_RUNNING)
         panic("sched_switch: thread '%s' still RUNNING", t->name);
     bool intena = c->intena;
-    struct thread *next = sleeping ? runq_pick_locked(rq) : NULL;
+    struct thread *next = NULL;
+    if (sleeping) {
+        next = runq_take_offer_locked(rq, t);
+        if (!next)
+            next = runq_pick_locked(rq);
+    } else {
+        runq_withdraw_offer_locked(rq, t);
+    }
     if (next)
         handoff(c, rq, t, next);
     else
@@ -406,7 +432,13 @@ void sched_block(struct spinlock *held)
  * list and that no waker touches its link any more (waitq_sleep).  A kick
  * leaves t->wq set.
  */
-static bool wake(struct thread *t, bool sync, bool unlinked)
+enum wake_how {
+    WAKE_PLAIN,   /* where runq_place puts it */
+    WAKE_SYNC,    /* the waker blocks next: this hart if it has nothing else */
+    WAKE_HANDOFF, /* the same, and the only thread released: offered the waker's turn */
+};
+
+static bool wake(struct thread *t, enum wake_how how, bool unlinked)
 {
     enum thread_state expect = T_SLEEPING;
     if (!__atomic_compare_exchange_n(&t->state, &expect, T_WAKING, false, __ATOMIC_ACQ_REL,
@@ -417,10 +449,14 @@ static bool wake(struct thread *t, bool sync, bool unlinked)
     while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
         barrier(); /* its hart is still saving its registers */
     uint64_t slept = ticks - t->sleep_start;
-    struct runq *rq = sync ? runq_place_sync(t) : runq_place(t, false);
+    struct runq *rq =
+        how == WAKE_PLAIN ? runq_place(t, false) : runq_place_sync(t, how == WAKE_HANDOFF);
     spin_lock(&rq->lock);
     set_state(t, T_RUNNABLE);
     runq_wake_locked(rq, t, slept);
+    struct cpu *c = this_cpu(); /* pinned by the lock */
+    if (how == WAKE_HANDOFF && c->thread && rq == runq_of_cpu(c->id))
+        runq_offer_locked(rq, c->thread, t);
     spin_unlock(&rq->lock);
     runq_notify(rq);
     return true;
@@ -428,12 +464,17 @@ static bool wake(struct thread *t, bool sync, bool unlinked)
 
 bool sched_wake(struct thread *t)
 {
-    return wake(t, false, true);
+    return wake(t, WAKE_PLAIN, true);
 }
 
 bool sched_wake_sync(struct thread *t)
 {
-    return wake(t, true, true);
+    return wake(t, WAKE_SYNC, true);
+}
+
+bool sched_wake_handoff(struct thread *t)
+{
+    return wake(t, WAKE_HANDOFF, true);
 }
 
 void sched_kick(struct thread *t)
@@ -443,7 +484,7 @@ void sched_kick(struct thread *t)
     /* If t is not asleep yet, its next sched_block sees this and does not sleep. */
     __atomic_store_n(&t->kicked, 1, __ATOMIC_RELEASE);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    wake(t, false, false);
+    wake(t, WAKE_PLAIN, false);
 }
 
 /* Give up the hart but stay runnable, back on this hart's queue. */

@@ -59,6 +59,10 @@ bool sched_wake(struct thread *t);
  * here, to run as soon as the waker sleeps, instead of waking another hart
  * (runq_place_sync); the waker's sleep then hands the hart straight to t. */
 bool sched_wake_sync(struct thread *t);
+/* sched_wake_sync of the only thread a wake-up releases: t is queued on
+ * this hart and offered the rest of the waker's turn, which it takes when
+ * the waker next sleeps if the policy agrees (see proc/sched.c). */
+bool sched_wake_handoff(struct thread *t);
 /* If t sleeps, wake it (its wait loop rechecks; used by kill). */
 void sched_kick(struct thread *t);
 

@@ -17,6 +17,10 @@
  * would otherwise be picked again at once and keep the hart until a tick
  * charged it.
  *
+ * A thread woken alone by one that then sleeps runs in the rest of the
+ * sleeper's slice (the hand-off) only if its vruntime is not above the
+ * sleeper's: the lower vruntime of the two runs first.
+ *
  * The queue is a skew heap threaded through the threads (no allocation,
  * no recursion): insert, remove-min and remove-any are O(log n) amortised.
  *
@@ -220,6 +224,19 @@ static struct thread *cfs_pick_next(struct runq *rq)
     return t;
 }
 
+/* Hand-off: the woken thread takes the rest of the waker's slice only if
+ * its vruntime is not above the waker's. */
+static bool cfs_take(struct runq *rq, struct thread *waker, struct thread *wakee)
+{
+    struct cfs_rq *c = cq(rq);
+    if (wakee->vruntime > waker->vruntime)
+        return false;
+    cfs_dequeue(rq, wakee);
+    WRITE_ONCE(c->min_vruntime, MAX(c->min_vruntime, wakee->vruntime));
+    wakee->slice_ns_used = waker->slice_ns_used;
+    return true;
+}
+
 static bool cfs_tick(struct runq *rq, struct thread *t)
 {
     struct cfs_rq *c = cq(rq);
@@ -253,4 +270,5 @@ const struct sched_ops sched_cfs_ops = {
     .wake = cfs_wake,
     .migrate = cfs_arrive,
     .fork = cfs_fork,
+    .take = cfs_take,
 };

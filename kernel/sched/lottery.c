@@ -31,6 +31,10 @@
  * funded currency costs O(k log n) per change for its k queued threads; the
  * base currency costs nothing extra.
  *
+ * Hand-off: a thread woken alone by one that then sleeps waiting for it
+ * (a pipe's reply) runs in the rest of the sleeper's turn, the sleeper's
+ * tickets lent to it for that turn (ticket transfer) and counted as a draw.
+ *
  * Tickets and currency are read when a thread is queued.  Transfer and
  * inflation (the tickets system call) change a thread's count at any time:
  * the call reaches lottery_params_changed with every run-queue lock held,
@@ -373,6 +377,18 @@ static void lottery_wake(struct runq *rq, struct thread *t, uint64_t slept, stru
     lottery_enqueue(rq, t);
 }
 
+/* Hand-off: the waker won this turn's draw and now sleeps until the woken
+ * thread answers; it lends the turn (its tickets, as in the textbook's
+ * ticket transfer) to the woken thread, which runs the rest of the slice.
+ * Counted as a draw the woken thread won. */
+static bool lottery_take(struct runq *rq, struct thread *waker, struct thread *wakee)
+{
+    lottery_dequeue(rq, wakee);
+    lq(rq)->draws++;
+    wakee->slice_left = waker->slice_left;
+    return true;
+}
+
 /* Tickets are not a clock: nothing to carry over. */
 static void lottery_migrate(struct runq *rq, struct thread *t, struct runq *from)
 {
@@ -407,4 +423,5 @@ const struct sched_ops sched_lottery_ops = {
     .migrate = lottery_migrate,
     .fork = lottery_fork,
     .params_changed = lottery_params_changed,
+    .take = lottery_take,
 };

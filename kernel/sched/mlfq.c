@@ -11,6 +11,10 @@
  * slice at level i is quantum << i ticks (mlfq_quantum=, default 1: longer at lower levels); the
  * allotment at level i is mlfq_allot= slices (default 4); S is mlfq_boost= ticks (default 100).
  *
+ * A thread woken alone by one that then sleeps runs in the rest of the
+ * sleeper's slice (the hand-off) only if it is at the sleeper's level or
+ * higher: the hand-off never runs a lower level first.
+ *
  * Invariant: each queued thread is on the FIFO of its level; allot_used
  * counts the ticks it ran at that level since it arrived there, and only a
  * demotion or a boost resets it.  Boosts are exact: a boost happens at every
@@ -223,6 +227,19 @@ static bool mlfq_tick(struct runq *rq, struct thread *t)
     return t->slice_left == 0 || higher_waiting(rq, t->level); /* rules 2 and 1 */
 }
 
+/* Hand-off: the woken thread takes the rest of the waker's slice (no more
+ * than its own) only if it is at the waker's level or higher (rule 1);
+ * the ticks it then runs count against its own allotment (rule 4). */
+static bool mlfq_take(struct runq *rq, struct thread *waker, struct thread *wakee)
+{
+    catch_up_boost(waker);
+    if (wakee->level > waker->level)
+        return false;
+    list_remove(&wakee->rq_link);
+    wakee->slice_left = MIN(wakee->slice_left, waker->slice_left);
+    return true;
+}
+
 static void mlfq_fork(struct runq *rq, struct thread *parent, struct thread *child)
 {
     child->boost_epoch = current_epoch();
@@ -244,4 +261,5 @@ const struct sched_ops sched_mlfq_ops = {
     .wake = mlfq_wake,
     .migrate = mlfq_migrate,
     .fork = mlfq_fork,
+    .take = mlfq_take,
 };

@@ -1,7 +1,9 @@
 /*
  * Round robin: each run queue is one FIFO.  A thread runs for a slice of
  * `slice` ticks, then goes to the back of its queue; a thread that yields,
- * wakes or is new also goes to the back with a fresh slice.
+ * wakes or is new also goes to the back with a fresh slice, except that a
+ * thread woken alone by one that then sleeps runs in the rest of the
+ * sleeper's slice (the hand-off: the pair shares one turn).
  *
  * Invariant: the threads queued on rq are exactly those on its FIFO, in the
  * order they became runnable; pick_next takes the front.
@@ -69,6 +71,15 @@ static struct thread *rr_pick_next(struct runq *rq)
     return e ? list_entry(e, struct thread, rq_link) : NULL;
 }
 
+/* Hand-off: the woken thread runs in the rest of the waker's turn; the
+ * FIFO's order is unchanged, the pair just shares one turn. */
+static bool rr_take(struct runq *rq, struct thread *waker, struct thread *wakee)
+{
+    list_remove(&wakee->rq_link);
+    wakee->slice_left = waker->slice_left;
+    return true;
+}
+
 static bool rr_tick(struct runq *rq, struct thread *t)
 {
     if (t->slice_left > 0)
@@ -106,4 +117,5 @@ const struct sched_ops sched_rr_ops = {
     .wake = rr_wake,
     .migrate = rr_migrate,
     .fork = rr_fork,
+    .take = rr_take,
 };

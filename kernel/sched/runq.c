@@ -10,6 +10,8 @@
  *     a thread queues itself under its hart's lock, which the hart holds
  *     until the switch-out is complete; a waker waits for on_cpu == 0;
  *   - rq->nr_queued counts the threads queued on rq;
+ *   - rq->offer_wakee, if set, is queued on rq (every way off the queue,
+ *     a pick, a steal or a policy switch, clears the offer);
  *   - t->rq is the queue t is on or was last on (running, asleep, or in
  *     transit to another hart); the policy state of a thread that is not
  *     queued is relative to t->rq until it is queued again.
@@ -134,7 +136,39 @@ struct thread *runq_pick_locked(struct runq *rq)
     struct thread *t = active->pick_next(rq);
     if (t)
         rq->nr_queued--;
+    if (t && t == rq->offer_wakee)
+        rq->offer_wakee = rq->offer_waker = NULL;
     return t;
+}
+
+void runq_offer_locked(struct runq *rq, struct thread *waker, struct thread *wakee)
+{
+    ASSERT_HELD(&rq->lock);
+    if (wakee->rq != rq || wakee->state != T_RUNNABLE)
+        panic("runq_offer_locked: '%s' is not queued on run queue %d", wakee->name, rq->id);
+    rq->offer_wakee = wakee;
+    rq->offer_waker = waker;
+}
+
+struct thread *runq_take_offer_locked(struct runq *rq, struct thread *waker)
+{
+    ASSERT_HELD(&rq->lock);
+    struct thread *wakee = rq->offer_wakee;
+    if (!wakee || rq->offer_waker != waker)
+        return NULL;
+    rq->offer_wakee = rq->offer_waker = NULL;
+    ensure_state(rq, waker); /* it may have run since a policy switch without a tick */
+    if (!active->take(rq, waker, wakee))
+        return NULL;
+    rq->nr_queued--;
+    return wakee;
+}
+
+void runq_withdraw_offer_locked(struct runq *rq, struct thread *waker)
+{
+    ASSERT_HELD(&rq->lock);
+    if (rq->offer_waker == waker)
+        rq->offer_wakee = rq->offer_waker = NULL;
 }
 
 bool runq_tick_locked(struct runq *rq, struct thread *t)
@@ -175,6 +209,7 @@ static void move_queue_locked(struct runq *rq, const struct sched_ops *old, void
     ASSERT_HELD(&rq->lock);
     struct list_head moved = LIST_HEAD_INIT(moved);
     struct thread *t;
+    rq->offer_wakee = rq->offer_waker = NULL;
     while ((t = old->pick_next(rq)) != NULL)
         list_push_back(&moved, &t->rq_link);
     rq->nr_queued = 0;
@@ -263,10 +298,10 @@ struct runq *runq_place(struct thread *t, bool is_new)
     return &runqs[is_new ? least_loaded_cpu(last) : last];
 }
 
-struct runq *runq_place_sync(struct thread *t)
+struct runq *runq_place_sync(struct thread *t, bool offer)
 {
     struct cpu *c = this_cpu();
-    if (!global_queue && c->thread && READ_ONCE(runqs[c->id].nr_queued) == 0)
+    if (!global_queue && c->thread && (offer || READ_ONCE(runqs[c->id].nr_queued) == 0))
         return &runqs[c->id];
     return runq_place(t, false);
 }

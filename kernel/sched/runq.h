@@ -50,6 +50,12 @@ struct runq {
     unsigned nr_queued;    /* (l) threads on this queue (read unlocked as a hint) */
     uint64_t last_balance; /* (h) tick of the last balancing pass */
     void *pol;             /* (l) the active policy's per-queue state */
+    /* The hand-off offer (proc/sched.c): wakee, queued here, was woken
+     * alone by waker, which runs on this queue's hart and is about to
+     * sleep.  Cleared when wakee leaves the queue or waker leaves the
+     * hart; waker is only compared, never followed. */
+    struct thread *offer_wakee; /* (l) */
+    struct thread *offer_waker; /* (l) */
 };
 
 struct sched_ops {
@@ -83,6 +89,13 @@ struct sched_ops {
      * its virtual time carried over from from's frame to rq's (its lead
      * over from's minimum becomes its lead over rq's). */
     void (*migrate)(struct runq *rq, struct thread *t, struct runq *from);
+    /* The hand-off (proc/sched.c): waker, running on rq's hart, is about to
+     * sleep and just woke wakee alone onto rq, where wakee is queued.  If
+     * the policy's rules would run wakee before waker (waker's turn is
+     * then wakee's), take wakee off the queue as pick_next would, give it
+     * what is left of waker's slice, and return true; else change nothing
+     * and return false. */
+    bool (*take)(struct runq *rq, struct thread *waker, struct thread *wakee);
     /* A new thread child of parent (NULL for the first ones, or when the
      * policy changed since the thread's state was set), about to be queued
      * on rq: set its policy state. */
@@ -146,14 +159,23 @@ enum runq_why { RQ_NEW, RQ_PREEMPTED, RQ_YIELDED, RQ_MIGRATED };
  * on rq. */
 void runq_enqueue_locked(struct runq *rq, struct thread *t, enum runq_why why);
 void runq_wake_locked(struct runq *rq, struct thread *t, uint64_t slept);
+/* Hand-off offers (proc/sched.c): offer wakee (just queued on rq) to
+ * waker's next sleep; take it at that sleep (the thread to switch to, or
+ * NULL if there is no offer from waker or the policy refuses; the offer is
+ * gone either way); withdraw it when waker leaves the hart otherwise. */
+void runq_offer_locked(struct runq *rq, struct thread *waker, struct thread *wakee);
+struct thread *runq_take_offer_locked(struct runq *rq, struct thread *waker);
+void runq_withdraw_offer_locked(struct runq *rq, struct thread *waker);
 /* Next thread for rq's hart from rq, or NULL. */
 struct thread *runq_pick_locked(struct runq *rq);
 /* Where a new (is_new) or woken thread t should be queued. */
 struct runq *runq_place(struct thread *t, bool is_new);
 /* Where a thread woken by one about to block should go: this hart's queue
  * if it is empty (the wakee runs when the waker sleeps: no other hart is
- * woken, its cache is warm), else where runq_place puts it. */
-struct runq *runq_place_sync(struct thread *t);
+ * woken, its cache is warm), else where runq_place puts it.  With `offer`
+ * (the wakee is offered the waker's turn) this hart's queue whatever its
+ * length, if a thread runs here. */
+struct runq *runq_place_sync(struct thread *t, bool offer);
 /* After queueing on rq: wake its hart if it idles. */
 void runq_notify(struct runq *rq);
 /* An idle hart's search: a thread taken from another queue, or NULL.

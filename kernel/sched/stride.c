@@ -13,6 +13,10 @@
  * never decreases (others read it without the lock), and an arriving thread
  * starts at cur_pass + max(0, its pass - its old queue's cur_pass), which is
  * max(its pass, cur_pass) when it stays on its queue.
+ * A thread woken alone by one that then sleeps runs in the rest of the
+ * sleeper's slice only if its (pass, tid) is below the sleeper's: the
+ * hand-off never runs a thread the order would put behind the one whose
+ * turn it takes.
  * Tickets are read when a stride is charged, so a change (settickets) takes
  * effect from the next tick.  A thread that yields before a tick is charged
  * nothing for the partial tick, but a yield gives the hart to the others
@@ -184,6 +188,19 @@ static bool stride_tick(struct runq *rq, struct thread *t)
 }
    LAB sched END */
 
+/* Hand-off: the woken thread takes the rest of the waker's slice only if
+ * it would run before the waker, by (pass, tid); the pick it amounts to
+ * moves cur_pass as pick_next does. */
+static bool stride_take(struct runq *rq, struct thread *waker, struct thread *wakee)
+{
+    if (runs_before(waker, wakee))
+        return false;
+    list_remove(&wakee->rq_link);
+    WRITE_ONCE(sq(rq)->cur_pass, MAX(sq(rq)->cur_pass, wakee->pass));
+    wakee->slice_left = waker->slice_left;
+    return true;
+}
+
 /* A new job starts at the current minimum pass, not at 0. */
 static void stride_fork(struct runq *rq, struct thread *parent, struct thread *child)
 {
@@ -205,4 +222,5 @@ const struct sched_ops sched_stride_ops = {
     .wake = stride_wake,
     .migrate = stride_arrive,
     .fork = stride_fork,
+    .take = stride_take,
 };

@@ -76,7 +76,14 @@ static int wake_locked(struct waitq *wq, bool all, bool sync)
     list_for_each_safe (e, tmp, &wq->sleepers) {
         struct thread *t = list_entry(e, struct thread, wq_link);
         list_remove(e);
-        if ((sync ? sched_wake_sync(t) : sched_wake(t)) && (++n, !all))
+        bool woke;
+        if (!sync)
+            woke = sched_wake(t);
+        else if (n == 0 && list_empty(&wq->sleepers))
+            woke = sched_wake_handoff(t); /* it alone is released */
+        else
+            woke = sched_wake_sync(t); /* a broadcast: no hand-off */
+        if (woke && (++n, !all))
             break;
     }
     return n;

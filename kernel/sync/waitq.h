@@ -61,7 +61,8 @@ void waitq_sleep(struct waitq *wq, struct spinlock *lk);
 int waitq_wake_all(struct waitq *wq);
 /* waitq_wake_all from a waker about to block for the sleepers' answer:
  * they are queued on this hart if it has nothing else to run
- * (sched_wake_sync). */
+ * (sched_wake_sync); a lone sleeper is also offered the waker's turn
+ * (sched_wake_handoff), several are not. */
 int waitq_wake_all_sync(struct waitq *wq);
 int waitq_wake_one(struct waitq *wq);
 /* The same with wq's guard already held by the caller. */
