@@ -26,7 +26,9 @@
  *     first of the sleeper and itself (stride: the smaller (pass, tid);
  *     CFS: the lower vruntime; MLFQ: the same level or higher; round robin
  *     and lottery: always, the pair sharing the turn the sleeper won), and
- *     it runs only the rest of the sleeper's slice.
+ *     it runs only the rest of the sleeper's slice: once a tick has ended
+ *     the slice (need_resched), the sleep hands nothing on, so a pair in
+ *     ping-pong shares one slice and then waits its turn.
  * Otherwise the sleep picks the next thread as usual and the woken thread
  * waits its turn on the queue.
  *
@@ -288,6 +290,8 @@ static void sched_switch(struct runq *rq, bool sleeping)
     bool intena = c->intena;
     struct thread *next = NULL;
     if (sleeping) {
+        if (c->need_resched)
+            runq_withdraw_offer_locked(rq, t); /* the turn is over: nothing to hand on */
         next = runq_take_offer_locked(rq, t);
         if (!next)
             next = runq_pick_locked(rq);
