@@ -9,7 +9,9 @@ boot again (the journal is replayed at mount) and check:
     synced, but a completed commit covered it) is there: the durability
     rule of the group commit (kernel/fs/log.h);
   - no file reported deleted is there;
-  - the host fsck finds the image consistent.
+  - the host fsck finds the image consistent;
+  - stores through a shared file mapping are on the disk once fsync of the
+    file returns, whichever process made them (user/tests/mapsync.c).
 
 The workload (kernel/test/fs_crash.c) prints "durable <run>-<n>" and
 "deleted <run>-<n>" only after the operation's commit finished, and
@@ -23,11 +25,14 @@ import random
 import re
 import signal
 
+import shutil
+
 import pexpect
 
 import pytest
 
 from fsimg import disk_args, fsck, make_image
+from test_shell import PROMPT as SHELL_PROMPT, Shell
 
 KILLS = 22
 # A short commit interval, so that the commit thread commits often in each run.
@@ -161,5 +166,37 @@ def test_commit_thread_commits_unsynced_data(qemu, tmp_path):
     have, bad, log = fsync_demo(qemu, img, 100, r"fsyncdemo committed")
     assert not bad, f"files with wrong contents: {bad}"
     assert {"F0-0", "L0-1"} <= have, f"committed files lost: have {sorted(have)}"
+    status, out = fsck(img)
+    assert status == 0, f"fsck after recovery:\n{out}"
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_fsync_writes_shared_mappings(qemu, tmp_path, cpus):
+    """fsync makes the file's modified data durable, stores through shared
+    mappings too: two processes store a pattern through their own MAP_SHARED
+    mappings (no write() carries it), one calls fsync, and the power is cut
+    while both still map the file.  The commit interval (60 s) does not pass
+    in between, so only fsync can have put the pattern on the disk; the next
+    boot reads it back and fsck finds the image clean."""
+    fs_img = os.path.join(os.path.dirname(__file__), "..", "build", "fs.img")
+    if not os.path.isfile(fs_img):
+        pytest.fail("build/fs.img is missing: run `make`", pytrace=False)
+    img = str(tmp_path / "fs.img")
+    shutil.copyfile(fs_img, img)
+    vm = qemu(cpus=cpus, bootargs="commit_ms=60000", extra=disk_args(img))
+    vm.wait_boot()
+    vm.expect(SHELL_PROMPT, timeout=90)
+    vm.sendline("mapsync write /mapsync.dat 16")
+    vm.expect([r"mapsync: fsynced", r"mapsync: .* failed"], timeout=120)
+    assert vm.last_index == 0, "mapsync write failed"
+    cut_power(vm)
+    vm = qemu(cpus=cpus, extra=disk_args(img))
+    vm.wait_boot()
+    vm.expect(SHELL_PROMPT, timeout=90)
+    sh = Shell(vm)
+    out = sh.run("mapsync check /mapsync.dat 16", timeout=120)
+    assert "mapsync: /mapsync.dat intact" in out, f"after the power cut: {out}"
+    vm.sendline("poweroff")
+    assert vm.wait_exit(timeout=60) == 0
     status, out = fsck(img)
     assert status == 0, f"fsck after recovery:\n{out}"

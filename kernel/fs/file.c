@@ -11,6 +11,7 @@
 #include "abi/fcntl.h"
 #include "abi/stat.h"
 #include "lib/string.h"
+#include "mm/pcache.h"
 #include "mm/slab.h"
 #include "mm/usercopy.h"
 #include "proc/signal.h"
@@ -278,19 +279,30 @@ int file_truncate(struct file *f, uint64_t size)
     return inode_truncate(f->ip, size);
 }
 
+/* Wait until the last transaction that changed f's inode is durable. */
+static int commit_inode(struct file *f)
+{
+    return log_commit_through(&f->ip->fs->log, READ_ONCE(f->ip->log_tid));
+}
+
+/* All of the file's data: what write() put in the journal, and the stores
+ * of every process's shared mappings (mm/pcache.h), written back first. */
 int file_fsync(struct file *f)
 {
     if (!f->ip)
         return 0;
-    return log_commit_through(&f->ip->fs->log, READ_ONCE(f->ip->log_tid));
+    int err = f->type == FILE_INODE ? pcache_writeback(f->ip) : 0;
+    int e = commit_inode(f);
+    return err ? err : e;
 }
 
-/* O_SYNC: a write returns once its transaction is committed. */
+/* O_SYNC: a write returns once its transaction is committed (that write's
+ * data; the mappings' stores wait for fsync or msync). */
 static ssize_t sync_if_asked(struct file *f, ssize_t r)
 {
     if (r <= 0 || !(f->flags & O_SYNC))
         return r;
-    int err = file_fsync(f);
+    int err = commit_inode(f);
     return err ? err : r;
 }
 

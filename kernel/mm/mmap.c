@@ -326,6 +326,23 @@ out:
     return err;
 }
 
+/*
+ * msync's flags (POSIX; at most one of MS_ASYNC and MS_SYNC, EINVAL else):
+ *   MS_ASYNC (or neither)  the range's dirty shared pages are written back
+ *                          now, each as a journal transaction: durable at
+ *                          the next commit (the commit thread's interval).
+ *   MS_SYNC                the same, then the journal is committed before
+ *                          msync returns: the stores are on the disk.
+ *   MS_INVALIDATE          "other cached copies of the data become consistent
+ *                          with the file".  A shared file mapping maps the
+ *                          page cache's frames, which read(), write() and
+ *                          every other mapping use: there is no other copy
+ *                          to go stale, so nothing is discarded.  A private
+ *                          page not yet written maps the cache's frame too;
+ *                          one already copied holds the process's own
+ *                          writes, which MAP_PRIVATE keeps (as elsewhere).
+ *                          With no page locking (mlock) there is no EBUSY.
+ */
 int mm_msync(struct mm *mm, uintptr_t addr, size_t len, int flags)
 {
     if (addr % PAGE_SIZE || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||

@@ -26,8 +26,10 @@
  *     reclaim (pcache_shrink), and nothing can add a reference to it without
  *     the cache lock (a new reference comes only from a lookup).
  *   - A frame is dirty while a PTE of a shared mapping maps it with D set;
- *     the mapper that dirtied it writes it back (msync, munmap, exit), or
- *     the swap daemon does on eviction.
+ *     the mapper that dirtied it writes it back (msync, munmap, exit), the
+ *     swap daemon does on eviction, and fsync of the file does for every
+ *     mapper (pcache_writeback).  Each clears D (and flushes) before it
+ *     reads the frame, so a later store is written again.
  *   - Truncation takes the pages past the new end out of the lookup at once
  *     (a later fault reads past the end: SIGBUS) and puts them on the doomed
  *     list; pcache_reap unmaps them from every process through the reverse
@@ -98,6 +100,11 @@ void pcache_truncate_locked(struct inode *ip, uint64_t old, uint64_t size);
 void pcache_reap(bool wait);
 /* ip's last reference is going: free its pages (none is mapped). */
 void pcache_inode_drop(struct inode *ip);
+/* fsync: write back every page of ip that a shared mapping (of any process)
+ * dirtied, clearing those PTEs' D bits first (pcache_sync.c).  With no sleep
+ * lock held; the caller commits the journal after.  0, or the first failed
+ * write's error. */
+int pcache_writeback(struct inode *ip);
 
 /* ---- reclaim ---- */
 /* Free up to want cached frames that no PTE maps and no one pins; how many. */

@@ -12,6 +12,12 @@
  *                    file, not in another mapping, not in another process
  *   pcache-truncate  truncation under a mapping: SIGBUS past the new end, the
  *                    tail of the last page zero, and zero again after growing
+ *   pcache-msync     msync's EINVAL and ENOMEM; MS_INVALIDATE: other shared
+ *                    mappings show write() and stores, a private copy keeps
+ *                    its own write
+ *   pcache-fsync     fsync cleans (writes back) the dirty pages of every
+ *                    process's shared mapping of the file, and a later store
+ *                    dirties the page again
  *   pcache-evict     dirty shared pages pushed out by the swap daemon reach
  *                    the file and come back intact
  *   pcache-free      the cache keeps a file's pages while it is open and gives
@@ -165,6 +171,47 @@ static void test_pcache_truncate(void)
     OK(unlink("f"));
 }
 
+static void test_pcache_msync(void)
+{
+    int fd = pattern_file("f", 2 * PAGE, 19);
+    char *a = xmmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char *b = xmmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char *c = xmmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    /* POSIX's EINVAL: both ASYNC and SYNC, an unknown flag, an unaligned
+     * address; ENOMEM for a range with unmapped pages. */
+    CHECK(msync(a, PAGE, MS_ASYNC | MS_SYNC) == -1 && errno == EINVAL, "ASYNC|SYNC: %d", errno);
+    CHECK(msync(a, PAGE, 0x100) == -1 && errno == EINVAL, "an unknown flag: %d", errno);
+    CHECK(msync(a + 1, PAGE, MS_SYNC) == -1 && errno == EINVAL, "unaligned: %d", errno);
+    OK(munmap(b + PAGE, PAGE));
+    CHECK(msync(b, 2 * PAGE, MS_SYNC) == -1 && errno == ENOMEM, "a hole: %d", errno);
+    OK(munmap(b, PAGE));
+    b = xmmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    (void)((volatile char *)b)[PAGE];
+    c[0] = 'p';                       /* a private copy of page 0 */
+    (void)((volatile char *)c)[PAGE]; /* page 1: the file's, read-only */
+    /* The file changes through write() and through mapping a. */
+    CHECK(pwrite(fd, "new", 3, 1) == 3, "pwrite");
+    CHECK(pwrite(fd, "more", 4, PAGE + 1) == 4, "pwrite");
+    memcpy(a + PAGE + 10, "viaA", 4);
+    /* MS_INVALIDATE: every other mapping sees the file's current contents
+     * (over one coherent cache they did already); a private page written
+     * before keeps its own bytes. */
+    OK(msync(b, 2 * PAGE, MS_INVALIDATE));
+    OK(msync(a, 2 * PAGE, MS_SYNC | MS_INVALIDATE));
+    OK(msync(c, 2 * PAGE, MS_ASYNC | MS_INVALIDATE));
+    CHECK(memcmp(b + 1, "new", 3) == 0 && memcmp(b + PAGE + 1, "more", 4) == 0,
+          "another shared mapping misses write()");
+    CHECK(memcmp(b + PAGE + 10, "viaA", 4) == 0, "another shared mapping misses a store");
+    CHECK(c[0] == 'p' && memcmp(c + 1, "new", 3) != 0, "the private copy lost its write");
+    CHECK(memcmp(c + PAGE + 1, "more", 4) == 0 && memcmp(c + PAGE + 10, "viaA", 4) == 0,
+          "an unwritten private page does not show the file");
+    OK(munmap(a, 2 * PAGE));
+    OK(munmap(b, 2 * PAGE));
+    OK(munmap(c, 2 * PAGE));
+    close(fd);
+    OK(unlink("f"));
+}
+
 #if QUILL
 /* The physical frame of every text page (X, level 0) of process pid, by va. */
 #define MAXTEXT 512
@@ -282,6 +329,69 @@ static void test_pcache_evict(void)
     OK(unlink("f"));
 }
 
+/* The D bit of pid's leaf PTE for va: 1 set, 0 clear, -1 not mapped now. */
+static int pte_dirty(int pid, unsigned long va)
+{
+    static struct vmpte ptes[4096];
+    int n = vmwalk(pid, ptes, 4096);
+    for (int i = 0; i < n && i < 4096; i++)
+        if (ptes[i].level == 0 && ptes[i].va == va && (ptes[i].pte & 1))
+            return (ptes[i].pte & 0x80) != 0;
+    return -1;
+}
+
+/* fsync writes back the pages that every process's shared mapping dirtied:
+ * here, one of this process's and one of another's (which opened and
+ * mapped the file itself), seen through the PTEs' D bits.  That they reach
+ * the disk is checked by a power cut (tests/test_crash.py, /bin/mapsync). */
+static void test_pcache_fsync(void)
+{
+    int fd = pattern_file("f", 4 * PAGE, 23);
+    close(fd);
+    int to_child[2], to_parent[2];
+    OK(pipe(to_child));
+    OK(pipe(to_parent));
+    int pid = xfork();
+    if (pid == 0) {
+        int cfd = xopen("f", O_RDWR);
+        char *q = xmmap(0, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0);
+        q[PAGE + 5] = 'C';
+        CHECK(write(to_parent[1], &q, sizeof(q)) == sizeof(q), "write");
+        step_wait(to_child[0]);
+        _exit(0);
+    }
+    char *q;
+    CHECK(read(to_parent[0], &q, sizeof(q)) == sizeof(q), "read");
+    fd = xopen("f", O_RDWR);
+    char *p = xmmap(0, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    p[2 * PAGE + 6] = 'P';
+    unsigned long mine = (unsigned long)p + 2 * PAGE, theirs = (unsigned long)q + PAGE;
+    /* (-1: the swap daemon took the page meanwhile, and wrote it back) */
+    int d0 = pte_dirty(getpid(), mine), d1 = pte_dirty(pid, theirs);
+    CHECK(d0 != 0 && d1 != 0, "a store left D clear (%d, %d)", d0, d1);
+    OK(fsync(fd));
+    d0 = pte_dirty(getpid(), mine), d1 = pte_dirty(pid, theirs);
+    CHECK(d0 != 1 && d1 != 1, "fsync left dirty pages behind (this process %d, the other %d)", d0,
+          d1);
+    char b[2] = {0};
+    CHECK(pread(fd, b, 1, PAGE + 5) == 1 && pread(fd, b + 1, 1, 2 * PAGE + 6) == 1 && b[0] == 'C' &&
+              b[1] == 'P',
+          "file has \"%.2s\"", b);
+    /* A store after fsync dirties the page again (not lost to a stale TLB
+     * entry that still says dirty), and the next fsync cleans it. */
+    p[2 * PAGE + 7] = 'Q';
+    CHECK(pte_dirty(getpid(), mine) != 0, "a store after fsync left D clear");
+    OK(fsync(fd));
+    CHECK(pte_dirty(getpid(), mine) != 1, "the second fsync left the page dirty");
+    step_send(to_child[1]);
+    wait_ok(pid, "the mapper");
+    OK(munmap(p, 4 * PAGE));
+    close(fd);
+    for (int i = 0; i < 2; i++)
+        close(to_child[i]), close(to_parent[i]);
+    OK(unlink("f"));
+}
+
 /* Cache frames that no process maps. */
 static long unmapped_cache(void)
 {
@@ -321,8 +431,10 @@ static const struct ut_test pcache_tests[] = {
     {"pcache-mappers", test_pcache_mappers, UT_QUICK, 0, UT_ANY},
     {"pcache-private", test_pcache_private, UT_QUICK, 0, UT_ANY},
     {"pcache-truncate", test_pcache_truncate, UT_QUICK, 0, UT_ANY},
+    {"pcache-msync", test_pcache_msync, UT_QUICK, 0, UT_ANY},
 #if QUILL
     {"pcache-text", test_pcache_text, UT_QUICK, 0, UT_QUILL_ONLY},
+    {"pcache-fsync", test_pcache_fsync, UT_QUICK, 0, UT_QUILL_ONLY},
     /* (before pcache-evict: every process refaults what the daemon took) */
     {"pcache-free", test_pcache_free, UT_QUICK, 0, UT_QUILL_ONLY},
     {"pcache-evict", test_pcache_evict, UT_QUICK, 0, UT_QUILL_ONLY},
