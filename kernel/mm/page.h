@@ -14,7 +14,8 @@
  *   owner               the holder of the allocated block (slab: its cache)
  *   rmap_*, PG_USER     a user frame's reverse map: its rmap lock (mm/rmap.h);
  *                       they share their words with list/owner/freelist
- *   pcache              the page cache's lock (mm/pcache.h); NULL when free
+ *   pcache              the page cache's lock (mm/pcache.h): the frame's entry,
+ *                       PC_NONE while the frame is not in the cache
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H
@@ -24,10 +25,10 @@
 #include "lib/fdt.h"
 #include "mm/buddy.h"
 #include "mm/layout.h"
+#include "mm/pcache.h"
 
 struct rmap_item;
 struct mm;
-struct pcache_page;
 
 /* struct page flags */
 #define PG_RESERVED (1u << 0) /* never handed out (kernel image, firmware, ...) */
@@ -59,7 +60,7 @@ struct page {
             struct rmap_item *rmap; /* (rmap lock) */
         };
     };
-    struct pcache_page *pcache; /* (pcache lock) its page-cache entry, NULL: none */
+    struct pcache_page pcache; /* (pcache lock) its page-cache entry (PC_NONE: none) */
 };
 
 struct page_stats {

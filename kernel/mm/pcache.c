@@ -1,6 +1,6 @@
 /*
- * The page cache (pcache.h): a hash of (inode, page index) over entries
- * from the "pcache" slab cache, one global spinlock, a per-inode list (for
+ * The page cache (pcache.h): a hash of (inode, page index) over the entries
+ * inside the frames' struct pages, one global spinlock, a per-inode list (for
  * truncation and the inode's end), a shrink list in the order pages came
  * in, and the doomed list of truncated pages still mapped somewhere.
  *
@@ -35,8 +35,7 @@ static struct spinlock pc_lock = SPINLOCK_INIT("pcache");
 static struct list_head pc_hash[PC_BUCKETS]; /* (pc_lock) */
 static struct list_head pc_lru;              /* (pc_lock) every cached, undoomed entry */
 static struct list_head pc_doomed;           /* (pc_lock) truncated, still mapped or pinned */
-static struct kmem_cache *pc_cache;
-static size_t pc_pages, pc_hits, pc_misses; /* atomic */
+static size_t pc_pages, pc_hits, pc_misses;  /* atomic */
 
 void pcache_init(void)
 {
@@ -44,9 +43,18 @@ void pcache_init(void)
         list_init(&pc_hash[i]);
     list_init(&pc_lru);
     list_init(&pc_doomed);
-    pc_cache = kmem_cache_create("pcache", sizeof(struct pcache_page), 8);
-    if (!pc_cache)
-        panic("pcache_init: no memory");
+}
+
+_Static_assert(QFS_MAX_FILE_BLOCKS < (1ULL << 32), "a page index fits pcache_page.index");
+
+static struct page *frame_of(struct pcache_page *p)
+{
+    return container_of(p, struct page, pcache);
+}
+
+static enum pcache_state state_of(struct page *pg)
+{
+    return (enum pcache_state)__atomic_load_n(&pg->pcache.state, __ATOMIC_ACQUIRE);
 }
 
 static struct list_head *bucket_of(struct inode *ip, uint64_t index)
@@ -61,7 +69,7 @@ static struct pcache_page *lookup_locked(struct inode *ip, uint64_t index)
     struct list_head *b = bucket_of(ip, index), *e;
     list_for_each (e, b) {
         struct pcache_page *p = list_entry(e, struct pcache_page, hash);
-        if (p->ip == ip && p->index == index)
+        if (p->ip == ip && (uint64_t)p->index == index)
             return p;
     }
     return NULL;
@@ -74,25 +82,26 @@ static struct page *lookup_pin(struct inode *ip, uint64_t index)
     spin_lock(&pc_lock);
     struct pcache_page *p = lookup_locked(ip, index);
     if (p) {
-        pg = p->pg;
+        pg = frame_of(p);
         page_ref_inc(pg);
     }
     spin_unlock(&pc_lock);
     return pg;
 }
 
-static void insert_locked(struct pcache_page *p, struct inode *ip, uint64_t index, struct page *pg)
+/* Frame pg (not in the cache) becomes page index of ip. */
+static void insert_locked(struct page *pg, struct inode *ip, uint64_t index)
 {
     ASSERT_HELD(&pc_lock);
+    struct pcache_page *p = &pg->pcache;
+    ASSERT(p->state == PC_NONE);
     p->ip = ip;
-    p->index = index;
-    p->pg = pg;
-    p->doomed = false;
+    p->index = (uint32_t)index;
     list_push_back(bucket_of(ip, index), &p->hash);
     list_push_back(&ip->pc_pages, &p->ilink);
     list_push_back(&pc_lru, &p->lru);
     ip->pc_n++;
-    pg->pcache = p;
+    __atomic_store_n(&p->state, PC_CACHED, __ATOMIC_RELEASE);
     __atomic_add_fetch(&pc_pages, 1, __ATOMIC_RELAXED);
 }
 
@@ -107,29 +116,30 @@ static void unlink_locked(struct pcache_page *p)
         p->ip->pc_n--;
 }
 
-/* An entry taken out to be freed: its frame no longer names it, under the
- * lock, so pcache_evicted on another hart (which reads pg->pcache under the
- * lock) cannot take and free it a second time before free_entry runs. */
+/* An entry taken out to be freed: its frame is no longer in the cache,
+ * under the lock, so pcache_evicted on another hart (which reads the state
+ * under the lock) cannot take and free it a second time before free_entry
+ * runs.  Its links stay usable for the caller's list of entries to free
+ * (the frame, still holding the cache's reference, cannot come back into
+ * the cache before free_entry). */
 static void forget_locked(struct pcache_page *p)
 {
     ASSERT_HELD(&pc_lock);
-    __atomic_store_n(&p->pg->pcache, NULL, __ATOMIC_RELEASE);
+    __atomic_store_n(&p->state, PC_NONE, __ATOMIC_RELEASE);
 }
 
-/* An unlinked entry whose frame nobody else holds: free both. */
+/* A forgotten entry: drop the cache's reference on its frame (freeing it
+ * unless a pin or a PTE still holds it). */
 static void free_entry(struct pcache_page *p)
 {
-    paddr_t pa = page_to_pa(p->pg);
-    __atomic_store_n(&p->pg->pcache, NULL, __ATOMIC_RELEASE);
     __atomic_sub_fetch(&pc_pages, 1, __ATOMIC_RELAXED);
-    mm_page_put(pa);
-    kmem_cache_free(pc_cache, p);
+    mm_page_put(page_to_pa(frame_of(p)));
 }
 
 /* Unmapped and unpinned (only the cache's reference)?  See pcache.h. */
 static bool idle(struct pcache_page *p)
 {
-    return __atomic_load_n(&p->pg->refcount, __ATOMIC_ACQUIRE) == 1;
+    return __atomic_load_n(&frame_of(p)->refcount, __ATOMIC_ACQUIRE) == 1;
 }
 
 /* Read page index of ip (locked) into frame; -ENXIO past the end. */
@@ -153,13 +163,10 @@ int pcache_get(struct inode *ip, uint64_t index, struct page **out, bool *major)
     void *frame = mm_alloc_user_frame(true);
     if (!frame)
         return -ENOMEM;
-    struct pcache_page *p = kmem_cache_alloc(pc_cache);
-    int err = -ENOMEM;
-    if (!p)
-        goto out_frame;
+    int err;
     bool held = sleeplock_is_held(&ip->lock);
     if (!held && (err = inode_lock(ip)) != 0)
-        goto out_entry;
+        goto out_frame;
     if ((*out = lookup_pin(ip, index)) != NULL) { /* read in meanwhile */
         err = 0;
         goto out_unlock;
@@ -169,7 +176,7 @@ int pcache_get(struct inode *ip, uint64_t index, struct page **out, bool *major)
     struct page *pg = kva_to_page(frame);
     page_ref_inc(pg); /* the caller's; the allocation's one is the cache's */
     spin_lock(&pc_lock);
-    insert_locked(p, ip, index, pg);
+    insert_locked(pg, ip, index);
     spin_unlock(&pc_lock);
     if (!held)
         inode_unlock(ip);
@@ -180,8 +187,6 @@ int pcache_get(struct inode *ip, uint64_t index, struct page **out, bool *major)
 out_unlock:
     if (!held)
         inode_unlock(ip);
-out_entry:
-    kmem_cache_free(pc_cache, p);
 out_frame:
     page_free(frame, 0);
     return err;
@@ -189,15 +194,12 @@ out_frame:
 
 bool pcache_still_cached(struct page *pg)
 {
-    spin_lock(&pc_lock);
-    bool r = pg->pcache && !pg->pcache->doomed;
-    spin_unlock(&pc_lock);
-    return r;
+    return state_of(pg) == PC_CACHED;
 }
 
 bool pcache_is_frame(struct page *pg)
 {
-    return __atomic_load_n(&pg->pcache, __ATOMIC_ACQUIRE) != NULL;
+    return state_of(pg) != PC_NONE;
 }
 
 struct page *pcache_find(struct inode *ip, uint64_t off)
@@ -260,7 +262,7 @@ void pcache_truncate_locked(struct inode *ip, uint64_t old, uint64_t size)
             forget_locked(p);
             list_push_back(&idle_list, &p->ilink);
         } else {
-            p->doomed = true;
+            __atomic_store_n(&p->state, PC_DOOMED, __ATOMIC_RELEASE);
             p->ip = NULL;
             list_push_back(&pc_doomed, &p->ilink);
         }
@@ -335,7 +337,7 @@ void pcache_reap(bool wait)
         if (!e)
             return;
         struct pcache_page *p = list_entry(e, struct pcache_page, ilink);
-        if (!unmap_everywhere(p->pg, wait)) { /* busy: next time */
+        if (!unmap_everywhere(frame_of(p), wait)) { /* busy: next time */
             spin_lock(&pc_lock);
             list_push_back(&pc_doomed, &p->ilink);
             spin_unlock(&pc_lock);
@@ -361,7 +363,7 @@ void pcache_inode_drop(struct inode *ip)
             forget_locked(p);
             list_push_back(&gone, &p->ilink);
         } else { /* cannot be (pcache.h): keep it safe for pcache_reap anyway */
-            p->doomed = true;
+            __atomic_store_n(&p->state, PC_DOOMED, __ATOMIC_RELEASE);
             list_push_back(&pc_doomed, &p->ilink);
         }
     }
@@ -398,8 +400,8 @@ size_t pcache_shrink(size_t want)
 bool pcache_evicted(struct page *pg)
 {
     spin_lock(&pc_lock);
-    struct pcache_page *p = pg->pcache;
-    bool gone = p && !p->doomed && idle(p);
+    struct pcache_page *p = &pg->pcache;
+    bool gone = p->state == PC_CACHED && idle(p);
     if (gone) {
         unlink_locked(p);
         forget_locked(p);

@@ -2,13 +2,20 @@
  * The page cache: at most one frame per (inode, page index) of a regular
  * file, shared by every mapping of that page and by read()/write().
  *
- *   lookup: hash of (inode, index) -> bucket -> struct pcache_page -> frame
+ *   lookup: hash of (inode, index) -> bucket -> the frames' entries
  *
  *      pc_hash[h(ip, idx)]
  *        +--> [ip A, 0] --> [ip B, 7] --> ...
- *                |
- *                +--> struct page (refcount = 1 for the cache + 1 per PTE
- *                     + 1 per pin), page->pcache points back
+ *              struct page of the frame    (refcount = 1 for the cache
+ *              +-------------------------+  + 1 per PTE + 1 per pin)
+ *              | flags refcount ... rmap |
+ *              | pcache: hash ilink lru  |
+ *              |         ip index state  |
+ *              +-------------------------+
+ *
+ * Every frame's struct page holds its page-cache entry (page->pcache), so
+ * caching a page allocates nothing but the frame: no entry can fail to be
+ * allocated, and no slab page is left partly used when pages go.
  *
  * Invariants:
  *   - A cached frame holds the file's bytes of page `index` as they are now
@@ -53,14 +60,22 @@
 struct inode;
 struct page;
 
+/* An entry's state: only a PC_CACHED or PC_DOOMED entry's other fields
+ * mean anything (a frame that is not in the cache leaves them stale). */
+enum pcache_state {
+    PC_NONE,   /* the frame is not in the page cache (every frame at boot) */
+    PC_CACHED, /* page index of ip, found by the lookup */
+    PC_DOOMED, /* truncated: out of the lookup, waiting for pcache_reap */
+};
+
+/* The page-cache entry of a frame, inside its struct page (page.h). */
 struct pcache_page {
     struct list_head hash;  /* (pcache lock) in its bucket; unlinked once doomed */
     struct list_head ilink; /* (pcache lock) on its inode's list, or the doomed list */
     struct list_head lru;   /* (pcache lock) on the shrink list (not when doomed) */
     struct inode *ip;       /* (i) no reference: the inode drops its pages first */
-    uint64_t index;         /* (i) page number in the file */
-    struct page *pg;        /* (i) the frame */
-    bool doomed;            /* (pcache lock) out of the lookup, waiting for pcache_reap */
+    uint32_t index;         /* (i) page number in the file (a QFS file has fewer) */
+    uint32_t state;         /* (pcache lock; read atomically) enum pcache_state */
 };
 
 struct pcache_stats {

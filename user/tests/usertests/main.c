@@ -226,7 +226,7 @@ static void warm_up(void)
 struct mem_count {
     long frames;       /* ut_free_frames(): free + own resident + unmapped cache */
     long slab_frames;  /* frames of the kernel's slab caches */
-    long slab_objects; /* objects in use in them, less the page cache's entries */
+    long slab_objects; /* objects in use in them */
 };
 
 static struct mem_count mem_count(void)
@@ -234,11 +234,8 @@ static struct mem_count mem_count(void)
     struct mem_count m = {ut_free_frames(), 0, 0};
 #if QUILL
     struct vmstat vs;
-    if (m.frames >= 0 && vmstat(&vs) == 0)
-        /* A cached page's entry goes with its frame, which `frames` counts
-         * as free when no process maps it. */
-        m.slab_frames = (long)vs.slab_frames,
-        m.slab_objects = (long)vs.slab_objects - (long)vs.page_cache;
+    if (m.frames >= 0 && vmstat(&vs) == 0) /* (a cached page's entry is in its frame) */
+        m.slab_frames = (long)vs.slab_frames, m.slab_objects = (long)vs.slab_objects;
 #endif
     return m;
 }

@@ -22,6 +22,8 @@
  *                    the file and come back intact
  *   pcache-free      the cache keeps a file's pages while it is open and gives
  *                    every frame back when it is closed and unlinked
+ *   pcache-noslab    caching 256 pages takes no slab object or slab frame (the
+ *                    entries are in the frames' struct pages)
  */
 #include "ut.h"
 
@@ -420,9 +422,38 @@ static void test_pcache_free(void)
     }
     CHECK(idle2 <= idle1 - 32, "pages of a closed, unlinked file stay cached (%ld, were %ld)",
           idle2, idle1);
-    /* (A slab page of the cache's entries may stay; the runner's memfree
-     * check at the end sees whether it went.) */
     CHECK(free2 >= free0 - 2, "%ld frames not given back", free0 - free2);
+}
+
+/* Caching pages allocates nothing but their frames: each page's entry is in
+ * its frame's struct page, so faulting 256 pages of a file into the cache
+ * leaves the kernel's slab caches as they were (vmstat).  The region, the
+ * page tables and the reverse map are set up before the count (a frame that
+ * one PTE maps keeps its reverse map in its struct page too); what else the
+ * kernel does meanwhile (the swap daemon, another hart) may take or give
+ * back a few objects, nowhere near one per page. */
+static void test_pcache_noslab(void)
+{
+    const long n = 256;
+    int fd = pattern_file("f", n * PAGE, 29);
+    volatile char *p = xmmap(0, n * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+    (void)p[0]; /* the page tables' first pages, and the file's first page */
+    struct vmstat v0, v1;
+    OK(vmstat(&v0));
+    for (long i = 1; i < n; i++)
+        (void)p[i * PAGE];
+    OK(vmstat(&v1));
+    long cached = (long)v1.page_cache - (long)v0.page_cache;
+    long objects = (long)v1.slab_objects - (long)v0.slab_objects;
+    long frames = (long)v1.slab_frames - (long)v0.slab_frames;
+    CHECK(cached >= n - 1, "only %ld pages came into the cache", cached);
+    CHECK(objects < 16 && frames <= 1,
+          "caching %ld pages took %ld slab objects and %ld slab frames", cached, objects, frames);
+    printf("pcache-noslab: %ld pages cached: slab objects %+ld, slab frames %+ld\n", cached,
+           objects, frames);
+    OK(munmap((void *)p, n * PAGE));
+    close(fd);
+    OK(unlink("f"));
 }
 #endif
 
@@ -437,6 +468,7 @@ static const struct ut_test pcache_tests[] = {
     {"pcache-fsync", test_pcache_fsync, UT_QUICK, 0, UT_QUILL_ONLY},
     /* (before pcache-evict: every process refaults what the daemon took) */
     {"pcache-free", test_pcache_free, UT_QUICK, 0, UT_QUILL_ONLY},
+    {"pcache-noslab", test_pcache_noslab, UT_QUICK, 0, UT_QUILL_ONLY},
     {"pcache-evict", test_pcache_evict, UT_QUICK, 0, UT_QUILL_ONLY},
 #endif
 };
