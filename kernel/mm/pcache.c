@@ -194,7 +194,13 @@ out_frame:
 
 bool pcache_still_cached(struct page *pg)
 {
-    return state_of(pg) == PC_CACHED;
+    /* Under the lock: a fault that mapped pg and a truncation that dooms it
+     * are ordered, so one of them sees the other (the fault the doom, or
+     * pcache_reap the fault's PTE on the reverse map). */
+    spin_lock(&pc_lock);
+    bool r = pg->pcache.state == PC_CACHED;
+    spin_unlock(&pc_lock);
+    return r;
 }
 
 bool pcache_is_frame(struct page *pg)
