@@ -19,7 +19,7 @@ from test_shell import BOOT_TIMEOUT, PROMPT, Shell
 FS_IMG = os.path.join(ROOT, "build", "fs.img")
 ROW = re.compile(r"^(\w+) +(.*?) +(\d+) +(\d+) +(\d+) (\w+)$")
 ROWS = ["getpid", "pipe", "pipe64", "fork", "forkexec", "sbrk", "write", "read", "smallfile", "fault",
-        "yield2", "yield64"]
+        "yield2", "yield64", "busy0", "busy30"]
 FILE_ROWS = {"write", "read"}  # -n N: N calls of 4 KiB, counted in KiB
 
 

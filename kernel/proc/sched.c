@@ -1,5 +1,5 @@
 /*
- * Scheduler core and timed sleep.
+ * Scheduler core (timed sleep is in proc/sleep.c).
  *
  * Each hart runs sched_loop() on its own stack.  To run a thread it takes
  * its run queue's lock, asks the policy for one (or steals one from another
@@ -76,7 +76,6 @@
 static unsigned slice_ticks = 1; /* written with every run-queue lock held */
 static struct spinlock threads_lock = SPINLOCK_INIT("threads");
 static struct list_head all_threads = LIST_HEAD_INIT(all_threads); /* (threads_lock) */
-static struct waitq tick_wq = WAITQ_INIT(tick_wq, "ticks");
 
 static const struct sched_ops *const policies[] = {
     &sched_rr_ops, &sched_mlfq_ops, &sched_lottery_ops, &sched_stride_ops, &sched_cfs_ops,
@@ -539,7 +538,7 @@ void sched_tick(void)
 {
     struct cpu *c = this_cpu();
     if (c->id == 0)
-        waitq_wake_all(&tick_wq);
+        sched_sleep_expire(READ_ONCE(ticks));
     struct thread *t = c->thread;
     if (!t)
         return;
@@ -583,28 +582,4 @@ void sched_for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg)
     list_for_each (e, &all_threads)
         fn(list_entry(e, struct thread, all), arg);
     spin_unlock(&threads_lock);
-}
-
-/* Sleep until the global tick count reaches `until`; with `interruptible`,
- * return -EINTR early if the thread's process has a signal to act on. */
-static int sleep_until(uint64_t until, bool interruptible)
-{
-    while (READ_ONCE(ticks) < until) {
-        struct thread *t = thread_current();
-        if (interruptible && t->proc && sig_pending_proc(t->proc))
-            return -EINTR;
-        waitq_sleep(&tick_wq, NULL);
-    }
-    return 0;
-}
-
-void sched_sleep_ticks(uint64_t n)
-{
-    sleep_until(ticks + n, false);
-}
-
-int sched_sleep_ns(uint64_t ns)
-{
-    uint64_t tick_ns = (uint64_t)timer_tick_ms() * 1000000UL;
-    return sleep_until(ticks + (ns + tick_ns - 1) / tick_ns + (ns ? 1 : 0), true);
 }

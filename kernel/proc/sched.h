@@ -10,8 +10,9 @@
  * hart's scheduler loop releases it once the switch-out is complete, and
  * the next thread releases the lock its hart switched it in with.  The
  * lock order (sync/lockorder.h) is  any lock -> wait-queue lock -> run-queue
- * lock, and nothing is taken under a run-queue lock.  The list of all threads has its own
- * lock ("threads"), taken under no other scheduler lock.
+ * lock, and nothing is taken under a run-queue lock.  Timed sleepers are on
+ * the "sleep timers" list (proc/sleep.c): sleep timers -> run-queue lock.  The list of all threads
+ * has its own lock ("threads"), taken under no other scheduler lock.
  */
 #ifndef PROC_SCHED_H
 #define PROC_SCHED_H
@@ -45,6 +46,9 @@ uint64_t sched_cpu_ns(struct thread *t);
 void sched_sleep_ticks(uint64_t n);
 /* Sleep ns nanoseconds (rounded up to ticks); -EINTR if a signal is pending. */
 int sched_sleep_ns(uint64_t ns);
+/* From hart 0's timer interrupt: wake every timed sleeper (proc/sleep.c)
+ * whose deadline is at or before tick `now`. */
+void sched_sleep_expire(uint64_t now);
 
 /* For wait queues: the caller holds `held` (its wait queue's guard: the
  * queue's lock or its owner's) and has put the current thread on that queue.  Marks it SLEEPING,

@@ -85,6 +85,7 @@
     X(PRINTF, "printf", 0)                                                                         \
     X(UART, "uart", 0)                       /* sleeps on its wait queue with the lock held */     \
     X(SLEEPLOCK_INNER, "sleeplock inner", 0) /* guards a sleep lock's own fields */                \
+    X(SLEEP_TIMERS, "sleep timers", 0)       /* timed sleepers by deadline (proc/sleep.c) */       \
     X(WAITQ, "wait queue", 0)                /* a wait queue's list of sleepers */                 \
     X(RUNQ, "runq", LOCK_NEST)               /* a hart's run queue; several only in index order */
 

@@ -348,6 +348,66 @@ static long run_smallfile(long ops, struct bench_sample *m)
     return ops;
 }
 
+#define BUSY_SLEEPERS 30
+#define BUSY_LOOP 200000 /* iterations of a chunk, about a million instructions */
+
+/* A chunk of user work: a counted loop the compiler keeps. */
+static void busy_chunk(void)
+{
+    for (volatile unsigned long i = 0; i < BUSY_LOOP; i++)
+        ;
+}
+
+/*
+ * One op: a chunk of about a million instructions of a loop in user mode,
+ * while `sleepers` children sleep (1000 s at a time; killed at the end).
+ * The hart never idles, and its instruction counter counts everything it
+ * executes while the chunk runs: the chunk, the timer ticks, and whatever
+ * the sleepers cost while they sleep.  busy30 - busy0 is that cost, per
+ * chunk (under -icount on one hart, a chunk is a millisecond).
+ */
+static long run_busy(long ops, struct bench_sample *m, int sleepers)
+{
+    struct timespec settle = {0, 100000000};
+    pid_t pid[BUSY_SLEEPERS];
+    int n = 0, err = 0;
+    for (; n < sleepers; n++) {
+        pid[n] = fork();
+        if (pid[n] < 0) {
+            err = errno;
+            break;
+        }
+        if (pid[n] == 0) {
+            struct timespec long_sleep = {1000, 0};
+            for (;;)
+                nanosleep(&long_sleep, NULL);
+        }
+    }
+    if (!err) {
+        nanosleep(&settle, NULL); /* every child reaches its sleep */
+        bench_start(m);
+        for (long i = 0; i < ops; i++)
+            busy_chunk();
+        bench_stop(m);
+    }
+    for (int i = 0; i < n; i++)
+        kill(pid[i], SIGKILL);
+    for (int i = 0; i < n; i++)
+        waitpid(pid[i], NULL, 0);
+    errno = err;
+    return err ? -1 : ops;
+}
+
+static long run_busy0(long ops, struct bench_sample *m)
+{
+    return run_busy(ops, m, 0);
+}
+
+static long run_busy30(long ops, struct bench_sample *m)
+{
+    return run_busy(ops, m, BUSY_SLEEPERS);
+}
+
 static const struct bench_row rows[] = {
     {"getpid", "getpid()", "op", 20000, run_getpid},
     {"pipe", "pipe round trip, 1 byte each way", "op", 2000, run_pipe},
@@ -361,6 +421,8 @@ static const struct bench_row rows[] = {
     {"fault", "minor page fault (anonymous, first write)", "fault", 2000, run_fault},
     {"yield2", "sched_yield round trip, 2 runnable", "op", 2000, run_yield2},
     {"yield64", "sched_yield round trip, 64 runnable", "op", 100, run_yield64},
+    {"busy0", "a chunk of user loop (~1M instructions)", "op", 1000, run_busy0},
+    {"busy30", "the same while 30 processes sleep", "op", 1000, run_busy30},
 };
 
 int main(int argc, char *argv[])
