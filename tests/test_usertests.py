@@ -74,7 +74,8 @@ def run_usertests(qemu, tmp_path, cpus, args, timeout, disks=(), bootargs="", me
 def frames_balanced(log):
     """The runner's free-frame check: (True, line) if no frame is missing, or
     if every missing one is slab fragmentation, which the runner reports with
-    the object counts that show nothing leaked (user/tests/usertests/main.c)."""
+    the object counts that show nothing leaked (user/lib/memcheck.c, shared
+    with sysfuzz)."""
     m = re.search(r"free frames: (\d+) before the tests, (\d+) after", log)
     if not m:
         return False, "usertests did not report the free-frame check"

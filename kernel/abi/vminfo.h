@@ -36,6 +36,10 @@ struct vmstat {
     unsigned long cache_hits;   /* page-cache lookups that found the page */
     unsigned long cache_misses; /* lookups that read the page from its file */
     unsigned long slab_objects; /* objects in use in the slab caches */
+    unsigned long direct_runs;  /* allocations that reclaimed directly */
+    unsigned long drains;       /* per-cpu cache drains (an IPI to every other hart each) */
+    unsigned long alloc_waits;  /* ticks allocations slept waiting for reclaim to progress */
+    unsigned long lock_waits;   /* times the global replacement set's lock was busy */
 };
 
 /* vmregions(): one record per region (VMA) of a process, for pmap. */

@@ -101,11 +101,20 @@ static const struct repl_hooks g_hooks = {
 
 #define STAT_ADD(field, n) __atomic_add_fetch(&rstats.field, (n), __ATOMIC_RELAXED)
 
+/* Take the set's lock, counting the times it was busy (contention). */
+static void gset_lock_take(void)
+{
+    if (sleeplock_try_acquire(&gset_lock))
+        return;
+    STAT_ADD(lock_waits, 1);
+    sleeplock_acquire(&gset_lock);
+}
+
 void mm_reclaim_loaded(struct page *pg)
 {
     if (!READ_ONCE(gslots))
         return;
-    sleeplock_acquire(&gset_lock);
+    gset_lock_take();
     gset.ops->loaded(&gset, (int)page_index(pg));
     sleeplock_release(&gset_lock);
 }
@@ -115,14 +124,14 @@ static int reclaim_one(struct evict_wb *wb)
 {
     if (!READ_ONCE(gslots))
         return -ENOENT;
-    sleeplock_acquire(&gset_lock);
+    gset_lock_take();
     int slot = gset.ops->victim(&gset);
     sleeplock_release(&gset_lock);
     if (slot < 0)
         return -ENOENT;
     int err = mm_evict_frame(page_nth(slot), wb);
     if (err && err != -EAGAIN) {
-        sleeplock_acquire(&gset_lock);
+        gset_lock_take();
         repl_requeue(&gset, slot);
         sleeplock_release(&gset_lock);
     }
@@ -181,7 +190,7 @@ static size_t below_high(void)
  * frames no one maps first (the cheapest: no PTE, no I/O). */
 static void kswapd_run(void)
 {
-    sleeplock_acquire(&gset_lock);
+    gset_lock_take();
     gset.ops->tick(&gset);
     sleeplock_release(&gset_lock);
     pcache_reap(false); /* truncated pages left mapped */
@@ -269,7 +278,7 @@ int mm_reclaim_set_policy(const char *name)
         return -EINVAL;
     if (!READ_ONCE(gslots))
         return -ENODEV;
-    sleeplock_acquire(&gset_lock);
+    gset_lock_take();
     repl_set_init(&gset, ops, &g_hooks, NULL, gslots, gset.nslots);
     gset.scan_max = CLOCK_SCAN_MAX;
     sleeplock_release(&gset_lock);
@@ -281,7 +290,7 @@ int mm_reclaim_tune(const char *key, unsigned long value)
     int err = 0;
     if (!READ_ONCE(gslots))
         return -ENODEV;
-    sleeplock_acquire(&gset_lock);
+    gset_lock_take();
     if (strcmp(key, "low") == 0 && value > 0 && value < wm_high)
         wm_low = value;
     else if (strcmp(key, "high") == 0 && value > wm_low && value < page_nr_frames())
@@ -300,7 +309,7 @@ void mm_reclaim_describe(char *buf, size_t size)
         snprintf(buf, size, "none low=0 high=0");
         return;
     }
-    sleeplock_acquire(&gset_lock);
+    gset_lock_take();
     snprintf(buf, size, "%s low=%lu high=%lu", gset.ops->name, wm_low, wm_high);
     sleeplock_release(&gset_lock);
 }
@@ -314,6 +323,9 @@ void mm_reclaim_get_stats(struct reclaim_stats *out)
     out->direct_freed = __atomic_load_n(&rstats.direct_freed, __ATOMIC_RELAXED);
     out->writebacks = __atomic_load_n(&rstats.writebacks, __ATOMIC_RELAXED);
     out->oom_kills = __atomic_load_n(&rstats.oom_kills, __ATOMIC_RELAXED);
+    out->drains = __atomic_load_n(&rstats.drains, __ATOMIC_RELAXED);
+    out->alloc_waits = __atomic_load_n(&rstats.alloc_waits, __ATOMIC_RELAXED);
+    out->lock_waits = __atomic_load_n(&rstats.lock_waits, __ATOMIC_RELAXED);
     out->low = READ_ONCE(wm_low);
     out->high = READ_ONCE(wm_high);
 }
@@ -321,6 +333,16 @@ void mm_reclaim_get_stats(struct reclaim_stats *out)
 void mm_reclaim_count_oom(void)
 {
     STAT_ADD(oom_kills, 1);
+}
+
+void mm_reclaim_count_drain(void)
+{
+    STAT_ADD(drains, 1);
+}
+
+void mm_reclaim_count_wait(void)
+{
+    STAT_ADD(alloc_waits, 1);
 }
 
 size_t mm_reclaim_reserve(void)

@@ -21,6 +21,7 @@
 
 void mm_reclaim_caches(void)
 {
+    mm_reclaim_count_drain();
     smp_drain_all();
     kmem_drain_local();
     page_drain_local();
@@ -104,6 +105,7 @@ void *mm_alloc_user_frame(bool zero)
         seen = now;
         if (idle++ < RECLAIM_IDLE_TICKS && !oom_self_killed()) {
             mm_reclaim_kick();
+            mm_reclaim_count_wait();
             sched_sleep_ticks(1);
             continue;
         }

@@ -42,7 +42,10 @@ struct reclaim_stats {
     size_t direct_freed;
     size_t writebacks; /* dirty shared file pages written back by the daemon */
     size_t oom_kills;
-    size_t low, high; /* watermarks, frames */
+    size_t drains;      /* mm_reclaim_caches calls (each an IPI to every other hart) */
+    size_t alloc_waits; /* ticks user allocations slept waiting for reclaim to progress */
+    size_t lock_waits;  /* times the global set's lock was busy when taken */
+    size_t low, high;   /* watermarks, frames */
 };
 
 void mm_reclaim_start(void);                 /* boot, once the disks are up: the daemon */
@@ -55,6 +58,8 @@ int mm_reclaim_tune(const char *key, unsigned long value); /* "low", "high": 0 o
 void mm_reclaim_describe(char *buf, size_t size);          /* "clock low=N high=N" */
 void mm_reclaim_get_stats(struct reclaim_stats *out);
 void mm_reclaim_count_oom(void);
+void mm_reclaim_count_drain(void);
+void mm_reclaim_count_wait(void);
 /* Frames user allocations leave to the kernel (0 before reclaim starts). */
 size_t mm_reclaim_reserve(void);
 size_t mm_reclaim_low(void); /* the low watermark, frames */

@@ -119,6 +119,10 @@ long sys_vmstat(const struct sysargs *args)
     v.direct_freed = rs.direct_freed;
     v.writebacks = rs.writebacks;
     v.oom_kills = rs.oom_kills;
+    v.direct_runs = rs.direct_runs;
+    v.drains = rs.drains;
+    v.alloc_waits = rs.alloc_waits;
+    v.lock_waits = rs.lock_waits;
     v.low = rs.low;
     v.high = rs.high;
     v.slab_frames = kmem_frames();

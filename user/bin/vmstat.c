@@ -8,7 +8,9 @@
  * wake-ups and the frames it freed, frames freed by direct reclaim, dirty
  * shared file pages written back, OOM kills (the counters since boot, or
  * since the previous line when repeating).  The last lines give the
- * daemon's watermarks and the frames of the kernel's slab caches (those of
+ * daemon's watermarks, what direct reclaim did (runs, drains of every
+ * hart's per-cpu caches, ticks allocations waited for reclaim, the times
+ * the replacement set's lock was busy), the frames of the kernel's slab caches (those of
  * the reverse map, and its chained items: PTEs beyond a frame's first) and
  * the page cache: frames of file pages, how many of them are mapped, and
  * the lookups that found their page or read it from the file.
@@ -43,6 +45,9 @@ int main(int argc, char **argv)
             sleep(interval);
     }
     printf("watermarks: low %lu, high %lu frames\n", v.low, v.high);
+    printf("direct reclaim: %lu runs, %lu cache drains, %lu ticks waited; the replacement "
+           "set's lock busy %lu times\n",
+           v.direct_runs, v.drains, v.alloc_waits, v.lock_waits);
     printf("kernel slabs: %lu frames (reverse map: %lu, %lu chained items)\n", v.slab_frames,
            v.rmap_frames, v.rmap_chained);
     printf("page cache: %lu frames (%lu mapped), %lu hits, %lu misses\n", v.page_cache,

@@ -1,13 +1,16 @@
 /*
  * After the run: the kernel is alive (fork and exec work, a file can be
  * written and read back) and every frame is back (memfree as before the
- * run, the fuzzer's own heap growth excepted); then the summary.
+ * run, the fuzzer's own heap growth excepted; frames held by partly used
+ * slab pages pass by the verdict usertests uses too, <quill/memcheck.h>);
+ * then the summary.
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <quill/memcheck.h>
 #include <quill/syscall.h>
 #include "abi/procinfo.h"
 #include "abi/vminfo.h"
@@ -72,10 +75,23 @@ long check_settled_memfree(long want, long base_size)
 }
 
 static struct vmstat kmem[2];
+static struct memcheck held[2];
 
-void check_kernel_mem(int when)
+void check_kernel_mem(int when, long frames)
 {
     vmstat(&kmem[when]);
+    if (memcheck_take(&held[when], frames) != 0)
+        held[when] = (struct memcheck){frames, 0, 0};
+}
+
+bool check_mem_held(void)
+{
+    char why[256];
+    if (!memcheck_held(&held[0], &held[1]))
+        return false;
+    memcheck_explain(why, sizeof(why), &held[0], &held[1]);
+    printf("sysfuzz: memfree: %s: no leak\n", why);
+    return true;
 }
 
 /* Touch what the run will use once, so that caches the kernel fills on first use

@@ -132,7 +132,9 @@ long check_memfree(void);
 long check_settled_memfree(long want, long base_size);
 /* Note the kernel's own memory (slab frames, reverse-map items) before the
  * run (when 0) or after it (1), for the report: where missing frames went. */
-void check_kernel_mem(int when);
+void check_kernel_mem(int when, long frames);
+/* After both counts: are the missing frames held, not leaked (<quill/memcheck.h>)? */
+bool check_mem_held(void);
 void check_warm_up(void);
 void check_report(const struct options *o, long secs, long before, long after, long base_size);
 
