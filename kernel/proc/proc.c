@@ -509,8 +509,11 @@ static void dump_one(struct proc *p)
         printf("   -");
     struct waitq *wq =
         t && state == 'S' ? READ_ONCE(t->wq) : NULL; /* read once: a waker clears it */
+    const char *what = t && state == 'S' ? READ_ONCE(t->sleeps_for) : NULL;
     printf(" %7lu %-16.16s %s\n", t ? (unsigned long)t->ticks_run : 0UL, p->name,
-           wq ? wq->name : "");
+           wq     ? wq->name
+           : what ? what
+                  : "");
 }
 
 void proc_dump(void)

@@ -117,7 +117,9 @@ static int sleep_until(uint64_t until, bool interruptible)
             spin_unlock(&timers_lock);
             return 0;
         }
-        sched_block(&timers_lock); /* returns awake, holding no lock */
+        WRITE_ONCE(t->sleeps_for, "ticks"); /* for the process list (^P) */
+        sched_block(&timers_lock);          /* returns awake, holding no lock */
+        WRITE_ONCE(t->sleeps_for, NULL);
         spin_lock(&timers_lock);
         remove_locked(&s); /* still there if a kick woke us */
         spin_unlock(&timers_lock);

@@ -43,6 +43,7 @@ struct thread {
     struct list_head rq_link; /* (q) run-queue membership (the policy's) */
     struct list_head wq_link; /* (w) wait-queue membership */
     struct waitq *wq;         /* (w) wait queue it sleeps on; NULL once a waker took it off */
+    const char *sleeps_for;   /* (c) a sleep on no wait queue: what for ("ticks"), or NULL */
     int kicked;               /* (a) sched_kick while not asleep: the next sleep returns at once */
     struct list_head all;     /* (t) every thread, for `threads` and tests */
     uint64_t sleep_start;     /* (c) tick it last went to sleep */
