@@ -57,9 +57,10 @@ out:
     return dirty;
 }
 
-/* Clear the D bits of every shared mapping of pg; was any set?  (When the
- * mappers cannot be listed for lack of memory: true, since writing a clean
- * page is only a wasted write.) */
+/* Clear the D bits of every shared mapping of pg; was any set?  When the
+ * mappers cannot be listed, for lack of memory or because one of them is
+ * being torn down (the snapshot then takes nothing): true, since writing a
+ * clean page is only a wasted write, and skipping a dirty one loses it. */
 static bool page_take_dirty(struct page *pg)
 {
     struct rmap_ref small[SNAP_MAX], *r = small;
@@ -72,6 +73,10 @@ static bool page_take_dirty(struct page *pg)
         if (!(r = kmalloc(max * sizeof(*r))))
             return true;
     }
+    /* -1 and still on the reverse map: a mapper is being torn down (its
+     * stores are in the frame); off it, nothing maps the page (clean). */
+    if (n < 0)
+        dirty = (__atomic_load_n(&pg->flags, __ATOMIC_ACQUIRE) & PG_USER) != 0;
     for (int i = 0; i < n; i++) {
         dirty |= take_dirty(r[i].mm, r[i].va, r[i].pte, pg);
         mm_put(r[i].mm);
